@@ -1,0 +1,47 @@
+package io.auditwatch.alerting;
+
+/**
+ * What went wrong. Node and stream kinds are raised by heartbeat; pipeline kinds by ingest and
+ * heartbeat directly (not through Kafka, which may be the thing that failed). "Recovered" and
+ * "still silent" are not kinds: they are the resolve and repeat notices of an open alert.
+ */
+public enum AlertKind {
+    NODE_SILENT(Category.NODE),
+    STREAM_SILENT(Category.NODE),
+    NODE_NEVER_SEEN(Category.NODE),
+    AUDIT_DISABLED(Category.NODE),
+    EVENT_LAG(Category.NODE),
+
+    KAFKA_UNREACHABLE(Category.PIPELINE),
+    PUBLISH_FAILING(Category.PIPELINE),
+    LISTENER_DOWN(Category.PIPELINE),
+    PARSE_FAILURES(Category.PIPELINE),
+    CONSUMER_LAG(Category.PIPELINE),
+    DISK_NEARLY_FULL(Category.PIPELINE),
+    SPOOL_FULL(Category.PIPELINE),
+
+    /** {@code auditwatch send-test-alert}: proves the delivery path to every recipient. */
+    TEST(Category.TEST);
+
+    /** Node-level audit failures, failures of auditwatch itself, and test alerts. */
+    public enum Category {
+        NODE,
+        PIPELINE,
+        TEST
+    }
+
+    private final Category category;
+
+    AlertKind(Category category) {
+        this.category = category;
+    }
+
+    public Category category() {
+        return category;
+    }
+
+    /** Lower-case, dash-separated name used in metrics labels, alert keys and configuration. */
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}
