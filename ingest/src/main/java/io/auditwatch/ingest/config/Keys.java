@@ -1,0 +1,113 @@
+package io.auditwatch.ingest.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every configuration key of auditwatch, with its default and meaning. {@code config/auditwatch.yaml}
+ * mirrors these defaults (a test keeps the two in step) and the README's reference lists them.
+ */
+public final class Keys {
+    private Keys() {
+    }
+
+    public static final ConfigKey<String> DATA_DIR = key("data-dir", "data", ValueType.NON_EMPTY,
+            "where the embedded broker, spool, outbox and state live");
+
+    // Kafka
+    public static final ConfigKey<List<String>> KAFKA_BOOTSTRAP = key("kafka.bootstrap-servers", "", ValueType.LIST,
+            "external Kafka cluster (host:port list); empty starts the embedded single-node broker");
+    public static final ConfigKey<String> KAFKA_TOPIC = key("kafka.topic", "audit.events", ValueType.NON_EMPTY,
+            "events topic");
+    public static final ConfigKey<Integer> KAFKA_PARTITIONS = key("kafka.partitions", "6",
+            ValueType.intRange(1, 10_000, "a partition count 1-10000"),
+            "partitions when auditwatch creates a missing events topic");
+    public static final ConfigKey<Integer> KAFKA_REPLICATION = key("kafka.replication-factor", "1",
+            ValueType.intRange(1, 32, "a replication factor 1-32"),
+            "replication factor when auditwatch creates a missing topic");
+    public static final ConfigKey<Long> KAFKA_QUEUE_BYTES = key("kafka.queue-bytes", "32MiB", ValueType.SIZE,
+            "events held in memory on their way to Kafka; above 80% TCP reads pause, when full UDP drops (counted)");
+    public static final ConfigKey<Duration> KAFKA_MAX_BLOCK = key("kafka.max-block", "60s", ValueType.DURATION,
+            "how long the publisher thread waits for metadata or buffer space before a send counts as failed");
+    public static final ConfigKey<Integer> KAFKA_EMBEDDED_PORT = key("kafka.embedded-port", "9092", ValueType.PORT,
+            "port of the embedded broker on 127.0.0.1 (only when bootstrap-servers is empty)");
+
+    // Listeners
+    public static final ConfigKey<String> UDP_HOST = key("listeners.udp.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the UDP listener");
+    public static final ConfigKey<Integer> UDP_PORT = key("listeners.udp.port", "5514", ValueType.PORT,
+            "UDP syslog port; 0 disables");
+    public static final ConfigKey<String> TCP_HOST = key("listeners.tcp.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the TCP listener");
+    public static final ConfigKey<Integer> TCP_PORT = key("listeners.tcp.port", "5514", ValueType.PORT,
+            "TCP syslog port (RFC 6587: octet counting and LF framing, per frame); 0 disables");
+    public static final ConfigKey<String> TLS_HOST = key("listeners.tls.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the TLS listener");
+    public static final ConfigKey<Integer> TLS_PORT = key("listeners.tls.port", "0", ValueType.PORT,
+            "syslog over TLS port (RFC 5425, usually 6514); 0 disables");
+    public static final ConfigKey<String> TLS_CERT = key("listeners.tls.cert-file", "", ValueType.STRING,
+            "PEM certificate chain of the TLS listener");
+    public static final ConfigKey<String> TLS_KEY = key("listeners.tls.key-file", "", ValueType.STRING,
+            "PEM private key (PKCS#8) of the TLS listener");
+    public static final ConfigKey<String> TLS_CLIENT_CA = key("listeners.tls.client-ca-file", "", ValueType.STRING,
+            "PEM CA certificates that sign client certificates (mutual TLS)");
+    public static final ConfigKey<String> TLS_CLIENT_AUTH = key("listeners.tls.client-auth", "none",
+            ValueType.oneOf("none", "optional", "required"), "client certificate policy");
+    public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
+            "longest message kept whole; a longer one is truncated to this size and flagged");
+
+    // Admin
+    public static final ConfigKey<String> ADMIN_HOST = key("admin.host", "127.0.0.1", ValueType.NON_EMPTY,
+            "bind address of the admin HTTP server");
+    public static final ConfigKey<Integer> ADMIN_PORT = key("admin.port", "9464", ValueType.PORT,
+            "admin HTTP port (/metrics, /health, /ready, /status, /api/nodes); 0 disables");
+
+    // Heartbeat
+    public static final ConfigKey<Duration> HB_DEFAULT_THRESHOLD = key("heartbeat.default-threshold", "15m",
+            ValueType.DURATION, "silence threshold of nodes and streams the inventory does not set");
+    public static final ConfigKey<Duration> HB_GRACE = key("heartbeat.grace-period", "5m", ValueType.DURATION,
+            "after start-up, expected nodes get this long before NEVER_SEEN");
+    public static final ConfigKey<String> HB_INVENTORY = key("heartbeat.inventory-file", "", ValueType.STRING,
+            "expected nodes, roles and thresholds (YAML); empty enrols every node on first sight");
+
+    // Alerting
+    public static final ConfigKey<List<String>> ALERT_ISSO = key("alerting.recipients.isso", "", ValueType.LIST,
+            "ISSO addresses (at least one)");
+    public static final ConfigKey<List<String>> ALERT_SA = key("alerting.recipients.sa", "", ValueType.LIST,
+            "SA addresses (at least one)");
+    public static final ConfigKey<String> SMTP_HOST = key("alerting.smtp.host", "", ValueType.STRING,
+            "SMTP relay; empty writes alerts as .eml files to <data-dir>/outbox and the log");
+    public static final ConfigKey<Integer> SMTP_PORT = key("alerting.smtp.port", "25", ValueType.PORT,
+            "SMTP port");
+    public static final ConfigKey<String> SMTP_STARTTLS = key("alerting.smtp.starttls", "opportunistic",
+            ValueType.oneOf("none", "opportunistic", "required", "implicit"),
+            "none, opportunistic or required STARTTLS, or implicit TLS (SMTPS)");
+    public static final ConfigKey<String> SMTP_USERNAME = key("alerting.smtp.username", "", ValueType.STRING,
+            "SMTP user; empty means no authentication");
+    public static final ConfigKey<String> SMTP_PASSWORD_FILE = key("alerting.smtp.password-file", "", ValueType.STRING,
+            "file holding the SMTP password (or set AUDITWATCH_ALERTING_SMTP_PASSWORD)");
+    public static final ConfigKey<String> SMTP_PASSWORD = new ConfigKey<>("alerting.smtp.password", "",
+            ValueType.STRING, "SMTP password, from the environment only", true);
+    public static final ConfigKey<String> ALERT_FROM = key("alerting.from", "auditwatch@localhost", ValueType.NON_EMPTY,
+            "From address of alert emails");
+    public static final ConfigKey<Duration> ALERT_GROUP_WINDOW = key("alerting.group-window", "30s",
+            ValueType.DURATION, "transitions within this window are sent as one digest");
+    public static final ConfigKey<Duration> ALERT_REPEAT = key("alerting.repeat-interval", "4h", ValueType.DURATION,
+            "an open alert is repeated (still silent) this often");
+
+    /** Every key, in reference order. */
+    public static final List<ConfigKey<?>> ALL = List.of(
+            DATA_DIR,
+            KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
+            KAFKA_EMBEDDED_PORT,
+            UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
+            TLS_CLIENT_AUTH, MAX_MESSAGE_SIZE,
+            ADMIN_HOST, ADMIN_PORT,
+            HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY,
+            ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,
+            SMTP_PASSWORD, ALERT_FROM, ALERT_GROUP_WINDOW, ALERT_REPEAT);
+
+    private static <T> ConfigKey<T> key(String path, String def, ValueType<T> type, String doc) {
+        return new ConfigKey<>(path, def, type, doc, false);
+    }
+}

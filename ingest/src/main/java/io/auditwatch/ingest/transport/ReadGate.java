@@ -1,0 +1,133 @@
+package io.auditwatch.ingest.transport;
+
+import io.auditwatch.ingest.kafka.EventPublisher;
+import io.auditwatch.ingest.kafka.OutboundEvent;
+import io.auditwatch.ingest.kafka.PressureListener;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Back-pressure for stream listeners, the last resort when the way to Kafka is full: TCP and TLS
+ * connections stop reading (the kernel's buffers and then the sender hold the data) instead of
+ * losing accepted messages. Docker's syslog driver in blocking mode then stalls the container's
+ * stdout, which is why this only happens when the publisher's queue is nearly full, and why it is
+ * counted and logged.
+ *
+ * <p>Messages already read from a socket when the pause starts are never dropped: they wait here,
+ * in arrival order, and go to the publisher first when it has room again.
+ */
+public final class ReadGate implements PressureListener {
+    private static final Logger LOG = LoggerFactory.getLogger(ReadGate.class);
+
+    private final EventPublisher publisher;
+    private final ChannelGroup channels = new DefaultChannelGroup("stream-listeners", GlobalEventExecutor.INSTANCE);
+    private final ArrayDeque<OutboundEvent> overflow = new ArrayDeque<>();
+    private final ExecutorService drainer = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "aw-read-gate");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Fast path flag: true while anything waits in {@link #overflow} or reads are paused. */
+    private volatile boolean holding;
+
+    public ReadGate(EventPublisher publisher, MeterRegistry registry) {
+        this.publisher = publisher;
+        Gauge.builder("auditwatch_tcp_reads_paused", this, g -> g.holding ? 1 : 0)
+                .description("1 while stream listeners have stopped reading because the way to Kafka is full")
+                .register(registry);
+        Gauge.builder("auditwatch_tcp_held_messages", this, ReadGate::held)
+                .description("Messages read from sockets and waiting for room in the publisher queue")
+                .register(registry);
+    }
+
+    /** Tracks a stream connection so that pauses apply to it. */
+    public void register(Channel ch) {
+        channels.add(ch);
+        if (holding) {
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    /**
+     * Hands one event towards Kafka; never blocks, never drops. Called on event-loop threads.
+     *
+     * @param source the connection it came from, paused when the event has to wait
+     */
+    public void admit(OutboundEvent event, Channel source) {
+        if (!holding && publisher.offer(event)) {
+            return;
+        }
+        synchronized (this) {
+            if (overflow.isEmpty() && publisher.offer(event)) {
+                return;
+            }
+            overflow.addLast(event);
+            if (!holding) {
+                holding = true;
+                LOG.warn("Publisher queue full: stream listeners stop reading until Kafka catches up");
+            }
+        }
+        source.config().setAutoRead(false);
+    }
+
+    @Override
+    public void pause() {
+        synchronized (this) {
+            if (!holding) {
+                LOG.warn("Publisher queue above its high watermark: stream listeners stop reading");
+            }
+            holding = true;
+        }
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void resume() {
+        drainer.execute(this::drainAndResume);
+    }
+
+    private void drainAndResume() {
+        synchronized (this) {
+            while (!overflow.isEmpty()) {
+                if (!publisher.offer(overflow.peekFirst())) {
+                    return; // still full: the next resume() tries again
+                }
+                overflow.removeFirst();
+            }
+            holding = false;
+        }
+        LOG.info("Publisher has room again: stream listeners resume reading");
+        for (Channel ch : channels) {
+            ch.config().setAutoRead(true);
+        }
+    }
+
+    /** Messages waiting here for room in the publisher queue. */
+    public synchronized int held() {
+        return overflow.size();
+    }
+
+    /** Stops the drainer; what is still held is handed to the publisher one last time. */
+    public void close() {
+        drainer.shutdown();
+        synchronized (this) {
+            while (!overflow.isEmpty() && publisher.offer(overflow.peekFirst())) {
+                overflow.removeFirst();
+            }
+            if (!overflow.isEmpty()) {
+                LOG.error("{} messages read from sockets could not be queued for Kafka at shutdown", overflow.size());
+            }
+        }
+    }
+}

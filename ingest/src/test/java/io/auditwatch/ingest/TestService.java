@@ -1,0 +1,90 @@
+package io.auditwatch.ingest;
+
+import io.auditwatch.ingest.config.Config;
+import io.auditwatch.ingest.config.ConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Starts the whole service on the embedded broker with free loopback ports, for end-to-end tests.
+ * Closing it stops everything it started.
+ */
+public final class TestService implements AutoCloseable {
+    private final Auditwatch service;
+    private final Map<String, String> env;
+
+    private TestService(Auditwatch service, Map<String, String> env) {
+        this.service = service;
+        this.env = env;
+    }
+
+    /** A service whose data lives in {@code dataDir}; {@code overrides} are AUDITWATCH_* variables. */
+    public static TestService start(Path dataDir, Map<String, String> overrides) {
+        return start(dataDir, overrides, Clock.systemUTC());
+    }
+
+    public static TestService start(Path dataDir, Map<String, String> overrides, Clock clock) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AUDITWATCH_DATA_DIR", dataDir.toString());
+        env.put("AUDITWATCH_KAFKA_EMBEDDED_PORT", "0");
+        env.put("AUDITWATCH_LISTENERS_TCP_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_LISTENERS_TCP_PORT", Integer.toString(freeTcpPort()));
+        env.put("AUDITWATCH_LISTENERS_UDP_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_LISTENERS_UDP_PORT", Integer.toString(freeUdpPort()));
+        env.put("AUDITWATCH_ADMIN_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_ADMIN_PORT", Integer.toString(freeTcpPort()));
+        env.put("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@example.org");
+        env.put("AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@example.org");
+        env.putAll(overrides);
+        Config config = ConfigLoader.load(null, env);
+        return new TestService(Auditwatch.start(config, clock), env);
+    }
+
+    public Auditwatch service() {
+        return service;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public int tcpPort() {
+        return service.tcpPort();
+    }
+
+    public int udpPort() {
+        return service.udpPort();
+    }
+
+    public String bootstrapServers() {
+        return service.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        service.close();
+    }
+
+    public static int freeTcpPort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freeUdpPort() {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
