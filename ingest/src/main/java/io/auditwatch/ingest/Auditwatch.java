@@ -2,7 +2,10 @@ package io.auditwatch.ingest;
 
 import io.auditwatch.ingest.classify.Classifier;
 import io.auditwatch.ingest.config.Config;
+import io.auditwatch.ingest.config.ConfigKey;
 import io.auditwatch.ingest.config.Keys;
+import io.auditwatch.ingest.config.Secrets;
+import io.auditwatch.ingest.envelope.Transport;
 import io.auditwatch.ingest.kafka.EmbeddedKafka;
 import io.auditwatch.ingest.kafka.EventPublisher;
 import io.auditwatch.ingest.kafka.PublisherSettings;
@@ -12,8 +15,12 @@ import io.auditwatch.ingest.pipeline.Ingestor;
 import io.auditwatch.ingest.pipeline.NodeResolver;
 import io.auditwatch.ingest.transport.EventLoops;
 import io.auditwatch.ingest.transport.ReadGate;
-import io.auditwatch.ingest.transport.TcpListener;
+import io.auditwatch.ingest.transport.ConnectionGuard;
+import io.auditwatch.ingest.transport.SourceFilter;
+import io.auditwatch.ingest.transport.StreamListener;
+import io.auditwatch.ingest.transport.TlsContextSource;
 import io.auditwatch.ingest.transport.UdpListener;
+import io.netty.handler.ssl.ClientAuth;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -47,7 +54,8 @@ public final class Auditwatch implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private EmbeddedKafka embeddedKafka;
     private EventPublisher publisher;
-    private TcpListener tcp;
+    private StreamListener tcp;
+    private StreamListener tls;
     private UdpListener udp;
     private String bootstrapServers;
 
@@ -104,17 +112,68 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(loops);
 
         int maxMessage = (int) Math.min(Integer.MAX_VALUE - 64, config.get(Keys.MAX_MESSAGE_SIZE));
+        ConnectionGuard guard = new ConnectionGuard(sourceFilter(config, Keys.TCP_ALLOWED),
+                config.get(Keys.MAX_CONNECTIONS), config.get(Keys.MAX_CONNECTIONS_PER_SOURCE),
+                config.get(Keys.FRAME_DEADLINE), metrics);
         if (config.get(Keys.TCP_PORT) > 0) {
-            tcp = TcpListener.start("tcp", config.get(Keys.TCP_HOST), config.get(Keys.TCP_PORT), maxMessage, loops,
-                    ingestor, gate, metrics);
+            tcp = StreamListener.start("tcp", Transport.TCP, config.get(Keys.TCP_HOST), config.get(Keys.TCP_PORT),
+                    maxMessage, loops, ingestor, gate, metrics, guard, null);
             toClose.push(tcp);
+        }
+        if (config.get(Keys.TLS_PORT) > 0) {
+            TlsContextSource tlsSource = tlsSource(config, metrics);
+            toClose.push(tlsSource);
+            tls = StreamListener.start("tls", Transport.TLS, config.get(Keys.TLS_HOST), config.get(Keys.TLS_PORT),
+                    maxMessage, loops, ingestor, gate, metrics, guard, tlsSource);
+            toClose.push(tls);
         }
         if (config.get(Keys.UDP_PORT) > 0) {
             udp = UdpListener.start("udp", config.get(Keys.UDP_HOST), config.get(Keys.UDP_PORT), maxMessage, loops,
-                    ingestor, publisher, metrics);
+                    ingestor, publisher, metrics, sourceFilter(config, Keys.UDP_ALLOWED));
             toClose.push(udp);
         }
         LOG.info("auditwatch started");
+    }
+
+    private static SourceFilter sourceFilter(Config config, ConfigKey<List<String>> key) {
+        try {
+            return SourceFilter.of(config.get(key));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(key, e.getMessage());
+        }
+    }
+
+    private static TlsContextSource tlsSource(Config config, IngestMetrics metrics) {
+        String cert = config.get(Keys.TLS_CERT);
+        String key = config.get(Keys.TLS_KEY);
+        String keystore = config.get(Keys.TLS_KEYSTORE);
+        String ca = config.get(Keys.TLS_CLIENT_CA);
+        if (keystore.isEmpty() && (cert.isEmpty() || key.isEmpty())) {
+            throw config.invalid(Keys.TLS_PORT, "a TLS listener needs listeners.tls.cert-file and listeners.tls.key-file,"
+                    + " or listeners.tls.keystore-file");
+        }
+        ClientAuth auth = switch (config.get(Keys.TLS_CLIENT_AUTH)) {
+            case "required" -> ClientAuth.REQUIRE;
+            case "optional" -> ClientAuth.OPTIONAL;
+            default -> ClientAuth.NONE;
+        };
+        if (auth != ClientAuth.NONE && ca.isEmpty()) {
+            throw config.invalid(Keys.TLS_CLIENT_AUTH, "client-auth " + config.get(Keys.TLS_CLIENT_AUTH)
+                    + " needs listeners.tls.client-ca-file");
+        }
+        char[] password = keystore.isEmpty() ? null
+                : Secrets.read(config, Keys.TLS_KEYSTORE_PASSWORD, Keys.TLS_KEYSTORE_PASSWORD_FILE);
+        TlsContextSource.Material m = new TlsContextSource.Material(path(cert), path(key), path(keystore),
+                password == null ? new char[0] : password, path(ca), auth);
+        try {
+            return new TlsContextSource(m, config.get(Keys.TLS_RELOAD), metrics::tlsReloadFailed);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(keystore.isEmpty() ? Keys.TLS_CERT : Keys.TLS_KEYSTORE, e.getMessage());
+        }
+    }
+
+    private static Path path(String s) {
+        return s.isEmpty() ? null : Path.of(s);
     }
 
     private void bindJvmMetrics() {
@@ -139,6 +198,10 @@ public final class Auditwatch implements AutoCloseable {
     /** The bound TCP port, or -1 when the listener is disabled. */
     public int tcpPort() {
         return tcp == null ? -1 : tcp.port();
+    }
+
+    public int tlsPort() {
+        return tls == null ? -1 : tls.port();
     }
 
     public int udpPort() {

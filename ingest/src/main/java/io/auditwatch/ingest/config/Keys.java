@@ -53,6 +53,26 @@ public final class Keys {
             "PEM CA certificates that sign client certificates (mutual TLS)");
     public static final ConfigKey<String> TLS_CLIENT_AUTH = key("listeners.tls.client-auth", "none",
             ValueType.oneOf("none", "optional", "required"), "client certificate policy");
+    public static final ConfigKey<String> TLS_KEYSTORE = key("listeners.tls.keystore-file", "", ValueType.STRING,
+            "PKCS#12 keystore with the listener's key and certificate, instead of cert-file and key-file");
+    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD_FILE = key("listeners.tls.keystore-password-file", "",
+            ValueType.STRING, "file holding the keystore password (or set AUDITWATCH_LISTENERS_TLS_KEYSTORE_PASSWORD)");
+    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = new ConfigKey<>("listeners.tls.keystore-password", "",
+            ValueType.STRING, "keystore password, from the environment only", true);
+    public static final ConfigKey<Duration> TLS_RELOAD = key("listeners.tls.reload-interval", "30s", ValueType.DURATION,
+            "how often certificate files are checked; changed files apply to new connections without a restart");
+    public static final ConfigKey<List<String>> TCP_ALLOWED = key("listeners.tcp.allowed-sources", "", ValueType.LIST,
+            "CIDR blocks allowed to connect to the TCP listener; empty allows all");
+    public static final ConfigKey<List<String>> UDP_ALLOWED = key("listeners.udp.allowed-sources", "", ValueType.LIST,
+            "CIDR blocks whose datagrams the UDP listener accepts; empty allows all");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS = key("listeners.max-connections", "16384",
+            ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
+            "open TCP and TLS connections in total; more are refused and counted");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_SOURCE = key("listeners.max-connections-per-source",
+            "1024", ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
+            "open TCP and TLS connections per source address (Docker opens one per container)");
+    public static final ConfigKey<Duration> FRAME_DEADLINE = key("listeners.frame-deadline", "30s", ValueType.DURATION,
+            "a frame started but not finished within this time closes the connection (slow senders); idle connections stay open");
     public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
             "longest message kept whole; a longer one is truncated to this size and flagged");
 
@@ -101,7 +121,8 @@ public final class Keys {
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
             KAFKA_EMBEDDED_PORT,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
-            TLS_CLIENT_AUTH, MAX_MESSAGE_SIZE,
+            TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
+            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, MAX_MESSAGE_SIZE,
             ADMIN_HOST, ADMIN_PORT,
             HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY,
             ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,

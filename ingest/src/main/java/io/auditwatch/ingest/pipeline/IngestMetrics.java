@@ -25,6 +25,7 @@ public final class IngestMetrics {
     private final Map<Transport, Counter> accepted = new EnumMap<>(Transport.class);
     private final Map<String, Counter> byReason = new ConcurrentHashMap<>();
     private final Counter invalidUtf8;
+    private final Counter identityMismatch;
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,6 +59,9 @@ public final class IngestMetrics {
         }
         invalidUtf8 = Counter.builder("auditwatch_messages_invalid_utf8")
                 .description("Messages whose MSG is not valid UTF-8 (kept byte for byte, see raw_base64)")
+                .register(registry);
+        identityMismatch = Counter.builder("auditwatch_identity_mismatches")
+                .description("Messages whose HOSTNAME disagrees with the sender's TLS certificate identity (kept, flagged)")
                 .register(registry);
     }
 
@@ -101,6 +105,22 @@ public final class IngestMetrics {
         byReason.computeIfAbsent("conn|" + t.id() + "|" + reason, k -> Counter.builder("auditwatch_connections_rejected")
                 .description("Connections refused or closed by auditwatch, by reason")
                 .tag("transport", t.id()).tag("reason", reason).register(registry)).increment();
+    }
+
+    /** A TLS handshake that failed, by reason (a closed set, see TlsIdentityHandler). */
+    public void tlsHandshakeFailed(String reason) {
+        reasonCounter("auditwatch_tls_handshake_failures", "Failed TLS handshakes, by reason", reason).increment();
+    }
+
+    /** Changed certificate files that could not be loaded (the previous ones stay in use). */
+    public void tlsReloadFailed() {
+        reasonCounter("auditwatch_tls_reload_failures", "Certificate reloads that failed; the previous certificates stay in use",
+                "load_failed").increment();
+    }
+
+    /** A message whose HOSTNAME disagrees with its sender's certificate identity (kept, flagged). */
+    void identityMismatch() {
+        identityMismatch.increment();
     }
 
     public void connectionOpened(Transport t) {

@@ -47,6 +47,25 @@ public final class Ingestor {
         this.rfc3164Zone = rfc3164Zone;
     }
 
+    /**
+     * Whether a certificate identity and a syslog HOSTNAME name the same host: equal ignoring case,
+     * or one is the other's first DNS label ({@code node-7} and {@code node-7.example.org}), since
+     * senders differ in whether they send the FQDN.
+     */
+    static boolean sameHost(String certificate, String hostname) {
+        if (certificate.equalsIgnoreCase(hostname)) {
+            return true;
+        }
+        String shortCert = firstLabel(certificate);
+        String shortHost = firstLabel(hostname);
+        return (shortCert.equalsIgnoreCase(hostname) || shortHost.equalsIgnoreCase(certificate));
+    }
+
+    private static String firstLabel(String name) {
+        int dot = name.indexOf('.');
+        return dot < 0 ? name : name.substring(0, dot);
+    }
+
     /** Turns one received frame into the record for {@code audit.events}. */
     public OutboundEvent toEvent(SyslogFrame frame, Peer peer) {
         Instant received = clock.instant();
@@ -61,6 +80,11 @@ public final class Ingestor {
         if (frame.truncated()) {
             flags.add("truncated");
             metrics.truncated(peer.transport());
+        }
+        if (peer.certificateIdentity() != null && msg.hostname() != null
+                && !sameHost(peer.certificateIdentity(), msg.hostname())) {
+            flags.add("identity_mismatch");
+            metrics.identityMismatch();
         }
         if (!msg.utf8Valid()) {
             flags.add("invalid_utf8");

@@ -38,13 +38,13 @@ public final class UdpListener implements AutoCloseable {
     }
 
     public static UdpListener start(String name, String host, int port, int maxMessageSize, EventLoops loops,
-            Ingestor ingestor, EventPublisher publisher, IngestMetrics metrics) {
+            Ingestor ingestor, EventPublisher publisher, IngestMetrics metrics, SourceFilter sources) {
         Bootstrap b = new Bootstrap()
                 .group(loops.workers())
                 .channel(loops.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new DatagramHandler(name, maxMessageSize, ingestor, publisher, metrics));
+                .handler(new DatagramHandler(name, maxMessageSize, ingestor, publisher, metrics, sources));
         try {
             Channel ch = b.bind(host, port).syncUninterruptibly().channel();
             LOG.info("Syslog UDP listener '{}' on {} ({})", name, ch.localAddress(), loops.name());
@@ -74,9 +74,11 @@ public final class UdpListener implements AutoCloseable {
         private final Ingestor ingestor;
         private final EventPublisher publisher;
         private final IngestMetrics metrics;
+        private final SourceFilter sources;
 
         DatagramHandler(String name, int maxMessageSize, Ingestor ingestor, EventPublisher publisher,
-                IngestMetrics metrics) {
+                IngestMetrics metrics, SourceFilter sources) {
+            this.sources = sources;
             this.name = name;
             this.maxMessageSize = maxMessageSize;
             this.ingestor = ingestor;
@@ -88,6 +90,10 @@ public final class UdpListener implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             ByteBuf content = packet.content();
             if (!content.isReadable()) {
+                return;
+            }
+            if (!sources.allows(packet.sender())) {
+                metrics.dropped("source_not_allowed");
                 return;
             }
             byte[] bytes = ByteBufUtil.getBytes(content);

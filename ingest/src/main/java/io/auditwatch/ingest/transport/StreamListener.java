@@ -15,12 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Syslog over TCP (RFC 6587): octet counting and non-transparent framing, decided frame by frame.
- * Connections are never closed for being idle: Docker's syslog driver loses the next message after
- * its connection is closed (moby #30979), so quiet senders keep their connection.
+ * A stream listener: syslog over TCP (RFC 6587) or over TLS (RFC 5425), octet counting and
+ * non-transparent framing decided frame by frame. The pipeline's stages have stable names:
+ * {@code "guard"} (source and connection limits), {@code "tls"} (TLS only), {@code "framer"},
+ * {@code "ingest"}.
+ *
+ * <p>Connections are never closed for being idle: Docker's syslog driver loses the next message
+ * after its connection is closed (moby #30979), so quiet senders keep their connection. Abuse is
+ * bounded by connection limits and a per-frame read deadline instead ({@link ConnectionGuard}).
  */
-public final class TcpListener implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(TcpListener.class);
+public final class StreamListener implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamListener.class);
 
     /** Pending connections the kernel queues while the acceptor is busy: a reconnect storm after a restart. */
     static final int ACCEPT_BACKLOG = 1024;
@@ -28,7 +33,7 @@ public final class TcpListener implements AutoCloseable {
     private final Channel server;
     private final Transport transport;
 
-    private TcpListener(Channel server, Transport transport) {
+    private StreamListener(Channel server, Transport transport) {
         this.server = server;
         this.transport = transport;
     }
@@ -36,11 +41,13 @@ public final class TcpListener implements AutoCloseable {
     /**
      * Binds and starts accepting.
      *
-     * @param name the listener's configuration name
+     * @param name the listener's configuration name ({@code tcp}, {@code tls})
+     * @param tls the TLS context source for a TLS listener, null for plain TCP
      * @throws ListenerException when the address cannot be bound
      */
-    public static TcpListener start(String name, String host, int port, int maxMessageSize, EventLoops loops,
-            Ingestor ingestor, ReadGate gate, IngestMetrics metrics) {
+    public static StreamListener start(String name, Transport transport, String host, int port, int maxMessageSize,
+            EventLoops loops, Ingestor ingestor, ReadGate gate, IngestMetrics metrics, ConnectionGuard guard,
+            TlsContextSource tls) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.boss(), loops.workers())
                 .channel(loops.serverChannel())
@@ -52,17 +59,25 @@ public final class TcpListener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
+                        p.addLast("guard", guard.newHandler(transport));
+                        FrameHandler ingest = new FrameHandler(transport, name, ingestor, gate, metrics);
+                        if (tls != null) {
+                            p.addLast("tls", tls.current().newHandler(ch.alloc()));
+                            p.addLast("tls-identity", new TlsIdentityHandler(ingest, metrics));
+                        }
                         p.addLast("framer", new SyslogFrameDecoder(maxMessageSize, new CountingFramingListener(metrics)));
-                        p.addLast("ingest", new FrameHandler(Transport.TCP, name, ingestor, gate, metrics));
+                        p.addLast("deadline", guard.newFrameDeadline(transport));
+                        p.addLast("ingest", ingest);
                     }
                 });
         try {
             Channel ch = b.bind(host, port).syncUninterruptibly().channel();
-            LOG.info("Syslog TCP listener '{}' on {} ({})", name, ch.localAddress(), loops.name());
-            return new TcpListener(ch, Transport.TCP);
+            LOG.info("Syslog {} listener '{}' on {} ({})", transport.id().toUpperCase(java.util.Locale.ROOT), name,
+                    ch.localAddress(), loops.name());
+            return new StreamListener(ch, transport);
         } catch (Exception e) {
-            throw new ListenerException("cannot listen on TCP " + host + ":" + port + " (listeners." + name
-                    + "): " + e.getMessage(), e);
+            throw new ListenerException("cannot listen on " + transport.id().toUpperCase(java.util.Locale.ROOT) + " "
+                    + host + ":" + port + " (listeners." + name + "): " + e.getMessage(), e);
         }
     }
 

@@ -1,0 +1,235 @@
+package io.auditwatch.ingest.transport;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.auditwatch.ingest.TestService;
+import io.auditwatch.ingest.TopicReader;
+import io.auditwatch.ingest.envelope.EnvelopeCodec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Syslog over TLS with mutual authentication, real handshakes with certificates made by openssl:
+ * a sender without a valid client certificate cannot get a single event into Kafka, a valid one is
+ * identified by its certificate, and renewed server certificates apply without a restart.
+ */
+class TlsListenerIT {
+    @TempDir
+    static Path dir;
+
+    static TestPki pki;
+    static TestService service;
+    static TopicReader reader;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path certs = Files.createDirectories(dir.resolve("pki"));
+        pki = new TestPki(certs);
+        pki.ca("ca");
+        pki.ca("rogue-ca");
+        pki.leaf("server", "ca", "auditwatch", "IP:127.0.0.1,DNS:localhost");
+        pki.leaf("node7", "ca", "node-7-cn", "DNS:node-7.example.org");
+        pki.leaf("cnonly", "ca", "node-cn-only", null);
+        pki.leaf("rogue", "rogue-ca", "node-7-forged", "DNS:node-7.example.org");
+        Files.copy(certs.resolve("server.crt"), certs.resolve("live.crt"));
+        Files.copy(certs.resolve("server.key"), certs.resolve("live.key"));
+        service = TestService.start(dir.resolve("data"), Map.of(
+                "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
+                "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(TestService.freeTcpPort()),
+                "AUDITWATCH_LISTENERS_TLS_CERT_FILE", certs.resolve("live.crt").toString(),
+                "AUDITWATCH_LISTENERS_TLS_KEY_FILE", certs.resolve("live.key").toString(),
+                "AUDITWATCH_LISTENERS_TLS_CLIENT_CA_FILE", certs.resolve("ca.crt").toString(),
+                "AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "required",
+                "AUDITWATCH_LISTENERS_TLS_RELOAD_INTERVAL", "200ms"));
+        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (reader != null) {
+            reader.close();
+        }
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void validClientCertificateDecidesTheNode() throws Exception {
+        String marker = "mtls-ok-" + System.nanoTime();
+        // Docker tcp+tls with rfc5424micro: octet counting, the count includes the trailing LF.
+        send("node7", octet("<30>1 2026-11-23T17:00:01.5Z node-7 web 1234 web - " + marker + "\n"));
+        JsonNode env = awaitOne(marker);
+        assertEquals("node-7.example.org", env.get("node").asText());
+        assertEquals("certificate", env.get("node_source").asText());
+        assertEquals("tls", env.at("/source/transport").asText());
+        assertEquals("node-7.example.org", env.at("/source/certificate_identity").asText());
+        assertFalse(env.has("flags") && env.get("flags").toString().contains("identity_mismatch"));
+    }
+
+    @Test
+    void commonNameIsTheIdentityWithoutSan() throws Exception {
+        String marker = "mtls-cn-" + System.nanoTime();
+        send("cnonly", ("<30>Nov 23 17:00:01 web/3f2a9c1d0b7e[1234]: " + marker + "\n").getBytes(UTF_8));
+        JsonNode env = awaitOne(marker);
+        assertEquals("node-cn-only", env.get("node").asText());
+    }
+
+    @Test
+    void hostnameThatDisagreesWithTheCertificateIsKeptAndFlagged() throws Exception {
+        String marker = "mtls-mismatch-" + System.nanoTime();
+        send("node7", octet("<30>1 2026-11-23T17:00:01Z node-9 web 1234 web - " + marker));
+        JsonNode env = awaitOne(marker);
+        assertEquals("node-7.example.org", env.get("node").asText());
+        assertTrue(env.get("flags").toString().contains("identity_mismatch"), env.toString());
+        double mismatches = service.service().registry().get("auditwatch_identity_mismatches").counter().count();
+        assertTrue(mismatches >= 1);
+    }
+
+    @Test
+    void clientWithoutCertificateGetsNothingIn() throws Exception {
+        assertRejected(null, "mtls-nocert-");
+    }
+
+    @Test
+    void clientWithCertificateFromAnotherCaGetsNothingIn() throws Exception {
+        assertRejected("rogue", "mtls-rogue-");
+    }
+
+    @Test
+    void opensslClientIsASecondRealSender() throws Exception {
+        String marker = "openssl-" + System.nanoTime();
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + service.service().tlsPort(),
+                "-cert", pki.file("node7.crt").toString(), "-key", pki.file("node7.key").toString(),
+                "-CAfile", pki.file("ca.crt").toString(), "-quiet", "-verify_return_error")
+                .redirectErrorStream(true).start();
+        try {
+            OutputStream in = p.getOutputStream();
+            in.write(("<30>1 2026-11-23T17:00:01Z node-7 openssl - - - " + marker + "\n").getBytes(UTF_8));
+            in.flush();
+            JsonNode env = awaitOne(marker);
+            assertEquals("node-7.example.org", env.get("node").asText());
+            assertEquals("lf", env.get("framing").asText());
+            in.close();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void renewedServerCertificateAppliesWithoutRestart() throws Exception {
+        BigInteger before = serverSerial();
+        pki.leaf("renewed", "ca", "auditwatch-renewed", "IP:127.0.0.1");
+        Path certs = pki.dir;
+        Files.copy(certs.resolve("renewed.key"), certs.resolve("live.key.tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(certs.resolve("renewed.crt"), certs.resolve("live.crt.tmp"), StandardCopyOption.REPLACE_EXISTING);
+        Files.move(certs.resolve("live.key.tmp"), certs.resolve("live.key"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        Files.move(certs.resolve("live.crt.tmp"), certs.resolve("live.crt"), StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        // mtime resolution can hide a change made within the same tick: make it visible.
+        Files.setLastModifiedTime(certs.resolve("live.crt"), java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !serverSerial().equals(before));
+        String marker = "after-reload-" + System.nanoTime();
+        send("node7", octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + marker));
+        awaitOne(marker);
+    }
+
+    private static BigInteger serverSerial() throws Exception {
+        SSLContext ctx = pki.clientContext("ca", "node7");
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+            s.startHandshake();
+            return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
+        }
+    }
+
+    private void assertRejected(String client, String prefix) throws Exception {
+        String marker = prefix + System.nanoTime();
+        double before = handshakeFailures();
+        SSLContext ctx = pki.clientContext("ca", client);
+        // TLS 1.3 reports a refused client certificate after the client's handshake completes, on
+        // the first read or write; either way the connection must not carry a single event.
+        assertThrows(IOException.class, () -> {
+            try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+                s.setSoTimeout(10_000);
+                s.startHandshake();
+                OutputStream out = s.getOutputStream();
+                for (int i = 0; i < 50; i++) {
+                    out.write(octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + marker + " " + i));
+                    out.flush();
+                }
+                s.getInputStream().read();
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> handshakeFailures() > before);
+        // Everything valid sent after this marker lands, so nothing of the rejected client is in flight.
+        String after = "after-" + marker;
+        send("node7", octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + after));
+        awaitOne(after);
+        for (ConsumerRecord<byte[], byte[]> r : reader.records()) {
+            assertFalse(new String(r.value(), UTF_8).contains(marker + " "), "a rejected client's event reached Kafka");
+        }
+    }
+
+    private static double handshakeFailures() {
+        return service.service().registry().find("auditwatch_tls_handshake_failures").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+    }
+
+    private static void send(String client, byte[] bytes) throws Exception {
+        SSLContext ctx = pki.clientContext("ca", client);
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+            s.startHandshake();
+            s.getOutputStream().write(bytes);
+            s.getOutputStream().flush();
+        }
+    }
+
+    private static byte[] octet(String message) {
+        byte[] b = message.getBytes(UTF_8);
+        byte[] prefix = (b.length + " ").getBytes(UTF_8);
+        byte[] out = new byte[prefix.length + b.length];
+        System.arraycopy(prefix, 0, out, 0, prefix.length);
+        System.arraycopy(b, 0, out, prefix.length, b.length);
+        return out;
+    }
+
+    private static JsonNode awaitOne(String marker) {
+        List<JsonNode> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            found.clear();
+            for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
+                if (new String(r.value(), UTF_8).contains(marker)) {
+                    found.add(EnvelopeCodec.read(r.value()));
+                }
+            }
+            return !found.isEmpty();
+        });
+        assertEquals(1, found.size());
+        return found.get(0);
+    }
+}
