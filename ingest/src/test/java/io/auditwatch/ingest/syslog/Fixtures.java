@@ -1,9 +1,14 @@
 package io.auditwatch.ingest.syslog;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Test fixtures: real captures under {@code src/test/resources/syslog/} (provenance in the PROVENANCE.md beside them). */
 final class Fixtures {
@@ -52,5 +57,26 @@ final class Fixtures {
             at += part.length;
         }
         return all;
+    }
+
+    /** The frames of a captured TCP connection, as {@link SyslogFrameDecoder} cuts them (max 64 KiB). */
+    static List<SyslogFrame> frames(byte[] connection) {
+        EmbeddedChannel channel = new EmbeddedChannel(new SyslogFrameDecoder(65536, FramingListener.NONE));
+        channel.writeInbound(Unpooled.wrappedBuffer(connection));
+        channel.finish();
+        List<SyslogFrame> frames = new ArrayList<>();
+        for (SyslogFrame f = channel.readInbound(); f != null; f = channel.readInbound()) {
+            frames.add(f);
+        }
+        return frames;
+    }
+
+    /** The only frame of a captured TCP connection. */
+    static byte[] onlyFrame(String resource) {
+        List<SyslogFrame> frames = frames(resource(resource));
+        if (frames.size() != 1) {
+            throw new IllegalStateException(resource + " holds " + frames.size() + " frames");
+        }
+        return frames.get(0).raw();
     }
 }
