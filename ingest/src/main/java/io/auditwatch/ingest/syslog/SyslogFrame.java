@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param truncated      true when the message was longer than the maximum and {@code raw} holds only
  *                       its first {@code maxMessageSize} bytes; also for an octet-counted frame cut
  *                       short by the connection closing
- * @param originalLength the full length in bytes: {@code raw.length} when not truncated; the announced
- *                       octet count for a truncated octet-counted frame (trailing LF included); -1 when
- *                       unknown because the tail of a non-transparent frame was discarded while streaming
+ * @param originalLength the full length in bytes without framing when the frame was seen whole (so
+ *                       {@code raw.length} when not truncated); the announced octet count, a trailing LF
+ *                       included, when the tail of an octet-counted frame was discarded while streaming
+ *                       (or never arrived before close); -1 when unknown because the tail of a
+ *                       non-transparent frame was discarded while streaming
  */
 public record SyslogFrame(byte[] raw, Framing framing, boolean truncated, int originalLength) {
 

@@ -15,7 +15,8 @@ import java.util.Objects;
  *   <li>{@code 1}-{@code 9}: octet counting, {@code MSG-LEN SP SYSLOG-MSG}, when the digit run is at most
  *       {@value #MAX_COUNT_DIGITS} digits followed by a space. One trailing LF / CR LF inside the counted
  *       octets is not part of {@code raw} (Docker {@code tcp+tls} counts its LF), and one LF / CR LF
- *       after the counted octets is skipped (rsyslog) because empty lines are skipped anyway.
+ *       after the counted octets is skipped (rsyslog) because empty lines are skipped anyway. A frame
+ *       that counts nothing but a line end ({@code 1 LF}) is skipped like an empty line.
  *       A line that starts with a digit but not with {@code DIGITS SP} ({@code 2024-01-01 boot ok}) is
  *       an LF-framed line; {@code DIGITS SP} with more than {@value #MAX_COUNT_DIGITS} digits is
  *       reported through {@link FramingListener#invalidOctetCount()} and also read as a line.</li>
@@ -26,7 +27,8 @@ import java.util.Objects;
  * {@linkplain SyslogFrame#truncated() truncated} frame, the rest is discarded as it streams in (up to
  * the count, or up to the next LF / NUL), {@link FramingListener#oversized(int)} is told, and the
  * connection goes on. So the cumulation never holds more than {@code maxMessageSize + }
- * {@value #MAX_COUNT_DIGITS}{@code  + 2} bytes between reads.
+ * {@value #MAX_OVERHEAD} bytes between reads. A message of exactly {@code maxMessageSize} bytes plus its
+ * LF / CR LF (as trailer, or counted) is not oversized.
  * <p>At channel close, a pending frame without trailer is emitted as {@link Framing#EOF}; an
  * octet-counted frame whose count was not reached is emitted as a truncated {@code EOF} frame with
  * the bytes that arrived and reported through {@link FramingListener#incompleteAtClose(int, int)}.
@@ -42,6 +44,15 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
      * far above any sane maximum; FORMATS.md section g asks for a bounded digit run (7 to 9).
      */
     public static final int MAX_COUNT_DIGITS = 9;
+
+    /**
+     * CR LF: a message of {@code maxMessageSize} bytes followed by its line end is not oversized, whether
+     * the line end is a trailer or, as with Docker's {@code tcp+tls}, inside the octet count.
+     */
+    private static final int MAX_LINE_END = 2;
+
+    /** The most the cumulation holds beyond {@code maxMessageSize} between reads: count digits, SP, CR LF. */
+    static final int MAX_OVERHEAD = MAX_COUNT_DIGITS + 1 + MAX_LINE_END;
 
     /** Finds a non-transparent trailer: LF, or NUL (RFC 6587 section 3.4.2). */
     private static final ByteProcessor FIND_TRAILER = b -> b != '\n' && b != 0;
@@ -151,13 +162,15 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         }
         int body = spaceIndex + 1;
         int available = in.writerIndex() - body;
-        if (count <= maxMessageSize) {
+        if (count <= maxMessageSize + MAX_LINE_END) {
             if (available < count) {
                 return;
             }
-            byte[] raw = copy(in, body, withoutLineEnd(in, body, count));
+            int length = withoutLineEnd(in, body, count);
             in.readerIndex(body + count);
-            out.add(new SyslogFrame(raw, Framing.OCTET_COUNTING, false, raw.length));
+            if (length > 0) {
+                emit(in, body, length, Framing.OCTET_COUNTING, out);
+            }
             return;
         }
         if (available < maxMessageSize) {
@@ -172,11 +185,10 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     private void decodeLine(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
-        // A frame of maxMessageSize bytes plus CR plus LF is the longest one that is not oversized.
-        int window = Math.min(in.readableBytes(), maxMessageSize + 2);
+        int window = Math.min(in.readableBytes(), maxMessageSize + MAX_LINE_END);
         int trailer = window > lineScanned ? in.forEachByte(start + lineScanned, window - lineScanned, FIND_TRAILER) : -1;
         if (trailer < 0) {
-            if (window < maxMessageSize + 2) {
+            if (window < maxMessageSize + MAX_LINE_END) {
                 lineScanned = window;
                 return;
             }
@@ -201,10 +213,10 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         if (length == 0) {
             return;
         }
-        emitLine(in, start, length, framing, out);
+        emit(in, start, length, framing, out);
     }
 
-    private void emitLine(ByteBuf in, int start, int length, Framing framing, List<Object> out) {
+    private void emit(ByteBuf in, int start, int length, Framing framing, List<Object> out) {
         if (length > maxMessageSize) {
             listener.oversized(length);
             out.add(new SyslogFrame(copy(in, start, maxMessageSize), framing, true, length));
@@ -251,7 +263,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         }
         in.skipBytes(readable);
         if (length > 0) {
-            emitLine(in, start, length, Framing.EOF, out);
+            emit(in, start, length, Framing.EOF, out);
         }
     }
 

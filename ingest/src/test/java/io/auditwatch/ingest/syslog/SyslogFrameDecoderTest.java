@@ -236,11 +236,31 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void countedFrameOfExactlyTheMaximumPlusItsLfIsWhole() {
+        String exact = "<30>" + "d".repeat(MAX - 4);
+        write(counted(ascii(exact + "\n")));
+        assertFrame(exact, Framing.OCTET_COUNTING);
+        assertTrue(listener.oversized.isEmpty());
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void countedFrameOneByteOverTheMaximumKnowsItsLength() {
+        String big = "<30>" + "d".repeat(MAX - 3);
+        write(counted(ascii(big)));
+        SyslogFrame frame = channel.readInbound();
+        assertTrue(frame.truncated());
+        assertEquals(MAX + 1, frame.originalLength());
+        assertEquals(List.of(MAX + 1), listener.oversized);
+        assertFalse(channel.finish());
+    }
+
+    @Test
     void oversizedCountedFrameStreamingInIsNeverBuffered() {
         write(ascii("100000 <13>"));
         for (int i = 0; i < 9999; i++) {
             write(ascii("0123456789"));
-            assertTrue(decoder.bufferedBytes() <= MAX + SyslogFrameDecoder.MAX_COUNT_DIGITS + 1);
+            assertTrue(decoder.bufferedBytes() <= MAX + SyslogFrameDecoder.MAX_OVERHEAD);
         }
         write(ascii("012345\n<13>next\n"));
         SyslogFrame first = channel.readInbound();
@@ -305,6 +325,13 @@ class SyslogFrameDecoderTest {
     @Test
     void emptyLinesAndLoneTrailersAreSkipped() {
         write(ascii("\n\r\n\0\n<13>a\n\n\n"));
+        assertFrame("<13>a", Framing.LF);
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void countedFrameHoldingOnlyALineEndIsSkipped() {
+        write(ascii("1 \n2 \r\n<13>a\n"));
         assertFrame("<13>a", Framing.LF);
         assertFalse(channel.finish());
     }
