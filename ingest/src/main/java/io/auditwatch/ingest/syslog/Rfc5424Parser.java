@@ -53,7 +53,8 @@ final class Rfc5424Parser {
         if (p >= n || end == p) {
             return SyslogMessage.unparsed(raw, ParseError.BAD_HEADER, pri, SyslogParser.RFC5424_VERSION, priStart);
         }
-        String msgId = field(raw, p, end);
+        // Docker's rfc5424 formats repeat the tag as MSGID: share the String rather than copy it again.
+        String msgId = fields[1] != null && sameBytes(raw, p, end, fields[1]) ? fields[1] : field(raw, p, end);
         p = Math.min(end + 1, n);
         List<SdElement> sd = List.of();
         if (p < n) {
@@ -167,6 +168,19 @@ final class Rfc5424Parser {
     /** A header field, null for NIL. */
     private static String field(byte[] raw, int from, int to) {
         return isNil(raw, from, to) ? null : new String(raw, from, to - from, StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code raw[from, to)} holds exactly the ASCII characters of {@code s}. */
+    private static boolean sameBytes(byte[] raw, int from, int to, String s) {
+        if (to - from != s.length()) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (raw[i] != s.charAt(i - from) || raw[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Index of the first SP at or after {@code from}, or {@code raw.length}. */

@@ -1,9 +1,16 @@
 package io.auditwatch.ingest.syslog;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** UTF-8 checks without allocation: Docker passes container bytes through unvalidated (FORMATS.md a). */
 final class Utf8 {
+
+    /** Reads 8 bytes at a time so that the common all-ASCII MSG is checked a word per step. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8() {
     }
@@ -20,6 +27,12 @@ final class Utf8 {
     static boolean isValid(byte[] bytes, int from, int to) {
         int i = from;
         while (i < to) {
+            while (i + Long.BYTES <= to && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
+                i += Long.BYTES;
+            }
+            if (i >= to) {
+                break;
+            }
             int b = bytes[i];
             if (b >= 0) {
                 i++;
