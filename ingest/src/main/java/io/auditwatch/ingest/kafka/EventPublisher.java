@@ -77,6 +77,7 @@ public final class EventPublisher implements AutoCloseable {
     private final AtomicLong shutdownLosses = new AtomicLong();
 
     private volatile boolean reachable;
+    private boolean probed; // prober thread only: the first failed probe is logged even though never reachable
     private volatile Instant lastSuccess;
     private final AtomicLong consecutiveFailures = new AtomicLong();
     private volatile String lastError;
@@ -334,6 +335,8 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     private void probe() {
+        boolean probed = this.probed;
+        this.probed = true;
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
                     .nodes().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
@@ -345,8 +348,8 @@ public final class EventPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (reachable) {
-                log.warn("Kafka at {} stopped answering: {}", settings.bootstrapServers(), describe(cause));
+            if (reachable || !probed) {
+                log.warn("Kafka at {} does not answer: {}", settings.bootstrapServers(), describe(cause));
             }
             reachable = false;
             consecutiveFailures.incrementAndGet();
