@@ -1,0 +1,367 @@
+package io.auditwatch.ingest.kafka;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Publishes events to the events topic without ever making its callers wait.
+ *
+ * <p>{@link #offer} only reserves bytes in a bounded in-memory queue; one publisher thread hands the
+ * events to an idempotent {@code acks=all} producer, which is the only code that may block (on
+ * metadata, up to {@code max.block.ms}). The bound counts events until Kafka acknowledges them, and
+ * {@link PressureListener}s are told to pause above 80% of it and to resume below 50%.
+ *
+ * <p>Failures are counted by reason, reflected in {@link #health()} and logged at most once per
+ * 10 s per reason. A send that fails before reaching the producer's buffer with a retriable error
+ * (no metadata yet: Kafka unreachable at start-up) is retried with backoff, keeping the event and
+ * its place. A delivery that fails after the producer's own retries ({@code delivery.timeout.ms},
+ * 2 min) is given up: counted, logged, and lost until the disk spool exists ({@link #dispatch} and
+ * {@link #giveUp} are where it plugs in).
+ */
+public final class EventPublisher implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+    /** How often the idle publisher thread looks whether close() started. */
+    static final long POLL_MILLIS = 50;
+
+    /** Reachability probe timeout: a healthy cluster answers describeCluster in milliseconds. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
+
+    /** First wait before retrying a send that failed for want of metadata; doubles up to the max. */
+    static final long RETRY_BACKOFF_MIN_MILLIS = 100;
+
+    /** Retries of a failed metadata wait need not be more frequent than Kafka's reconnect backoff cap. */
+    static final long RETRY_BACKOFF_MAX_MILLIS = 2_000;
+
+    /** After close() interrupts the publisher thread, how long it may take to notice. */
+    static final long JOIN_AFTER_INTERRUPT_MILLIS = 1_000;
+
+    private final PublisherSettings settings;
+    private final Producer<byte[], byte[]> producer;
+    private final Admin admin;
+    private final Clock clock;
+    private final LongSupplier nanoTime;
+    private final BoundedEventQueue queue;
+    private final KafkaMetrics metrics;
+    private final AtomicInteger inflight = new AtomicInteger();
+    private final Map<FailureReason, RateLimitedLog> failureLogs = new EnumMap<>(FailureReason.class);
+    private final RateLimitedLog rejectionLog;
+    private final Thread thread;
+    private final ScheduledExecutorService prober;
+
+    private volatile boolean accepting = true;
+    private volatile boolean closing;
+    private boolean closed;
+    private final AtomicLong shutdownLosses = new AtomicLong();
+
+    private volatile boolean reachable;
+    private boolean probed; // prober thread only: the first failed probe is logged even though never reachable
+    private volatile Instant lastSuccess;
+    private final AtomicLong consecutiveFailures = new AtomicLong();
+    private volatile String lastError;
+
+    // Touched only by the publisher thread: tells a failure reported synchronously from inside
+    // producer.send (the event never reached the producer's buffer) from a delivery failure.
+    private boolean inSend;
+    private Exception syncFailure;
+
+    /** A publisher on the system clock, with a real producer and a reachability probe. */
+    public EventPublisher(PublisherSettings settings, MeterRegistry registry) {
+        this(settings, registry, Clock.systemUTC());
+    }
+
+    /** @param clock wall clock for {@link PublisherHealth#lastSuccess()} */
+    public EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock) {
+        this(settings, registry, clock, System::nanoTime, new KafkaProducer<>(ClientConfigs.producer(settings)),
+                Admin.create(ClientConfigs.admin(settings, PROBE_TIMEOUT)));
+    }
+
+    /** @param admin the probe's client, or null for no probe (unit tests with a mock producer) */
+    EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
+                   Producer<byte[], byte[]> producer, Admin admin) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.admin = admin;
+        this.queue = new BoundedEventQueue(settings.queueBytes(), nanoTime);
+        this.metrics = new KafkaMetrics(registry, queue, inflight, () -> reachable);
+        for (FailureReason r : FailureReason.values()) {
+            failureLogs.put(r, new RateLimitedLog(log, "Kafka publish failures (reason " + r.label() + ") on topic "
+                    + settings.topic(), RateLimitedLog.DEFAULT_INTERVAL_NANOS, nanoTime));
+        }
+        rejectionLog = new RateLimitedLog(log, "Events rejected because the Kafka publisher is full or closed",
+                RateLimitedLog.DEFAULT_INTERVAL_NANOS, nanoTime);
+        log.info("Kafka publisher to topic {} at {}: acks=all, idempotent, key=node, {} bytes bound (pause at {}%,"
+                        + " resume at {}%), producer settings {}",
+                settings.topic(), settings.bootstrapServers(), settings.queueBytes(),
+                (int) (BoundedEventQueue.HIGH_WATERMARK * 100), (int) (BoundedEventQueue.LOW_WATERMARK * 100),
+                ClientConfigs.redacted(ClientConfigs.producer(settings)));
+        this.thread = new Thread(this::run, "auditwatch-kafka-publisher");
+        thread.setDaemon(true);
+        thread.start();
+        if (admin != null) {
+            prober = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "auditwatch-kafka-probe");
+                t.setDaemon(true);
+                return t;
+            });
+            prober.scheduleWithFixedDelay(this::probe, 0, settings.healthCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            prober = null;
+        }
+    }
+
+    /**
+     * Accepts an event for publishing. Never blocks: safe on a Netty event loop.
+     *
+     * @return false when the bound is full or the publisher is closing; the event was not taken and
+     *     is counted as {@code rejected}
+     */
+    public boolean offer(OutboundEvent event) {
+        if (accepting && queue.offer(event)) {
+            return true;
+        }
+        metrics.rejected.increment();
+        rejectionLog.record(accepting ? "bound of " + settings.queueBytes() + " bytes full" : "publisher closing");
+        return false;
+    }
+
+    /** Registers a listener; it gets {@code pause()} at once if the publisher is paused now. */
+    public void addPressureListener(PressureListener listener) {
+        queue.gate().addListener(listener);
+    }
+
+    public PublisherHealth health() {
+        return new PublisherHealth(reachable, lastSuccess, consecutiveFailures.get(), lastError);
+    }
+
+    /** Closes within {@link PublisherSettings#closeDeadline()}. */
+    @Override
+    public void close() {
+        close(settings.closeDeadline());
+    }
+
+    /**
+     * Stops accepting, sends what is queued, and waits for Kafka's acknowledgements until
+     * {@code deadline} has passed. What is still unacknowledged then is counted as failed
+     * ({@code reason="shutdown"}) and logged: it is lost until the disk spool exists. Idempotent.
+     */
+    public void close(Duration deadline) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long end = nanoTime.getAsLong() + deadline.toNanos();
+        long successBefore = (long) metrics.success.count();
+        int queuedAtClose = queue.queuedEvents();
+        int inflightAtClose = inflight.get();
+        accepting = false;
+        try {
+            thread.join(Math.max(1, remainingMillis(end)));
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(JOIN_AFTER_INTERRUPT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closing = true;
+        List<OutboundEvent> unsent = queue.drainAndRelease();
+        for (OutboundEvent e : unsent) {
+            countLoss(FailureReason.SHUTDOWN, "never sent: close deadline passed");
+        }
+        // Waits for in-flight requests up to the deadline, then fails the rest through their callbacks.
+        producer.close(Duration.ofMillis(remainingMillis(end)));
+        // A producer fails what it still holds on a forced close; anything it did not report is lost too.
+        for (int i = inflight.getAndSet(0); i > 0; i--) {
+            countLoss(FailureReason.SHUTDOWN, "in flight at the close deadline, never acknowledged");
+        }
+        if (prober != null) {
+            prober.shutdownNow();
+            admin.close(Duration.ZERO);
+        }
+        failureLogs.values().forEach(RateLimitedLog::flush);
+        rejectionLog.flush();
+        long delivered = (long) metrics.success.count() - successBefore;
+        long lost = shutdownLosses.get();
+        if (lost == 0) {
+            log.info("Kafka publisher closed: nothing left undelivered ({} queued and {} in flight at close, {} acknowledged"
+                    + " during close)", queuedAtClose, inflightAtClose, delivered);
+        } else {
+            log.error("Kafka publisher closed with {} events NOT delivered to topic {} within the {} ms deadline"
+                            + " ({} acknowledged during close). They are lost: the disk spool that will keep them is not built yet.",
+                    lost, settings.topic(), deadline.toMillis(), delivered);
+        }
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                OutboundEvent event = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    dispatch(event);
+                } else if (!accepting && queue.isEmpty()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() passed its deadline; it accounts for what is left in the queue.
+        }
+    }
+
+    /**
+     * The send path, in one place: where the disk spool will divert events while Kafka is
+     * unreachable. Runs on the publisher thread only.
+     */
+    private void dispatch(OutboundEvent event) throws InterruptedException {
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(settings.topic(), null, event.key(), event.value(), event.headers());
+        long backoff = RETRY_BACKOFF_MIN_MILLIS;
+        while (true) {
+            Exception failure;
+            inflight.incrementAndGet();
+            inSend = true;
+            syncFailure = null;
+            try {
+                producer.send(record, (metadata, exception) -> {
+                    if (exception != null && inSend && Thread.currentThread() == thread) {
+                        syncFailure = exception;
+                    } else {
+                        completed(event, exception);
+                    }
+                });
+                failure = syncFailure;
+            } catch (InterruptException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                inSend = false;
+            }
+            if (failure == null) {
+                return;
+            }
+            inflight.decrementAndGet();
+            FailureReason reason = FailureReason.of(failure);
+            if (failure instanceof InterruptException) {
+                giveUp(event, FailureReason.SHUTDOWN, failure);
+                throw new InterruptedException("close deadline passed during send");
+            }
+            if (!(failure instanceof RetriableException) || closing) {
+                giveUp(event, reason, failure);
+                return;
+            }
+            countFailure(reason, failure, "retrying in " + backoff + " ms");
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                giveUp(event, FailureReason.SHUTDOWN, e);
+                throw e;
+            }
+            backoff = Math.min(backoff * 2, RETRY_BACKOFF_MAX_MILLIS);
+        }
+    }
+
+    /** The producer's verdict on an event that reached its buffer; on the producer's I/O thread. */
+    private void completed(OutboundEvent event, Exception exception) {
+        inflight.decrementAndGet();
+        if (exception == null) {
+            metrics.success.increment();
+            long latency = nanoTime.getAsLong() - event.acceptedNanos();
+            if (latency >= 0) {
+                metrics.latency.record(latency, TimeUnit.NANOSECONDS);
+            }
+            lastSuccess = clock.instant();
+            reachable = true;
+            consecutiveFailures.set(0);
+            queue.release(event);
+            return;
+        }
+        FailureReason reason = FailureReason.of(exception);
+        if (closing && reason == FailureReason.OTHER) {
+            // The producer fails what it still holds when close() forces it at the deadline.
+            reason = FailureReason.SHUTDOWN;
+        }
+        giveUp(event, reason, exception);
+    }
+
+    /** An event Kafka will not get from us: counted, logged, released. The spool will take it here. */
+    private void giveUp(OutboundEvent event, FailureReason reason, Throwable cause) {
+        countLoss(reason, "event lost: " + describe(cause));
+        queue.release(event);
+    }
+
+    private void countLoss(FailureReason reason, String detail) {
+        metrics.failure.increment();
+        if (reason == FailureReason.SHUTDOWN) {
+            shutdownLosses.incrementAndGet();
+        }
+        metrics.failures(reason).increment();
+        consecutiveFailures.incrementAndGet();
+        lastError = detail;
+        failureLogs.get(reason).record(detail);
+    }
+
+    private void countFailure(FailureReason reason, Throwable cause, String action) {
+        metrics.failures(reason).increment();
+        consecutiveFailures.incrementAndGet();
+        lastError = describe(cause);
+        failureLogs.get(reason).record(lastError + "; " + action);
+    }
+
+    private void probe() {
+        boolean probed = this.probed;
+        this.probed = true;
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
+                    .nodes().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            if (!reachable) {
+                log.info("Kafka at {} is reachable", settings.bootstrapServers());
+            }
+            reachable = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (reachable || !probed) {
+                log.warn("Kafka at {} does not answer: {}", settings.bootstrapServers(), describe(cause));
+            }
+            reachable = false;
+            consecutiveFailures.incrementAndGet();
+            lastError = "probe: " + describe(cause);
+        }
+    }
+
+    private long remainingMillis(long endNanos) {
+        return Math.max(0, TimeUnit.NANOSECONDS.toMillis(endNanos - nanoTime.getAsLong()));
+    }
+
+    static String describe(Throwable t) {
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}

@@ -1,0 +1,153 @@
+package io.auditwatch.ingest.kafka;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.DefaultEventLoop;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The broker goes away under load and comes back on the same directory and port: the event loop
+ * never waits, readers are paused then resumed, and every accepted event lands exactly once, in order.
+ */
+class EventPublisherOutageIT {
+    /** Small enough to fill within one test; large enough for several producer batches. */
+    static final long BOUND = 256 * 1024;
+
+    @TempDir
+    static Path dataDir;
+
+    static EmbeddedKafka broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void eventsAcceptedDuringABrokerOutageAreDeliveredOnceAfterItReturns() throws Exception {
+        PublisherSettings settings = Topics.settings(broker.bootstrapServers(), Topics.unique("outage"), BOUND);
+        TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resumed = new CountDownLatch(1);
+        DefaultEventLoop eventLoop = new DefaultEventLoop();
+        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+            publisher.addPressureListener(new PressureListener() {
+                @Override
+                public void pause() {
+                    paused.countDown();
+                }
+
+                @Override
+                public void resume() {
+                    resumed.countDown();
+                }
+            });
+            for (int seq = 0; seq < 100; seq++) {
+                assertTrue(publisher.offer(TestEvents.event("node-" + seq % 4, seq, 250)));
+            }
+            await().until(() -> success(registry) == 100);
+
+            int port = broker.port();
+            broker.close();
+
+            // What a TCP or UDP listener does: offer on its event loop until the publisher says no.
+            AtomicInteger accepted = new AtomicInteger(100);
+            CountDownLatch offered = new CountDownLatch(1);
+            eventLoop.execute(() -> {
+                int seq = accepted.get();
+                while (publisher.offer(TestEvents.event("node-" + seq % 4, seq, 250))) {
+                    seq = accepted.incrementAndGet();
+                }
+                for (int i = 0; i < 1_000; i++) {
+                    publisher.offer(TestEvents.event("node-x", i, 250));
+                }
+                offered.countDown();
+            });
+            assertTrue(offered.await(30, TimeUnit.SECONDS), "the event loop was blocked by the publisher");
+            assertEquals(0, paused.getCount(), "readers paused before the bound filled");
+            assertTrue(registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count() >= 1_001);
+            await().until(() -> !publisher.health().kafkaReachable());
+            assertEquals(0.0, registry.get(KafkaMetrics.UP).gauge().value());
+            assertTrue(publisher.health().consecutiveFailures() > 0);
+            await().until(() -> registry.get(KafkaMetrics.BACKPRESSURE).functionCounter().count() > 0);
+
+            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
+
+            assertTrue(resumed.await(60, TimeUnit.SECONDS), "readers never resumed");
+            await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) == accepted.get());
+            await().until(publisher.health()::kafkaReachable);
+            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+
+            List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(broker.bootstrapServers(), settings.topic(), accepted.get());
+            assertEquals(accepted.get(), read.size(), "each accepted event exactly once");
+            assertInOrderPerNode(read);
+        } finally {
+            eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void anUnreachableClusterIsCountedAndNeverBlocksTheCaller() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        PublisherSettings base = Topics.settings("127.0.0.1:" + closedPort, "audit.events", BOUND);
+        PublisherSettings settings = new PublisherSettings(base.bootstrapServers(), base.topic(), 1, (short) 1,
+                BOUND, Duration.ofMillis(300), Duration.ofMillis(500), Map.of(), Duration.ofMillis(200));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EventPublisher publisher = new EventPublisher(settings, registry);
+        for (int seq = 0; seq < 3; seq++) {
+            assertTrue(publisher.offer(TestEvents.event("node-1", seq, 100)));
+        }
+        await().until(() -> registry.get(KafkaMetrics.FAILURES).tag("reason", "timeout").counter().count() >= 2);
+        assertFalse(publisher.health().kafkaReachable());
+        assertTrue(publisher.health().lastError().contains("TimeoutException"), publisher.health().lastError());
+        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count(),
+                "retried, not given up, while the publisher runs");
+
+        publisher.close();
+        assertEquals(3.0, registry.get(KafkaMetrics.FAILURES).tag("reason", "shutdown").counter().count());
+        assertEquals(3.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+    }
+
+    private static double success(SimpleMeterRegistry registry) {
+        return registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count();
+    }
+
+    private static void assertInOrderPerNode(List<ConsumerRecord<byte[], byte[]>> records) {
+        Map<String, Integer> lastSeq = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String value = new String(r.value(), StandardCharsets.UTF_8);
+            String node = value.substring(0, value.indexOf('#'));
+            int seq = Integer.parseInt(value.substring(value.indexOf('#') + 1, value.indexOf(' ')));
+            Integer previous = lastSeq.put(node, seq);
+            assertTrue(previous == null || previous < seq, node + ": " + seq + " after " + previous);
+        }
+    }
+}
