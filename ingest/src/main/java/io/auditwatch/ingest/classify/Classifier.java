@@ -87,6 +87,13 @@ public final class Classifier {
             if (c != null) {
                 return c;
             }
+        } else if (!tag.daemon() && tailSaysAudit(m, start)) {
+            // The later pieces of a UCP entry Docker cut at 16 KiB, when reassembly could not join
+            // them: still audit data from ucp-controller, even without a head to parse.
+            Classification c = ucp(tag, m, true);
+            if (c != null) {
+                return c;
+            }
         }
         // An untagged logrus text line is dockerd's as forwarded from journald without an ident; a
         // tagged one belongs to whatever program the tag names.
@@ -103,8 +110,7 @@ public final class Classifier {
     private Classification json(DockerTag tag, String m, int start) {
         int headEnd = Math.min(m.length(), start + HEAD_WINDOW);
         boolean ucpShape = m.startsWith("{\"audit\":{", start);
-        boolean tailAudit = indexWithin(m, "\"msg\":\"audit\"", Math.max(start, m.length() - TAIL_WINDOW),
-                m.length()) >= 0;
+        boolean tailAudit = tailSaysAudit(m, start);
         if (ucpShape || tailAudit || indexWithin(m, "\"auditID\"", start, headEnd) >= 0
                 || indexWithin(m, "\"apiVersion\":\"audit.k8s.io/", start, headEnd) >= 0) {
             Classification c = ucp(tag, m, ucpShape || tailAudit);
@@ -188,6 +194,10 @@ public final class Classifier {
     private static Classification container(DockerTag tag, Map<String, Object> fields, ParseShortfall s) {
         return new Classification(Stream.CONTAINER, tag.component(), tag.containerName(), tag.containerId(),
                 false, fields, s, note(s));
+    }
+
+    private static boolean tailSaysAudit(String m, int start) {
+        return indexWithin(m, "\"msg\":\"audit\"", Math.max(start, m.length() - TAIL_WINDOW), m.length()) >= 0;
     }
 
     /**
