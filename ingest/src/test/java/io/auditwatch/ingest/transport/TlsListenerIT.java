@@ -124,7 +124,7 @@ class TlsListenerIT {
         String marker = "openssl-" + System.nanoTime();
         Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + service.service().tlsPort(),
                 "-cert", pki.file("node7.crt").toString(), "-key", pki.file("node7.key").toString(),
-                "-CAfile", pki.file("ca.crt").toString(), "-quiet", "-verify_return_error")
+                "-CAfile", pki.file("ca.crt").toString(), "-quiet", "-no_ign_eof", "-verify_return_error")
                 .redirectErrorStream(true).start();
         try {
             OutputStream in = p.getOutputStream();
