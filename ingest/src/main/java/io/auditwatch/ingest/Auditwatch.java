@@ -1,6 +1,7 @@
 package io.auditwatch.ingest;
 
 import io.auditwatch.ingest.classify.Classifier;
+import io.auditwatch.ingest.classify.FragmentReassembler;
 import io.auditwatch.ingest.config.Config;
 import io.auditwatch.ingest.config.ConfigKey;
 import io.auditwatch.ingest.config.Keys;
@@ -49,6 +50,9 @@ public final class Auditwatch implements AutoCloseable {
 
     /** How long start-up waits for Kafka to answer before giving up with exit code 1. */
     static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Half of the reassembly timeout, so an incomplete line waits at most 1.5 x the timeout. */
+    static final Duration REASSEMBLY_TICK = FragmentReassembler.DEFAULT_TIMEOUT.dividedBy(2);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final PrometheusMeterRegistry registry;
@@ -103,7 +107,7 @@ public final class Auditwatch implements AutoCloseable {
 
         IngestMetrics metrics = new IngestMetrics(registry);
         Ingestor ingestor = new Ingestor(clock, new Classifier(), new NodeResolver(NodeResolver.AddressMap.NONE),
-                metrics, ZoneOffset.UTC);
+                metrics, ZoneOffset.UTC, new FragmentReassembler());
         ReadGate gate = new ReadGate(publisher, registry);
         publisher.addPressureListener(gate);
         toClose.push(gate::close);
@@ -111,6 +115,9 @@ public final class Auditwatch implements AutoCloseable {
         EventLoops loops = new EventLoops(0, true);
         toClose.push(loops);
 
+        // Docker's 16 KiB pieces whose line never completed are released by this timer (half the timeout).
+        loops.workers().next().scheduleAtFixedRate(() -> ingestor.expire(e -> gate.admit(e, null)),
+                REASSEMBLY_TICK.toMillis(), REASSEMBLY_TICK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         int maxMessage = (int) Math.min(Integer.MAX_VALUE - 64, config.get(Keys.MAX_MESSAGE_SIZE));
         ConnectionGuard guard = new ConnectionGuard(sourceFilter(config, Keys.TCP_ALLOWED),
                 config.get(Keys.MAX_CONNECTIONS), config.get(Keys.MAX_CONNECTIONS_PER_SOURCE),

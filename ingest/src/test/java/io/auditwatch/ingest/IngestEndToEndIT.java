@@ -161,6 +161,37 @@ class IngestEndToEndIT {
     }
 
     @Test
+    void dockerSixteenKibPiecesAreJoinedIntoOneEventKeepingEveryPiece() throws Exception {
+        // Docker's copier cuts a 40,000-byte line into 16384 + 16384 + 7232 bytes and its syslog
+        // driver sends each piece as its own message with the same tag (FORMATS.md a).
+        String marker = "reasm-" + System.nanoTime();
+        StringBuilder line = new StringBuilder("{\"audit\":{\"auditID\":\"" + marker + "\",\"requestObject\":\"");
+        while (line.length() < 40_000 - 3) {
+            line.append('x');
+        }
+        line.append("\"}}");
+        String full = line.substring(0, 40_000);
+        String header = "<30>1 2026-11-23T17:00:01.5Z e2e-reasm ucp-controller 1 ucp-controller - ";
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        List<String> pieces = List.of(full.substring(0, 16_384), full.substring(16_384, 32_768), full.substring(32_768));
+        for (String p : pieces) {
+            wire.write((header + p + "\n").getBytes(UTF_8));
+        }
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), service.tcpPort())) {
+            s.getOutputStream().write(wire.toByteArray());
+        }
+        ConsumerRecord<byte[], byte[]> r = awaitRecords(marker, 1).get(0);
+        JsonNode env = EnvelopeCodec.read(r.value());
+        assertEquals(full, env.at("/syslog/message").asText());
+        assertEquals(3, env.get("pieces").size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(header + pieces.get(i), env.get("pieces").get(i).get("raw").asText());
+        }
+        assertTrue(env.get("flags").toString().contains("reassembled"), env.get("flags").toString());
+        assertEquals("ucp-audit", env.get("stream").asText());
+    }
+
+    @Test
     void hundredThousandMessagesOverSeveralConnectionsAllLandExactlyOnce() throws Exception {
         int connections = 4;
         int perConnection = 25_000;

@@ -167,6 +167,11 @@ public final class EnvelopeCodec {
         }
     }
 
+    /** Whether {@code bytes} are well-formed UTF-8. */
+    public static boolean isUtf8(byte[] bytes) {
+        return strictUtf8(bytes) != null;
+    }
+
     /** The text when {@code bytes} are valid UTF-8, else null. */
     static String strictUtf8(byte[] bytes) {
         for (byte b : bytes) {

@@ -88,6 +88,20 @@ public final class IngestMetrics {
                 .increment();
     }
 
+    /** A line Docker cut at 16 KiB came out of reassembly, by outcome (reassembled, timeout, ...). */
+    void reassembly(String outcome) {
+        byReason.computeIfAbsent("reasm|" + outcome, k -> Counter.builder("auditwatch_reassemblies")
+                .description("Messages joined from Docker's 16 KiB pieces, by outcome (reassembled, timeout, size_cap, ...)")
+                .tag("outcome", outcome).register(registry)).increment();
+    }
+
+    /** A payload the classifier recognised but could not fully parse (kept as is), by reason. */
+    void classifyShortfall(String reason) {
+        reasonCounter("auditwatch_classify_shortfalls",
+                "Payloads recognised but not fully parsed (hostile or truncated JSON, malformed audit records), by reason",
+                reason).increment();
+    }
+
     /** A message lost before Kafka, by reason (e.g. {@code udp_queue_full}). Never silent. */
     public void dropped(String reason) {
         reasonCounter("auditwatch_messages_dropped", "Messages lost before reaching Kafka, by reason", reason)

@@ -4,10 +4,13 @@ import io.auditwatch.heartbeat.EventHeaders;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.classify.Classification;
 import io.auditwatch.ingest.classify.Classifier;
+import io.auditwatch.ingest.classify.FragmentReassembler;
 import io.auditwatch.ingest.envelope.Envelope;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import io.auditwatch.ingest.envelope.EventIds;
+import io.auditwatch.ingest.envelope.Transport;
 import io.auditwatch.ingest.kafka.OutboundEvent;
+import io.auditwatch.ingest.syslog.Framing;
 import io.auditwatch.ingest.syslog.SyslogFormat;
 import io.auditwatch.ingest.syslog.SyslogFrame;
 import io.auditwatch.ingest.syslog.SyslogMessage;
@@ -17,14 +20,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
- * The input that pairs transport and codec: one frame in, one Kafka record out. Parses the frame
- * (a pure function), classifies the payload, resolves the node, builds the envelope and the
- * heartbeat headers. Never throws for any input bytes: what does not parse is stored unparsed.
+ * The input that pairs transport and codec: frames in, Kafka records out. Parses each frame (a
+ * pure function), joins Docker's 16 KiB pieces, classifies the payload, resolves the node, and
+ * builds the envelope and the heartbeat headers. Never throws for any input bytes: what does not
+ * parse is stored unparsed. Thread-safe: event loops of all listeners call it.
  */
 public final class Ingestor {
     private static final byte[] PULSE = {'1'};
@@ -34,52 +42,125 @@ public final class Ingestor {
     private final NodeResolver nodes;
     private final IngestMetrics metrics;
     private final ZoneId rfc3164Zone;
+    private final FragmentReassembler reassembler;
+    /** The peers of connections that have a group waiting for pieces, to attribute evicted groups. */
+    private final Map<Long, Peer> waitingPeers = new ConcurrentHashMap<>();
+    /**
+     * True while the reassembler holds a group. Written by the thread that offered the piece; a
+     * connection's (and the UDP listener's) frames arrive on one event loop, so the next frame of a
+     * waiting key always sees it.
+     */
+    private volatile boolean reassembling;
 
     /**
      * @param rfc3164Zone the zone of RFC 3164 timestamps, which carry none (Docker's default and
      *     rfc3164 formats use the Docker host's local time)
      */
-    public Ingestor(Clock clock, Classifier classifier, NodeResolver nodes, IngestMetrics metrics, ZoneId rfc3164Zone) {
+    public Ingestor(Clock clock, Classifier classifier, NodeResolver nodes, IngestMetrics metrics, ZoneId rfc3164Zone,
+            FragmentReassembler reassembler) {
         this.clock = clock;
         this.classifier = classifier;
         this.nodes = nodes;
         this.metrics = metrics;
         this.rfc3164Zone = rfc3164Zone;
+        this.reassembler = reassembler;
     }
 
     /**
-     * Whether a certificate identity and a syslog HOSTNAME name the same host: equal ignoring case,
-     * or one is the other's first DNS label ({@code node-7} and {@code node-7.example.org}), since
-     * senders differ in whether they send the FQDN.
+     * Turns one received frame into zero or more records for {@code audit.events}: zero while it is
+     * a piece of a longer line, several when completing it also releases other waiting groups.
      */
-    static boolean sameHost(String certificate, String hostname) {
-        if (certificate.equalsIgnoreCase(hostname)) {
-            return true;
-        }
-        String shortCert = firstLabel(certificate);
-        String shortHost = firstLabel(hostname);
-        return (shortCert.equalsIgnoreCase(hostname) || shortHost.equalsIgnoreCase(certificate));
-    }
-
-    private static String firstLabel(String name) {
-        int dot = name.indexOf('.');
-        return dot < 0 ? name : name.substring(0, dot);
-    }
-
-    /** Turns one received frame into the record for {@code audit.events}. */
-    public OutboundEvent toEvent(SyslogFrame frame, Peer peer) {
+    public void ingest(SyslogFrame frame, Peer peer, Consumer<OutboundEvent> out) {
         Instant received = clock.instant();
-        long receivedMillis = received.toEpochMilli();
         byte[] raw = frame.raw();
         SyslogMessage msg = SyslogParser.parse(raw);
+        int msgBytes = raw.length - msg.msgOffset();
+        if (msg.parsed() && !frame.truncated()
+                && (msgBytes == FragmentReassembler.DOCKER_PIECE_BYTES || reassembling)) {
+            byte[] body = Arrays.copyOfRange(raw, msg.msgOffset(), raw.length);
+            List<FragmentReassembler.Reassembled> units;
+            if (peer.transport() == Transport.UDP) {
+                units = reassembler.offerDatagram(peer.remote(), msg.appName(), raw, body, received);
+            } else {
+                waitingPeers.putIfAbsent(peer.connectionId(), peer);
+                units = reassembler.offer(peer.connectionId(), msg.appName(), raw, body, received);
+            }
+            reassembling = reassembler.pendingGroups() > 0;
+            emit(units, peer, frame.framing(), received, out);
+            return;
+        }
+        out.accept(toEvent(msg, raw, List.of(), peer, frame.framing(), frame.truncated(), frame.originalLength(),
+                null, received));
+    }
+
+    /** Emits the groups whose pieces stopped coming; a timer calls this every second. */
+    public void expire(Consumer<OutboundEvent> out) {
+        if (reassembling) {
+            List<FragmentReassembler.Reassembled> units = reassembler.expire(clock.instant());
+            reassembling = reassembler.pendingGroups() > 0;
+            emit(units, null, null, clock.instant(), out);
+        }
+    }
+
+    /** A TCP/TLS connection closed: its waiting groups can get no further piece. */
+    public void connectionClosed(Peer peer, Consumer<OutboundEvent> out) {
+        if (waitingPeers.containsKey(peer.connectionId())) {
+            emit(reassembler.closeConnection(peer.connectionId()), peer, null, clock.instant(), out);
+            waitingPeers.remove(peer.connectionId());
+            reassembling = reassembler.pendingGroups() > 0;
+        }
+    }
+
+    private void emit(List<FragmentReassembler.Reassembled> units, Peer current, Framing framing, Instant received,
+            Consumer<OutboundEvent> out) {
+        for (FragmentReassembler.Reassembled u : units) {
+            Peer peer = u.sender() != null ? new Peer(Transport.UDP, "udp", (java.net.InetSocketAddress) u.sender(), null, 0)
+                    : waitingPeers.getOrDefault(u.connectionId(), current);
+            if (peer == null) {
+                peer = current;
+            }
+            byte[] first = u.rawPieces().get(0);
+            SyslogMessage head = SyslogParser.parse(first);
+            Framing f = framing != null ? framing : Framing.EOF;
+            if (u.pieces() == 1 && u.outcome() == FragmentReassembler.Outcome.SINGLE) {
+                out.accept(toEvent(head, first, List.of(), peer, f, false, -1, null, received));
+                continue;
+            }
+            metrics.reassembly(u.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            String joined = new String(u.msg(), StandardCharsets.UTF_8);
+            boolean valid = io.auditwatch.ingest.envelope.EnvelopeCodec.isUtf8(u.msg());
+            SyslogMessage whole = new SyslogMessage(head.format(), head.error(), head.facility(), head.severity(),
+                    head.version(), head.timestamp(), head.hostname(), head.appName(), head.procId(), head.msgId(),
+                    head.structuredData(), head.bom(), head.msgOffset(), joined, valid);
+            int total = 0;
+            for (byte[] p : u.rawPieces()) {
+                total += p.length;
+            }
+            byte[] raw = new byte[total];
+            int at = 0;
+            for (byte[] p : u.rawPieces()) {
+                System.arraycopy(p, 0, raw, at, p.length);
+                at += p.length;
+            }
+            String note = u.outcome() == FragmentReassembler.Outcome.REASSEMBLED ? "reassembled" : "reassembly_incomplete";
+            out.accept(toEvent(whole, raw, u.rawPieces(), peer, f, false, -1, note, received));
+        }
+    }
+
+    private OutboundEvent toEvent(SyslogMessage msg, byte[] raw, List<byte[]> pieces, Peer peer, Framing framing,
+            boolean truncated, int originalLength, String reassemblyFlag, Instant received) {
+        long receivedMillis = received.toEpochMilli();
         Classification c = classifier.classify(msg.appName(), msg.hostname(), msg.msg());
         NodeResolver.Identity id = nodes.resolve(peer.certificateIdentity(), peer.remote(), msg.hostname());
         Instant eventTime = msg.eventTime(received, rfc3164Zone);
 
         List<String> flags = new ArrayList<>(2);
-        if (frame.truncated()) {
+        if (truncated) {
             flags.add("truncated");
             metrics.truncated(peer.transport());
+        }
+        if (reassemblyFlag != null) {
+            flags.add(reassemblyFlag);
         }
         if (peer.certificateIdentity() != null && msg.hostname() != null
                 && !sameHost(peer.certificateIdentity(), msg.hostname())) {
@@ -91,15 +172,18 @@ public final class Ingestor {
             metrics.invalidUtf8();
         }
         if (msg.format() == SyslogFormat.UNPARSED) {
-            metrics.parseFailure(msg.error() == null ? "unknown" : msg.error().name().toLowerCase(java.util.Locale.ROOT));
+            metrics.parseFailure(msg.error().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (c.shortfall() != null) {
+            metrics.classifyShortfall(c.shortfall().name().toLowerCase(java.util.Locale.ROOT));
         }
         Stream stream = c.stream();
         metrics.received(peer.transport(), msg.format(), stream, raw.length);
 
         Envelope env = new Envelope(EventIds.next(receivedMillis), received, id.node(), id.source(), stream,
                 peer.transport(), peer.listener(), NodeResolver.addressText(peer.remote()),
-                peer.remote() == null ? 0 : peer.remote().getPort(), peer.certificateIdentity(), frame.framing(),
-                frame.truncated(), frame.originalLength(), msg, eventTime, c, flags, raw, List.of());
+                peer.remote() == null ? 0 : peer.remote().getPort(), peer.certificateIdentity(), framing,
+                truncated, originalLength, msg, eventTime, c, flags, raw, pieces);
 
         byte[] key = id.node().getBytes(StandardCharsets.UTF_8);
         List<Header> headers = new ArrayList<>(6);
@@ -116,5 +200,22 @@ public final class Ingestor {
             headers.add(new RecordHeader(EventHeaders.PULSE, PULSE));
         }
         return new OutboundEvent(key, EnvelopeCodec.encode(env), headers, System.nanoTime());
+    }
+
+    /**
+     * Whether a certificate identity and a syslog HOSTNAME name the same host: equal ignoring case,
+     * or one is the other's first DNS label ({@code node-7} and {@code node-7.example.org}), since
+     * senders differ in whether they send the FQDN.
+     */
+    static boolean sameHost(String certificate, String hostname) {
+        if (certificate.equalsIgnoreCase(hostname)) {
+            return true;
+        }
+        return firstLabel(certificate).equalsIgnoreCase(hostname) || firstLabel(hostname).equalsIgnoreCase(certificate);
+    }
+
+    private static String firstLabel(String name) {
+        int dot = name.indexOf('.');
+        return dot < 0 ? name : name.substring(0, dot);
     }
 }

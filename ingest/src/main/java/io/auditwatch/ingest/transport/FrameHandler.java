@@ -23,6 +23,7 @@ final class FrameHandler extends SimpleChannelInboundHandler<SyslogFrame> {
     private final ReadGate gate;
     private final IngestMetrics metrics;
     private Peer peer;
+    private java.util.function.Consumer<io.auditwatch.ingest.kafka.OutboundEvent> toGate;
 
     FrameHandler(Transport transport, String listener, Ingestor ingestor, ReadGate gate, IngestMetrics metrics) {
         this.transport = transport;
@@ -38,12 +39,16 @@ final class FrameHandler extends SimpleChannelInboundHandler<SyslogFrame> {
                 CONNECTION_IDS.incrementAndGet());
         metrics.connectionOpened(transport);
         gate.register(ctx.channel());
+        toGate = event -> gate.admit(event, ctx.channel());
         super.channelActive(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         metrics.connectionClosed(transport);
+        if (peer != null) {
+            ingestor.connectionClosed(peer, event -> gate.admit(event, null));
+        }
         super.channelInactive(ctx);
     }
 
@@ -54,7 +59,7 @@ final class FrameHandler extends SimpleChannelInboundHandler<SyslogFrame> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, SyslogFrame frame) {
-        gate.admit(ingestor.toEvent(frame, peer), ctx.channel());
+        ingestor.ingest(frame, peer, toGate);
     }
 
     @Override

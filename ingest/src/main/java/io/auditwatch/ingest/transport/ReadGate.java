@@ -60,7 +60,8 @@ public final class ReadGate implements PressureListener {
     /**
      * Hands one event towards Kafka; never blocks, never drops. Called on event-loop threads.
      *
-     * @param source the connection it came from, paused when the event has to wait
+     * @param source the connection it came from, paused when the event has to wait; null for
+     *     events no connection is waiting on (reassembly timeouts)
      */
     public void admit(OutboundEvent event, Channel source) {
         if (!holding && publisher.offer(event)) {
@@ -76,7 +77,9 @@ public final class ReadGate implements PressureListener {
                 LOG.warn("Publisher queue full: stream listeners stop reading until Kafka catches up");
             }
         }
-        source.config().setAutoRead(false);
+        if (source != null) {
+            source.config().setAutoRead(false);
+        }
     }
 
     @Override

@@ -75,10 +75,16 @@ public final class UdpListener implements AutoCloseable {
         private final EventPublisher publisher;
         private final IngestMetrics metrics;
         private final SourceFilter sources;
+        private final java.util.function.Consumer<io.auditwatch.ingest.kafka.OutboundEvent> publish;
 
         DatagramHandler(String name, int maxMessageSize, Ingestor ingestor, EventPublisher publisher,
                 IngestMetrics metrics, SourceFilter sources) {
             this.sources = sources;
+            this.publish = event -> {
+                if (!publisher.offer(event)) {
+                    metrics.dropped("udp_queue_full");
+                }
+            };
             this.name = name;
             this.maxMessageSize = maxMessageSize;
             this.ingestor = ingestor;
@@ -102,9 +108,7 @@ public final class UdpListener implements AutoCloseable {
                 return; // only a trailer: nothing to store
             }
             Peer peer = new Peer(Transport.UDP, name, packet.sender(), null, 0);
-            if (!publisher.offer(ingestor.toEvent(frame, peer))) {
-                metrics.dropped("udp_queue_full");
-            }
+            ingestor.ingest(frame, peer, publish);
         }
     }
 }
