@@ -14,7 +14,7 @@ import java.util.Set;
  *   <li>an audisp tag, or a text starting {@code type=}/{@code node=} with {@code msg=audit(} near
  *       the start and no Docker container tag: {@link Stream#AUDITD};</li>
  *   <li>a JSON object with {@code "auditID"} or {@code "apiVersion":"audit.k8s.io/} in its head, or
- *       starting {@code {"audit":{}, or ending with {@code "msg":"audit"}: {@link Stream#UCP_AUDIT};</li>
+ *       starting <code>&#123;"audit":&#123;</code>, or ending with {@code "msg":"audit"}: {@link Stream#UCP_AUDIT};</li>
  *   <li>a JSON object whose {@code "type"} is a DTR webhook type, or an event action from a
  *       {@code dtr-*} container: {@link Stream#DTR_AUDIT};</li>
  *   <li>the dockerd / containerd ident, or an untagged logrus text line: {@link Stream#DOCKERD};</li>
