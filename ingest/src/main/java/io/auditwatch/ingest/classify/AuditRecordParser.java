@@ -46,9 +46,15 @@ final class AuditRecordParser {
     private AuditRecordParser() {
     }
 
-    /** True when {@code msg} carries the audit record marker within its first chars from {@code from}. */
+    /**
+     * True when {@code msg} from {@code from} on starts like an audit record: {@code type=} or
+     * {@code node=} first (audisp-syslog and rsyslog imfile both send the record as the whole MSG),
+     * and the {@code msg=audit(} marker within {@link #MARKER_WINDOW} chars. A marker elsewhere
+     * (inside a JSON value, a quoted log line) does not make an audit record.
+     */
     static boolean looksLikeAuditRecord(String msg, int from) {
-        return Classifier.indexWithin(msg, MARKER, from, from + MARKER_WINDOW + MARKER.length()) >= 0;
+        return (msg.startsWith("type=", from) || msg.startsWith("node=", from))
+                && Classifier.indexWithin(msg, MARKER, from, from + MARKER_WINDOW + MARKER.length()) >= 0;
     }
 
     /** The parsed record: fields for the envelope, pulse flag, shortfall (or null). */

@@ -1,6 +1,10 @@
 package io.auditwatch.ingest.classify;
 
 import io.auditwatch.heartbeat.Stream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,7 +37,23 @@ public record Classification(
 
     public Classification {
         Objects.requireNonNull(stream, "stream");
-        fields = fields == null ? Map.of() : java.util.Collections.unmodifiableMap(fields);
+        fields = fields == null ? Map.of() : deepUnmodifiable(fields);
+    }
+
+    /** Wraps nested maps and lists too, so the record is immutable all the way down. */
+    @SuppressWarnings("unchecked")
+    private static <T> T deepUnmodifiable(T value) {
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> copy = new LinkedHashMap<>(m);
+            copy.replaceAll((k, v) -> deepUnmodifiable(v));
+            return (T) Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List<?> l) {
+            List<Object> copy = new ArrayList<>(l);
+            copy.replaceAll(Classification::deepUnmodifiable);
+            return (T) Collections.unmodifiableList(copy);
+        }
+        return value;
     }
 
     /** True when the text was recognised and parsed without a shortfall. */

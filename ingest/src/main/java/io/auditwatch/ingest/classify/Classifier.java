@@ -11,9 +11,10 @@ import java.util.Set;
  * <p>Cheap checks decide the stream before anything is parsed, and look only at bounded windows
  * of the text (its head, its tail), so a 10 MB message costs no more to classify than a short one:
  * <ol>
- *   <li>{@code msg=audit(} near the start, or an audisp tag: {@link Stream#AUDITD};</li>
+ *   <li>an audisp tag, or a text starting {@code type=}/{@code node=} with {@code msg=audit(} near
+ *       the start and no Docker container tag: {@link Stream#AUDITD};</li>
  *   <li>a JSON object with {@code "auditID"} or {@code "apiVersion":"audit.k8s.io/} in its head, or
- *       starting {@code {"audit":{}, or ending with {@code "msg":"audit"}: {@link Stream#UCP_AUDIT};</li>
+ *       starting <code>&#123;"audit":&#123;</code>, or ending with {@code "msg":"audit"}: {@link Stream#UCP_AUDIT};</li>
  *   <li>a JSON object whose {@code "type"} is a DTR webhook type, or an event action from a
  *       {@code dtr-*} container: {@link Stream#DTR_AUDIT};</li>
  *   <li>the dockerd / containerd ident, or an untagged logrus text line: {@link Stream#DOCKERD};</li>
@@ -79,7 +80,9 @@ public final class Classifier {
 
     private Classification decide(DockerTag tag, String m) {
         int start = skipBlank(m);
-        if (AuditRecordParser.looksLikeAuditRecord(m, start) || tag.auditSender()) {
+        // A Docker container tag never carries audit records: without this rule any container could
+        // print "type=USER ... auditwatch-pulse" and keep a node's auditd stream looking alive.
+        if (tag.auditSender() || (!tag.container() && AuditRecordParser.looksLikeAuditRecord(m, start))) {
             return auditd(tag, m.substring(start));
         }
         if (start < m.length() && m.charAt(start) == '{') {

@@ -68,7 +68,12 @@ public final class FragmentReassembler {
         /** Emitted incomplete: the oldest group, to stay within the pending caps. */
         EVICTED,
         /** Emitted incomplete: its connection closed. */
-        CONNECTION_CLOSED
+        CONNECTION_CLOSED,
+        /**
+         * Emitted incomplete: a message longer than {@value #DOCKER_PIECE_BYTES} bytes, which no
+         * Docker piece can be, arrived on its key (another sender sharing the tag).
+         */
+        INTERRUPTED
     }
 
     /**
@@ -187,10 +192,14 @@ public final class FragmentReassembler {
     }
 
     private List<Reassembled> offer(Key key, byte[] raw, byte[] msg, Instant now) {
+        Objects.requireNonNull(raw, "rawMessage");
+        Objects.requireNonNull(msg, "msgBytes");
         List<Reassembled> out = new ArrayList<>(1);
         Group g = pending.get(key);
         if (g != null) {
-            if (g.json.closed() && msg.length > 0) {
+            if (msg.length > DOCKER_PIECE_BYTES) {
+                out.add(remove(g).emit(Outcome.INTERRUPTED));
+            } else if (g.json.closed() && msg.length > 0) {
                 // The JSON closed at a piece boundary and this is not the empty remainder: a new line.
                 out.add(remove(g).emit(Outcome.REASSEMBLED));
             } else if (g.bytes + msg.length > maxReassembledBytes) {

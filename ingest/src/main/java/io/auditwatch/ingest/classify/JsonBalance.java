@@ -1,7 +1,7 @@
 package io.auditwatch.ingest.classify;
 
 /**
- * Tracks, byte by byte, whether text that began with {@code {} or {@code [} has closed its
+ * Tracks, byte by byte, whether text that began with <code>&#123;</code> or {@code [} has closed its
  * outermost value: bracket depth outside strings, with backslash escapes. Works on UTF-8 bytes
  * directly, since every structural byte is ASCII and no byte of a multi-byte UTF-8 sequence is.
  * Not a validator: it only answers "could this JSON text be complete here".

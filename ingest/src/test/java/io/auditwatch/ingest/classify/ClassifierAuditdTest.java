@@ -205,4 +205,26 @@ class ClassifierAuditdTest {
         assertEquals("/tmp/\uFFFD", map(c, "record").get("name"));
         assertNull(c.shortfall());
     }
+
+    @Test
+    void containerPrintingAPulseRecordIsNeitherAuditdNorAPulse() {
+        Classification c = classifier.classify("5790672ab6a0", null,
+                Fixtures.lineWith(CAPTURED, "type=USER").substring("node=aw-sandbox ".length()));
+        assertEquals(Stream.CONTAINER, c.stream());
+        assertFalse(c.pulse());
+    }
+
+    @Test
+    void markerInsideJsonDoesNotMakeAnAuditRecord() {
+        Classification c = classifier.classify(null, null,
+                "{\"auditID\":\"a\",\"requestURI\":\"/q?type=x msg=audit(1.000:1):\"}");
+        assertEquals(Stream.UCP_AUDIT, c.stream());
+    }
+
+    @Test
+    void parsedFieldsAreImmutableAllTheWayDown() {
+        Classification c = audisp(Fixtures.lineWith(CAPTURED, "type=SYSCALL msg=audit(1795458557.164:4)"));
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class,
+                () -> map(c, "record").put("key", "forged"));
+    }
 }

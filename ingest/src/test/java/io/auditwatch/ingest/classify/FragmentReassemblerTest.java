@@ -275,6 +275,19 @@ class FragmentReassemblerTest {
     }
 
     @Test
+    void messageLongerThanAPieceInterruptsTheGroupAndPassesThrough() {
+        byte[] piece = bytes(DOCKER_PIECE_BYTES, 'l');
+        byte[] big = bytes(DOCKER_PIECE_BYTES + 1, 'm');
+        r.offer(1, TAG, raw(piece), piece, clock.instant());
+        List<Reassembled> out = r.offer(1, TAG, raw(big), big, clock.instant());
+        assertEquals(2, out.size());
+        assertEquals(Outcome.INTERRUPTED, out.get(0).outcome());
+        assertArrayEquals(piece, out.get(0).msg());
+        assertEquals(Outcome.SINGLE, out.get(1).outcome());
+        assertArrayEquals(big, out.get(1).msg());
+    }
+
+    @Test
     void invalidLimitsAreRejected() {
         assertThrows(IllegalArgumentException.class,
                 () -> new FragmentReassembler(Duration.ZERO, DOCKER_PIECE_BYTES, 1, DOCKER_PIECE_BYTES));
