@@ -10,6 +10,11 @@ import java.util.Locale;
 enum StateRank {
     /** Audit data stopped arriving: the condition DKER-EE-001590 requires an alert for. */
     FAILED("bad"),
+    /**
+     * An expected node never delivered: as red as a silence, listed after it because a node that
+     * stopped is more often an incident, one that never started more often a sender misconfiguration.
+     */
+    NEVER_SEEN("bad"),
     /** Late, degraded, or a state this page does not know. */
     ATTENTION("warn"),
     /** Deliberately not watched right now (maintenance, decommissioned). */
@@ -22,6 +27,11 @@ enum StateRank {
         this.cssClass = cssClass;
     }
 
+    /** Whether the row counts as "not reporting" in the page header. */
+    boolean failing() {
+        return this == FAILED || this == NEVER_SEEN;
+    }
+
     /** A fixed CSS class name, never derived from input. */
     String cssClass() {
         return cssClass;
@@ -29,7 +39,8 @@ enum StateRank {
 
     static StateRank of(String state) {
         return switch (state.toUpperCase(Locale.ROOT)) {
-            case "SILENT", "NEVER_SEEN", "AUDIT_DISABLED", "DOWN", "FAILING" -> FAILED;
+            case "SILENT", "AUDIT_DISABLED", "DOWN", "FAILING" -> FAILED;
+            case "NEVER_SEEN" -> NEVER_SEEN;
             case "MAINTENANCE", "DECOMMISSIONED" -> PAUSED;
             case "OK", "UP", "ALIVE", "HEALTHY", "RECOVERED" -> HEALTHY;
             default -> ATTENTION;

@@ -36,14 +36,15 @@ final class StatusPage {
             tr.paused .state{background:#6a737d;color:#fff}
             tr.ok .state{background:#d4edda;color:#1e7b34}
             ul{margin:0;padding-left:18px}
-            .pipeline td.bad{color:#b3261e;font-weight:700}
+            .chips span.ok{background:#d4edda;color:#1e7b34}.chips span.bad{background:#b3261e;color:#fff;font-weight:700}
+            td.id{white-space:nowrap}
             footer{padding:8px 24px;color:#586069;font-size:13px}
             """;
 
     static String render(StatusView view) {
         List<NodeStreamView> rows = StatusRows.sorted(view);
         Map<String, Integer> counts = StatusRows.countsByState(rows);
-        long failed = rows.stream().filter(r -> StateRank.of(r.state()) == StateRank.FAILED).count();
+        long failed = rows.stream().filter(r -> StateRank.of(r.state()).failing()).count();
         boolean allOk = view.pipelineOk() && failed == 0;
 
         StringBuilder h = new StringBuilder(4096 + rows.size() * 400);
@@ -64,11 +65,11 @@ final class StatusPage {
         h.append("</div>\n");
 
         if (!view.pipeline().isEmpty()) {
-            h.append("<table class=\"pipeline\" id=\"pipeline\"><tr><th>Pipeline part</th><th>State</th></tr>");
-            view.pipeline().forEach((part, state) -> h.append("<tr><td>").append(esc(part))
-                    .append("</td><td class=\"").append(StatusView.healthy(state) ? "ok" : "bad").append("\">")
-                    .append(esc(state)).append("</td></tr>"));
-            h.append("</table>\n<p></p>\n");
+            h.append("<div class=\"chips\" id=\"pipeline\"><b>Pipeline</b> ");
+            view.pipeline().forEach((part, state) -> h.append("<span class=\"")
+                    .append(StatusView.healthy(state) ? "ok" : "bad").append("\">").append(esc(part)).append(": ")
+                    .append(esc(state)).append("</span>"));
+            h.append("</div>\n");
         }
 
         h.append("<table id=\"nodes\"><thead><tr><th>Node</th><th>Role</th><th>Stream</th><th>State</th>")
@@ -78,9 +79,9 @@ final class StatusPage {
             StateRank rank = StateRank.of(r.state());
             h.append("<tr class=\"").append(rank.cssClass()).append("\" data-node=\"").append(esc(r.node()))
                     .append("\" data-state=\"").append(esc(r.state())).append("\">")
-                    .append("<td>").append(esc(r.node())).append("</td>")
+                    .append("<td class=\"id\">").append(esc(r.node())).append("</td>")
                     .append("<td>").append(esc(orDash(r.role()))).append("</td>")
-                    .append("<td>").append(esc(r.stream())).append("</td>")
+                    .append("<td class=\"id\">").append(esc(r.stream())).append("</td>")
                     .append("<td><span class=\"state\">").append(esc(r.state())).append("</span></td>")
                     .append("<td class=\"num\">").append(r.lastSeen() == null ? "never" : UTC.format(r.lastSeen()))
                     .append("</td><td class=\"num\">").append(r.lastSeen() == null ? "-" : human(r.age(view.generatedAt())))
@@ -103,19 +104,26 @@ final class StatusPage {
         return h.toString();
     }
 
-    /** {@code 3d 4h}, {@code 2h 5m}, {@code 4m 10s}, {@code 42s}: two units are enough to judge a silence. */
+    /**
+     * {@code 3d 4h}, {@code 2h 5m}, {@code 4m 10s}, {@code 15m}, {@code 42s}: two units are enough to
+     * judge a silence; a zero second unit is left out.
+     */
     static String human(Duration d) {
         long s = d.getSeconds();
         if (s < 60) {
             return s + "s";
         }
         if (s < 3600) {
-            return (s / 60) + "m " + (s % 60) + "s";
+            return two(s / 60, "m", s % 60, "s");
         }
         if (s < 86400) {
-            return (s / 3600) + "h " + (s % 3600 / 60) + "m";
+            return two(s / 3600, "h", s % 3600 / 60, "m");
         }
-        return (s / 86400) + "d " + (s % 86400 / 3600) + "h";
+        return two(s / 86400, "d", s % 86400 / 3600, "h");
+    }
+
+    private static String two(long major, String majorUnit, long minor, String minorUnit) {
+        return minor == 0 ? major + majorUnit : major + majorUnit + " " + minor + minorUnit;
     }
 
     /** Escapes text for element content and double-quoted attributes (OWASP XSS rule 1 and 2). */
