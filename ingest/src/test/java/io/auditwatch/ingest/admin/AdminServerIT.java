@@ -121,6 +121,29 @@ class AdminServerIT {
     }
 
     @Test
+    void scrapeIsGzippedWhenTheScraperAcceptsIt() throws Exception {
+        start();
+        for (int i = 0; i < 200; i++) {
+            registry.counter("auditwatch.test.events", "n", Integer.toString(i)).increment();
+        }
+        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri("/metrics"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", header(r, "content-encoding"));
+        String body = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(body.contains("auditwatch_test_events_total{n=\"199\"} 1.0"), body);
+        assertTrue(r.body().length * 4 < body.length(), "compressed " + r.body().length + " of " + body.length());
+    }
+
+    @Test
+    void smallResponsesAreNotCompressed() throws Exception {
+        start();
+        HttpResponse<String> r = get("/health", "Accept-Encoding", "gzip");
+        assertEquals(null, header(r, "content-encoding"));
+        assertEquals("{\"status\":\"UP\"}", r.body());
+    }
+
+    @Test
     void requestsAreCountedWithBoundedPathLabel() throws Exception {
         start();
         get("/health");
