@@ -175,6 +175,40 @@ class AdminServerIT {
     }
 
     @Test
+    void throwingReadinessCheckCountsAsDown() throws Exception {
+        server = AdminServer.start(AdminSettings.of("127.0.0.1", 0), registry, new AdminRoutes()
+                .readiness(ReadinessCheck.of("heartbeat", () -> {
+                    throw new IllegalStateException("secret internals");
+                })));
+        HttpResponse<String> r = get("/ready");
+        assertEquals(503, r.statusCode());
+        assertEquals("{\"status\":\"DOWN\",\"checks\":{\"heartbeat\":{\"status\":\"DOWN\","
+                + "\"detail\":\"check failed: IllegalStateException\"}}}", r.body());
+    }
+
+    @Test
+    void slowEndpointDoesNotHoldUpHealthOnTheNextConnection() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        server = AdminServer.start(AdminSettings.of("127.0.0.1", 0), registry, new AdminRoutes()
+                .get("/api/slow", () -> {
+                    try {
+                        release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return AdminResponse.json(200, Map.of());
+                }));
+        try (Socket slow = new Socket("127.0.0.1", server.port())) {
+            slow.getOutputStream().write("GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().flush();
+            // Connections are spread over the handler threads in turn: the next one lands on the other.
+            assertEquals(200, get("/health").statusCode());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void statusPageEscapesNodeNamesAndRefreshes() throws Exception {
         start();
         HttpResponse<String> r = get("/status");
@@ -281,6 +315,20 @@ class AdminServerIT {
             out.flush();
             String both = readAtLeast(s.getInputStream(), 2);
             assertEquals(3, both.split("HTTP/1.1 200 OK", -1).length, both);
+        }
+    }
+
+    @Test
+    void malformedRequestGets400AndTheConnectionIsClosed() throws Exception {
+        start();
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /health HTTP/1.1\r\nHost x\r\nContent-Length: abc\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+            assertTrue(answer.contains("connection: close"), answer);
         }
     }
 
