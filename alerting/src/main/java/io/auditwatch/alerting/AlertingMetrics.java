@@ -48,6 +48,14 @@ public final class AlertingMetrics {
         }
     }
 
+    /**
+     * A gauge registered again under the same id would keep the first supplier (Micrometer returns
+     * the existing meter), so a new engine on the same registry (a restart in-process) replaces it.
+     */
+    private void unbind(String name) {
+        registry.find(name).gauges().forEach(registry::remove);
+    }
+
     void raised(AlertKind kind) {
         raised.get(kind).increment();
     }
@@ -62,11 +70,14 @@ public final class AlertingMetrics {
 
     /** Binds the outbox gauges; suppliers must be cheap and thread-safe (scrapes call them). */
     public void bindOutbox(IntSupplier pending, BooleanSupplier failing) {
+        unbind(PENDING);
+        unbind(FAILING);
         Gauge.builder(PENDING, () -> pending.getAsInt()).description("Notifications in the outbox not yet accepted").register(registry);
         Gauge.builder(FAILING, () -> failing.getAsBoolean() ? 1 : 0).description("1 while alert delivery is failing").register(registry);
     }
 
     void bindOpen(ToIntFunction<AlertKind> open) {
+        unbind(OPEN);
         for (AlertKind k : AlertKind.values()) {
             if (k != AlertKind.TEST) {
                 Gauge.builder(OPEN, () -> open.applyAsInt(k)).description("Open alerts").tag("kind", k.id()).register(registry);

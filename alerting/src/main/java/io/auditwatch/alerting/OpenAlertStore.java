@@ -1,10 +1,8 @@
 package io.auditwatch.alerting;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.auditwatch.alerting.outbox.AtomicFiles;
+import io.auditwatch.alerting.outbox.Outbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +28,7 @@ final class OpenAlertStore {
     }
 
     private final Path file;
-    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectMapper json = Outbox.mapper();
 
     OpenAlertStore(Path outboxDir) {
         this.file = outboxDir.resolve(FILE);

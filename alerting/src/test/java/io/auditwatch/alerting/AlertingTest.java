@@ -320,4 +320,39 @@ class AlertingTest {
         advance(WINDOW);
         assertEquals(List.of("[auditwatch] PIPELINE FAILURE: Kafka unreachable for 2m"), delivery.subjects());
     }
+
+    @Test
+    void acceptLeavesTheDiskWriteToTheNextTick() {
+        start(settings().build());
+        alerting.accept(Events.nodeSilent("node-1", T, T.minus(Duration.ofMinutes(15))));
+        assertFalse(java.nio.file.Files.exists(dir.resolve("open-alerts.json")), "no fsync on the caller's thread");
+        alerting.tick();
+        assertTrue(java.nio.file.Files.exists(dir.resolve("open-alerts.json")));
+    }
+
+    @Test
+    void gaugesFollowTheNewEngineAfterAnInProcessRestart() {
+        AlertingSettings s = settings().build();
+        start(s);
+        alerting.accept(Events.nodeSilent("node-1", T, T.minus(Duration.ofMinutes(15))));
+        alerting.close();
+        start(s);
+        alerting.accept(Events.nodeSilent("node-2", T, T.minus(Duration.ofMinutes(15))));
+        assertEquals(2.0, registry.get(AlertingMetrics.OPEN).tag("kind", "node-silent").gauge().value());
+    }
+
+    @Test
+    void schedulerTicksWithoutTheCaller() throws Exception {
+        java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            alerting = new Alerting(settings().build(), clock, registry, AlertHistory.NONE, scheduler, delivery);
+            alerting.accept(Events.nodeSilent("node-1", T, T.minus(Duration.ofMinutes(15))));
+            clock.advance(WINDOW);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> delivery.sent.size() == 1);
+        } finally {
+            alerting.close();
+            alerting = null;
+            scheduler.shutdownNow();
+        }
+    }
 }

@@ -64,7 +64,7 @@ public final class NotificationRenderer {
         for (Map.Entry<String, List<String>> e : settings.recipients().entrySet()) {
             t.append("  ").append(e.getKey()).append(": ").append(String.join(", ", e.getValue())).append('\n');
         }
-        t.append("\nSent: ").append(UTC.format(now)).append(" via ").append(mode).append('\n');
+        t.append("\nSent: ").append(UTC.format(now)).append(" via ").append(mode).append("\n\n");
         appendControls(t);
         appendFooter(t);
 
@@ -220,7 +220,7 @@ public final class NotificationRenderer {
         List<String> checks = checks(notices);
         if (!checks.isEmpty()) {
             h.append("<h3 style=\"font-size:14px;margin:16px 0 4px 0\">What to check first</h3><ul>");
-            checks.forEach(c -> h.append("<li><code>").append(Html.escape(c)).append("</code></li>"));
+            checks.forEach(c -> h.append("<li>").append(Html.escape(c)).append("</li>"));
             h.append("</ul>");
         }
         if (!settings.statusUrl().isEmpty()) {

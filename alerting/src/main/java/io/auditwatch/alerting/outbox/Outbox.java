@@ -48,6 +48,8 @@ public final class Outbox {
     private final AlertingMetrics metrics;
     private final Clock clock;
     private final ObjectMapper json = mapper();
+    /** Serialises deliveries; the entry map and failure state are guarded by {@code this}. */
+    private final Object deliveryLock = new Object();
 
     /** Pending entries by file name (creation-time prefix, so iteration is oldest first). */
     private final TreeMap<String, Entry> entries = new TreeMap<>();
@@ -89,9 +91,11 @@ public final class Outbox {
         metrics.bindOutbox(() -> pendingCount, () -> failing);
     }
 
-    static ObjectMapper mapper() {
+    /** The JSON mapping of every file alerting keeps (outbox entries, open-alert state): ISO-8601 times and durations. */
+    public static ObjectMapper mapper() {
         return new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
@@ -138,61 +142,69 @@ public final class Outbox {
 
     /**
      * Attempts every notification whose retry time has come, oldest first, on one connection.
+     * One delivery at a time; {@link #enqueue} never waits for a delivery in progress (the
+     * engine enqueues while holding its own lock, which {@code accept} callers need).
      *
      * @param ignoreBackoff attempt even while the relay is backing off (the test alert: an
      *     operator waiting for the result)
      * @return notifications accepted in this call
      */
-    public synchronized int deliverDue(boolean ignoreBackoff) {
-        Instant now = clock.instant();
-        if (entries.isEmpty() || (!ignoreBackoff && now.isBefore(notBefore))) {
-            return 0;
-        }
-        List<Entry> due = new ArrayList<>();
-        for (Entry e : entries.values()) {
-            if (ignoreBackoff || !now.isBefore(e.nextAttempt)) {
-                due.add(e);
-            }
-        }
-        if (due.isEmpty()) {
-            return 0;
-        }
-        int accepted = 0;
-        boolean relayFailed = false;
-        Delivery.Batch batch;
-        try {
-            batch = delivery.open();
-        } catch (DeliveryException e) {
-            relayFailed(e, now);
-            return 0;
-        }
-        try (batch) {
-            for (Entry e : due) {
-                try {
-                    batch.send(e.n);
-                } catch (DeliveryException ex) {
-                    if (ex.perMessage()) {
-                        messageFailed(e, ex, now);
-                        continue;
-                    }
-                    relayFailed(ex, now);
-                    relayFailed = true;
-                    break;
+    public int deliverDue(boolean ignoreBackoff) {
+        synchronized (deliveryLock) {
+            Instant now = clock.instant();
+            List<Entry> due = new ArrayList<>();
+            synchronized (this) {
+                if (entries.isEmpty() || (!ignoreBackoff && now.isBefore(notBefore))) {
+                    return 0;
                 }
-                accepted++;
-                remove(e);
-                metrics.delivered(e.n);
+                for (Entry e : entries.values()) {
+                    if (ignoreBackoff || !now.isBefore(e.nextAttempt)) {
+                        due.add(e);
+                    }
+                }
             }
+            if (due.isEmpty()) {
+                return 0;
+            }
+            int accepted = 0;
+            boolean relayFailed = false;
+            Delivery.Batch batch;
+            try {
+                batch = delivery.open();
+            } catch (DeliveryException e) {
+                relayFailed(e, now);
+                return 0;
+            }
+            try (batch) {
+                for (Entry e : due) {
+                    try {
+                        batch.send(e.n);
+                    } catch (DeliveryException ex) {
+                        if (ex.perMessage()) {
+                            messageFailed(e, ex, now);
+                            continue;
+                        }
+                        relayFailed(ex, now);
+                        relayFailed = true;
+                        break;
+                    }
+                    accepted++;
+                    remove(e);
+                    metrics.delivered(e.n);
+                }
+            }
+            if (accepted > 0 && !relayFailed) {
+                recovered(now, accepted);
+            }
+            return accepted;
         }
-        if (accepted > 0 && !relayFailed) {
-            recovered(now, accepted);
-        }
-        return accepted;
     }
 
     private void remove(Entry e) {
-        entries.remove(e.file.getFileName().toString());
-        pendingCount = entries.size();
+        synchronized (this) {
+            entries.remove(e.file.getFileName().toString());
+            pendingCount = entries.size();
+        }
         try {
             Files.deleteIfExists(e.file);
             AtomicFiles.syncDirectory(pendingDir);
@@ -202,7 +214,7 @@ public final class Outbox {
         }
     }
 
-    private void relayFailed(DeliveryException e, Instant now) {
+    private synchronized void relayFailed(DeliveryException e, Instant now) {
         relayFailures++;
         Duration wait = backoff(relayFailures);
         notBefore = now.plus(wait);
@@ -211,7 +223,7 @@ public final class Outbox {
                 + entries.size() + " notification(s) pending, next attempt in " + wait.toSeconds() + "s");
     }
 
-    private void messageFailed(Entry entry, DeliveryException e, Instant now) {
+    private synchronized void messageFailed(Entry entry, DeliveryException e, Instant now) {
         entry.attempts++;
         if (entry.firstFailure == null) {
             entry.firstFailure = now;
@@ -235,7 +247,7 @@ public final class Outbox {
         }
     }
 
-    private void recovered(Instant now, int accepted) {
+    private synchronized void recovered(Instant now, int accepted) {
         boolean messageBackoff = entries.values().stream().anyMatch(x -> x.attempts > 0);
         if (failingSince != null && !messageBackoff) {
             LOG.info("alert delivery recovered after {}s of failures; {} notification(s) delivered, {} pending",
