@@ -78,7 +78,12 @@ public final class Alerting implements AlertSink, AutoCloseable {
         silences.addAll(restored.silences());
         updateGauges();
         metrics.bindOpen(k -> openByKind.getOrDefault(k, 0));
-        this.outbox = new Outbox(settings.outboxDir(), delivery, settings.retryInitial(), settings.retryMax(), metrics, clock);
+        try {
+            this.outbox = new Outbox(settings.outboxDir(), delivery, settings.retryInitial(), settings.retryMax(), metrics, clock);
+        } catch (java.io.UncheckedIOException e) {
+            throw new AlertingConfigException("alerting.outbox-dir", "expected a writable directory, got "
+                    + settings.outboxDir().toAbsolutePath() + " (" + e.getCause() + ")", e);
+        }
         logStartup();
         this.ticking = scheduler == null ? null
                 : scheduler.scheduleWithFixedDelay(this::safeTick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);

@@ -82,4 +82,14 @@ class EmlOutboxTest {
         assertEquals(2, recorded.size());
         assertEquals(List.of(AlertKind.TEST), recorded.get(1).kinds());
     }
+
+    @Test
+    void unusableOutboxDirectoryStopsStartUpNamingTheKey() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+                .outboxDir(file).build();
+        AlertingConfigException e = org.junit.jupiter.api.Assertions.assertThrows(AlertingConfigException.class,
+                () -> new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE));
+        assertEquals("alerting.outbox-dir", e.key());
+    }
 }

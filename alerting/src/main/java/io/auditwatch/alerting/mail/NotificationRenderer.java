@@ -108,8 +108,10 @@ public final class NotificationRenderer {
         if (!other.isEmpty()) {
             Notice.Type t = other.get(0).type();
             boolean silent = other.stream().allMatch(n -> isSilence(n.alert().kind()));
-            String prefix = t == Notice.Type.ESCALATED ? "ESCALATED: " : silent ? "STILL SILENT: " : "STILL FAILING: ";
-            return prefix + countPhrase(other, "still silent") + names(other);
+            if (t == Notice.Type.ESCALATED) {
+                return "ESCALATED: " + countPhrase(other, "silent") + names(other);
+            }
+            return (silent ? "STILL SILENT: " : "STILL FAILING: ") + countPhrase(other, "") + names(other);
         }
         return "RECOVERED: " + countPhrase(recovered, "delivering again") + names(recovered);
     }
@@ -119,7 +121,7 @@ public final class NotificationRenderer {
         boolean allSilence = notices.stream().allMatch(n -> isSilence(n.alert().kind()) && n.alert().event().node() != null);
         if (allSilence) {
             long nodes = notices.stream().map(n -> n.alert().event().node()).distinct().count();
-            return nodes + (nodes == 1 ? " node " : " nodes ") + silentWord;
+            return nodes + (nodes == 1 ? " node" : " nodes") + (silentWord.isEmpty() ? "" : " " + silentWord);
         }
         return notices.size() + " alerts";
     }

@@ -99,6 +99,14 @@ class NotificationRendererTest {
         assertEquals("[auditwatch] RECOVERED: 2 nodes delivering again (node-1, node-2)", n.subject());
     }
 
+    @Test
+    void digestOfRepeatsSaysStillSilent() {
+        List<Notice> notices = List.of(
+                new Notice(Notice.Type.REPEAT, alert(AlertKind.NODE_SILENT, "node-1", null, NOW.minusSeconds(900))),
+                new Notice(Notice.Type.REPEAT, alert(AlertKind.NODE_SILENT, "node-2", null, NOW.minusSeconds(900))));
+        assertEquals("[auditwatch] STILL SILENT: 2 nodes (node-1, node-2)", renderer.render(notices, TO, NOW).subject());
+    }
+
     private static OpenAlert withResolved(OpenAlert a, AlertEvent r) {
         return new OpenAlert(a.event(), a.since(), a.notifiedAt(), a.lastNoticeAt(), a.escalations(), a.roles(), r);
     }

@@ -3,6 +3,7 @@ package io.auditwatch.alerting.mail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.auditwatch.alerting.AlertingSettings;
@@ -82,6 +83,20 @@ class SmtpTlsIT {
         int port = start(ServerSetup.PROTOCOL_SMTP);
         try (StartTlsProxy proxy = new StartTlsProxy(port)) {
             send(smtp(proxy.port(), TlsMode.STARTTLS_REQUIRED, GreenMailTls.exportPem(dir), false), notification);
+            assertEquals(1, proxy.upgrades.get());
+        }
+        assertEquals(2, mail.getReceivedMessages().length);
+    }
+
+    @Test
+    void authenticatesAfterStarttlsLikeASubmissionPort() throws Exception {
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+                .withConfiguration(GreenMailConfiguration.aConfig().withUser("relay-user", "s3cret"));
+        mail.start();
+        try (StartTlsProxy proxy = new StartTlsProxy(mail.getSmtp().getPort())) {
+            SmtpSettings smtp = new SmtpSettings("127.0.0.1", proxy.port(), TlsMode.STARTTLS_REQUIRED, "relay-user", "s3cret",
+                    TIMEOUT, TIMEOUT, TIMEOUT, GreenMailTls.exportPem(dir), false);
+            send(smtp, notification);
             assertEquals(1, proxy.upgrades.get());
         }
         assertEquals(2, mail.getReceivedMessages().length);
