@@ -52,6 +52,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
     private volatile Map<AlertKind, Integer> openByKind = Map.of();
     /** State changed since the last save; saved by the next tick (group commit). Guarded by {@code this}. */
     private boolean dirty;
+    private boolean closed;
 
     /** Without a scheduler: the caller calls {@link #tick()} (tests, or a scheduler of its own). */
     public Alerting(AlertingSettings settings, Clock clock, MeterRegistry registry, AlertHistory history) {
@@ -72,18 +73,19 @@ public final class Alerting implements AlertSink, AutoCloseable {
         this.history = history == null ? AlertHistory.NONE : history;
         this.renderer = new NotificationRenderer(settings);
         this.delivery = delivery;
+        try {
+            // First: the outbox takes the directory lock before any state is read.
+            this.outbox = new Outbox(settings.outboxDir(), delivery, settings.retryInitial(), settings.retryMax(), metrics, clock);
+        } catch (java.io.UncheckedIOException e) {
+            throw new AlertingConfigException("alerting.outbox-dir", "expected a writable directory, got "
+                    + settings.outboxDir().toAbsolutePath() + " (" + e.getCause() + ")", e);
+        }
         this.store = new OpenAlertStore(settings.outboxDir());
         OpenAlertStore.Snapshot restored = store.load();
         restored.open().forEach(a -> open.put(a.key(), a));
         silences.addAll(restored.silences());
         updateGauges();
         metrics.bindOpen(k -> openByKind.getOrDefault(k, 0));
-        try {
-            this.outbox = new Outbox(settings.outboxDir(), delivery, settings.retryInitial(), settings.retryMax(), metrics, clock);
-        } catch (java.io.UncheckedIOException e) {
-            throw new AlertingConfigException("alerting.outbox-dir", "expected a writable directory, got "
-                    + settings.outboxDir().toAbsolutePath() + " (" + e.getCause() + ")", e);
-        }
         logStartup();
         this.ticking = scheduler == null ? null
                 : scheduler.scheduleWithFixedDelay(this::safeTick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
@@ -94,7 +96,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
     }
 
     private void logStartup() {
-        if (settings.smtp().enabled()) {
+        if (!(delivery instanceof EmlFolderDelivery)) {
             LOG.info("alerting: delivering by {} from {}; outbox {}", delivery.describe(), settings.from(), settings.outboxDir());
         } else {
             LOG.warn("alerting: NO SMTP relay configured (alerting.smtp.host is empty): alerts are written as .eml files "
@@ -345,7 +347,12 @@ public final class Alerting implements AlertSink, AutoCloseable {
             ticking.cancel(false);
         }
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             persist();
         }
+        outbox.close();
     }
 }

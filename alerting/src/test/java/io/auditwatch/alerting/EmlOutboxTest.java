@@ -92,4 +92,16 @@ class EmlOutboxTest {
                 () -> new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE));
         assertEquals("alerting.outbox-dir", e.key());
     }
+
+    @Test
+    void aSecondInstanceOnTheSameOutboxIsRefused() {
+        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+                .outboxDir(dir).build();
+        try (Alerting first = new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE)) {
+            AlertingConfigException e = org.junit.jupiter.api.Assertions.assertThrows(AlertingConfigException.class,
+                    () -> new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE));
+            assertEquals("alerting.outbox-dir", e.key());
+        }
+        new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE).close(); // released by close()
+    }
 }

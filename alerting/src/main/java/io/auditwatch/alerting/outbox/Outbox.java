@@ -4,15 +4,20 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.auditwatch.alerting.AlertingConfigException;
 import io.auditwatch.alerting.AlertingMetrics;
 import io.auditwatch.alerting.DeliveryHealth;
 import io.auditwatch.alerting.Notification;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * itself) backs off alone so it does not hold the others. Time comes from the injected clock;
  * {@link #deliverDue} is called by the engine's tick.
  */
-public final class Outbox {
+public final class Outbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     static final String PENDING_DIR = "pending";
     /** While failing, one ERROR line per this period (plus the first): visible, not a log flood. */
@@ -41,7 +46,10 @@ public final class Outbox {
     /** Caps 2^n so the shift never overflows; 2^20 * any sane initial exceeds any sane max. */
     private static final int MAX_DOUBLINGS = 20;
 
+    static final String LOCK_FILE = ".lock";
+
     private final Path pendingDir;
+    private final FileChannel lockChannel;
     private final Delivery delivery;
     private final Duration initial;
     private final Duration max;
@@ -84,11 +92,42 @@ public final class Outbox {
         this.clock = clock;
         try {
             Files.createDirectories(pendingDir);
+            this.lockChannel = lock(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create outbox " + pendingDir, e);
         }
         load();
         metrics.bindOutbox(() -> pendingCount, () -> failing);
+    }
+
+    /**
+     * Two processes sharing one outbox would send every pending notification twice and overwrite
+     * each other's open-alert state; the OS lock (released on exit, even a crash) refuses the second.
+     */
+    private static FileChannel lock(Path dir) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new AlertingConfigException("alerting.outbox-dir", dir.toAbsolutePath()
+                    + " is in use by another running auditwatch instance; give each instance its own outbox directory");
+        }
+        return ch;
+    }
+
+    /** Releases the directory lock; pending notifications stay on disk for the next start. */
+    @Override
+    public void close() {
+        try {
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.warn("cannot release outbox lock: {}", e.toString());
+        }
     }
 
     /** The JSON mapping of every file alerting keeps (outbox entries, open-alert state): ISO-8601 times and durations. */

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,8 +50,18 @@ class OutboxTest {
         }
     };
 
+    private Outbox opened;
+
     private Outbox outbox() {
-        return new Outbox(dir, delivery, Duration.ofSeconds(5), Duration.ofMinutes(5), new AlertingMetrics(new SimpleMeterRegistry()), clock);
+        opened = new Outbox(dir, delivery, Duration.ofSeconds(5), Duration.ofMinutes(5), new AlertingMetrics(new SimpleMeterRegistry()), clock);
+        return opened;
+    }
+
+    @AfterEach
+    void close() {
+        if (opened != null) {
+            opened.close();
+        }
     }
 
     private static Notification n(String id) {
