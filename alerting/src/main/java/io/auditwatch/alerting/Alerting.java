@@ -288,6 +288,29 @@ public final class Alerting implements AlertSink, AutoCloseable {
         LOG.info("alerts matching '{}' silenced until {}: {}", keyPrefixOrNode, until, reason);
     }
 
+    /**
+     * Ends the silences whose match equals {@code keyPrefixOrNode} (maintenance finished early).
+     * Alerts they held back are notified at the next group window.
+     *
+     * @return whether any silence was removed
+     */
+    public boolean unsilence(String keyPrefixOrNode) {
+        boolean removed;
+        synchronized (this) {
+            removed = silences.removeIf(s -> s.match().equals(keyPrefixOrNode));
+            if (removed) {
+                if (windowStart == null) {
+                    windowStart = clock.instant(); // held-back alerts go out one window from now
+                }
+                persist();
+            }
+        }
+        if (removed) {
+            LOG.info("silence of '{}' ended early", keyPrefixOrNode);
+        }
+        return removed;
+    }
+
     public synchronized List<Silence> silences() {
         return List.copyOf(silences);
     }

@@ -355,4 +355,17 @@ class AlertingTest {
             scheduler.shutdownNow();
         }
     }
+
+    @Test
+    void unsilenceReleasesHeldAlerts() {
+        start(settings().build());
+        alerting.silence("node-7", T.plus(Duration.ofHours(2)), "patching");
+        alerting.accept(Events.nodeSilent("node-7", T, T.minus(Duration.ofMinutes(15))));
+        advance(WINDOW);
+        assertTrue(delivery.sent.isEmpty());
+        assertTrue(alerting.unsilence("node-7"));
+        assertFalse(alerting.unsilence("node-7"));
+        advance(WINDOW);
+        assertEquals(1, delivery.sent.size());
+    }
 }

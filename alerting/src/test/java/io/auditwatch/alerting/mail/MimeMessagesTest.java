@@ -36,4 +36,12 @@ class MimeMessagesTest {
         assertFalse(raw.contains("\r\nBcc:"), raw);
         assertEquals(null, m.getHeader("Bcc"));
     }
+
+    @Test
+    void nonAsciiSubjectRoundTripsThroughTheWireFormat() throws Exception {
+        String subject = "[auditwatch] AUDIT FAILURE: no audit data from nœud-7 (ucp-audit) for 12m";
+        byte[] raw = MimeMessages.bytes(MimeMessages.build(session, n(subject, "k"), "auditwatch@example.org"));
+        MimeMessage parsed = new MimeMessage(session, new java.io.ByteArrayInputStream(raw));
+        assertEquals(subject, parsed.getSubject());
+    }
 }
