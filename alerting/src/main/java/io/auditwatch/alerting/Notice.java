@@ -1,0 +1,28 @@
+package io.auditwatch.alerting;
+
+import java.util.Objects;
+
+/**
+ * One alert's part in a notification: what happened to it, as rendered by
+ * {@code io.auditwatch.alerting.mail.NotificationRenderer}.
+ *
+ * @param type what this notice says about the alert
+ * @param alert the alert as it is when the notice is made (for RECOVERED: with its RESOLVED event)
+ */
+public record Notice(Type type, OpenAlert alert) {
+    public enum Type {
+        /** The alert is new ("AUDIT FAILURE" / "PIPELINE FAILURE"). */
+        FIRING,
+        /** The alert closed ("RECOVERED"), with the outage length. */
+        RECOVERED,
+        /** Still open after repeat-interval ("STILL SILENT" / "STILL FAILING"). */
+        REPEAT,
+        /** Open past an escalation step; goes to the added roles too ("ESCALATED"). */
+        ESCALATED
+    }
+
+    public Notice {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(alert, "alert");
+    }
+}
