@@ -29,6 +29,27 @@ public final class Config {
         return (T) v;
     }
 
+    /**
+     * The entries under a map prefix of {@link Keys#MAP_PREFIXES}, e.g. every role under
+     * {@code alerting.recipients}, name to list.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, List<String>> map(String prefix) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        String p = prefix + ".";
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            if (e.getKey().startsWith(p) && e.getKey().indexOf('.', p.length()) < 0 && e.getValue() instanceof List<?>) {
+                out.put(e.getKey().substring(p.length()), (List<String>) e.getValue());
+            }
+        }
+        return out;
+    }
+
+    /** Where a value came from, by path (for map entries). */
+    public String origin(String path) {
+        return origins.getOrDefault(path, "default");
+    }
+
     /** Where the value of {@code key} came from: a file path, {@code environment VAR}, or {@code default}. */
     public String origin(ConfigKey<?> key) {
         return origins.get(key.path());

@@ -45,6 +45,23 @@ public final class ConfigLoader {
                 origins.put(key.path(), "environment " + key.envVar());
             }
         }
+        Map<String, List<String>> maps = new LinkedHashMap<>();
+        for (String prefix : Keys.MAP_PREFIXES) {
+            String envPrefix = ConfigKey.envVarFor(prefix) + "_";
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                if (e.getKey().startsWith(envPrefix) && e.getKey().length() > envPrefix.length()) {
+                    String child = e.getKey().substring(envPrefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                    raw.put(prefix + "." + child, e.getValue());
+                    origins.put(prefix + "." + child, "environment " + e.getKey());
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String prefix = mapPrefixOf(e.getKey());
+            if (prefix != null) {
+                maps.computeIfAbsent(e.getKey(), k -> ValueType.LIST.parse(e.getValue()));
+            }
+        }
         Map<String, Object> values = new LinkedHashMap<>();
         for (ConfigKey<?> key : Keys.ALL) {
             String text = raw.get(key.path());
@@ -60,7 +77,20 @@ public final class ConfigLoader {
             }
             origins.put(key.path(), origin);
         }
+        for (Map.Entry<String, List<String>> e : maps.entrySet()) {
+            values.putIfAbsent(e.getKey(), e.getValue());
+        }
         return new Config(values, origins, fileName);
+    }
+
+    /** The map prefix a path belongs to ({@code alerting.recipients.ops}), or null. */
+    static String mapPrefixOf(String path) {
+        for (String prefix : Keys.MAP_PREFIXES) {
+            if (path.startsWith(prefix + ".") && path.indexOf('.', prefix.length() + 1) < 0) {
+                return prefix;
+            }
+        }
+        return null;
     }
 
     private static void readFile(Path file, Map<String, String> raw, Map<String, String> origins) {
@@ -96,8 +126,18 @@ public final class ConfigLoader {
             String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             JsonNode v = e.getValue();
             ConfigKey<?> key = known.get(path);
-            if (key == null && v.isObject() && isPrefix(path, known)) {
+            if (key == null && v.isObject() && (isPrefix(path, known) || Keys.MAP_PREFIXES.contains(path))) {
                 flatten(file, path, v, known, raw, origins);
+                continue;
+            }
+            if (key == null && mapPrefixOf(path) != null && (v.isArray() || v.isValueNode())) {
+                raw.put(path, listText(file, path, v));
+                origins.put(path, file);
+                continue;
+            }
+            if (key == Keys.ALERT_ESCALATION && v.isArray()) {
+                raw.put(path, escalationText(file, path, v));
+                origins.put(path, file);
                 continue;
             }
             if (key == null) {
@@ -127,6 +167,39 @@ public final class ConfigLoader {
             raw.put(path, text);
             origins.put(path, file);
         }
+    }
+
+    private static String listText(String file, String path, JsonNode v) {
+        if (v.isValueNode()) {
+            return v.isNull() ? "" : v.asText();
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isValueNode()) {
+                throw new ConfigException(file, path, "expected a list of plain values");
+            }
+            parts.add(item.asText());
+        }
+        return String.join(",", parts);
+    }
+
+    /** {@code [{after: 2h, roles: [ops, ciso]}]} as the environment form {@code 2h:ops+ciso}. */
+    private static String escalationText(String file, String path, JsonNode v) {
+        List<String> steps = new ArrayList<>();
+        for (JsonNode step : v) {
+            JsonNode after = step.get("after");
+            JsonNode roles = step.get("roles");
+            if (!step.isObject() || after == null || !after.isValueNode() || roles == null || !roles.isArray()
+                    || step.size() != 2) {
+                throw new ConfigException(file, path, "expected a list of {after: <duration>, roles: [<role>, ...]}");
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode r : roles) {
+                names.add(r.asText());
+            }
+            steps.add(after.asText() + ":" + String.join("+", names));
+        }
+        return String.join(",", steps);
     }
 
     private static boolean isPrefix(String path, Map<String, ConfigKey<?>> known) {

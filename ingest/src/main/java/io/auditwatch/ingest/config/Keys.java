@@ -82,6 +82,13 @@ public final class Keys {
     public static final ConfigKey<Integer> ADMIN_PORT = key("admin.port", "9464", ValueType.PORT,
             "admin HTTP port (/metrics, /health, /ready, /status, /api/nodes); 0 disables");
 
+    public static final ConfigKey<String> ADMIN_USERNAME = key("admin.username", "", ValueType.STRING,
+            "basic-auth user for every admin endpoint but /health; empty means no authentication");
+    public static final ConfigKey<String> ADMIN_PASSWORD_FILE = key("admin.password-file", "", ValueType.STRING,
+            "file holding the admin password (or set AUDITWATCH_ADMIN_PASSWORD)");
+    public static final ConfigKey<String> ADMIN_PASSWORD = new ConfigKey<>("admin.password", "", ValueType.STRING,
+            "admin password, from the environment only", true);
+
     // Heartbeat
     public static final ConfigKey<Duration> HB_DEFAULT_THRESHOLD = key("heartbeat.default-threshold", "15m",
             ValueType.DURATION, "silence threshold of nodes and streams the inventory does not set");
@@ -89,6 +96,23 @@ public final class Keys {
             "after start-up, expected nodes get this long before NEVER_SEEN");
     public static final ConfigKey<String> HB_INVENTORY = key("heartbeat.inventory-file", "", ValueType.STRING,
             "expected nodes, roles and thresholds (YAML); empty enrols every node on first sight");
+
+    public static final ConfigKey<String> HB_UNKNOWN = key("heartbeat.unknown-nodes", "enrol",
+            ValueType.oneOf("enrol", "ignore"), "nodes not in the inventory: enrol on first sight, or ignore (counted)");
+    public static final ConfigKey<List<String>> HB_ENROL_STREAMS = key("heartbeat.enrol-streams",
+            "auditd,ucp-audit,dtr-audit,dockerd,container,other", ValueType.LIST, "streams tracked for enrolled nodes");
+    public static final ConfigKey<Duration> HB_EVENT_LAG = key("heartbeat.event-lag-threshold", "5m",
+            ValueType.DURATION, "receive time minus sender time above this raises EVENT_LAG");
+    public static final ConfigKey<Integer> HB_CONSUMER_LAG = key("heartbeat.consumer-lag-bound", "100000",
+            ValueType.intRange(1, Integer.MAX_VALUE, "a record count"),
+            "records behind audit.events before CONSUMER_LAG fires and node alerts are held");
+    public static final ConfigKey<Duration> HB_FLUSH = key("heartbeat.state-flush-interval", "5s", ValueType.DURATION,
+            "periodic write of changed last-seen times to auditwatch.heartbeat (transitions are written at once)");
+    public static final ConfigKey<Duration> HB_AUDIT_DISABLED = key("heartbeat.audit-disabled-window", "5m",
+            ValueType.DURATION, "how recent ucp-controller output must be for AUDIT_DISABLED instead of a silence");
+    public static final ConfigKey<Integer> HB_MAX_STREAMS = key("heartbeat.max-tracked-streams", "10000",
+            ValueType.intRange(1, 10_000_000, "a count"),
+            "cap on tracked (node, stream) pairs per instance; enrolment beyond it is refused and counted");
 
     // Alerting
     public static final ConfigKey<List<String>> ALERT_ISSO = key("alerting.recipients.isso", "", ValueType.LIST,
@@ -108,12 +132,40 @@ public final class Keys {
             "file holding the SMTP password (or set AUDITWATCH_ALERTING_SMTP_PASSWORD)");
     public static final ConfigKey<String> SMTP_PASSWORD = new ConfigKey<>("alerting.smtp.password", "",
             ValueType.STRING, "SMTP password, from the environment only", true);
+    public static final ConfigKey<Duration> SMTP_CONNECT_TIMEOUT = key("alerting.smtp.connect-timeout", "10s",
+            ValueType.DURATION, "TCP connect timeout to the SMTP relay");
+    public static final ConfigKey<Duration> SMTP_READ_TIMEOUT = key("alerting.smtp.read-timeout", "60s",
+            ValueType.DURATION, "per-reply timeout of the SMTP relay");
+    public static final ConfigKey<Duration> SMTP_WRITE_TIMEOUT = key("alerting.smtp.write-timeout", "60s",
+            ValueType.DURATION, "write timeout towards the SMTP relay");
+    public static final ConfigKey<String> SMTP_TRUST_CA = key("alerting.smtp.trust-ca-file", "", ValueType.STRING,
+            "PEM CA (or self-signed certificate) of a private relay; empty uses the JDK trust store");
+    public static final ConfigKey<Boolean> SMTP_CHECK_IDENTITY = key("alerting.smtp.check-server-identity", "true",
+            ValueType.BOOLEAN, "verify that the relay's certificate names alerting.smtp.host");
     public static final ConfigKey<String> ALERT_FROM = key("alerting.from", "auditwatch@localhost", ValueType.NON_EMPTY,
             "From address of alert emails");
     public static final ConfigKey<Duration> ALERT_GROUP_WINDOW = key("alerting.group-window", "30s",
             ValueType.DURATION, "transitions within this window are sent as one digest");
     public static final ConfigKey<Duration> ALERT_REPEAT = key("alerting.repeat-interval", "4h", ValueType.DURATION,
             "an open alert is repeated (still silent) this often");
+
+    public static final ConfigKey<String> ALERT_OUTBOX = key("alerting.outbox-dir", "", ValueType.STRING,
+            "persistent outbox, open-alert state and .eml folder; empty means <data-dir>/outbox");
+    public static final ConfigKey<Duration> ALERT_RETRY_INITIAL = key("alerting.retry.initial", "5s",
+            ValueType.DURATION, "first retry delay after a failed delivery; doubled per consecutive failure");
+    public static final ConfigKey<Duration> ALERT_RETRY_MAX = key("alerting.retry.max", "5m", ValueType.DURATION,
+            "upper bound of the retry delay");
+    public static final ConfigKey<String> ALERT_STATUS_URL = key("alerting.status-url", "", ValueType.STRING,
+            "base URL of the status page; emails then link to <url>/status");
+    public static final ConfigKey<String> ALERT_ESCALATION = key("alerting.escalation", "", ValueType.STRING,
+            "escalation steps: in YAML a list of {after: 2h, roles: [ops]}; in the environment '2h:ops,4h:ops+ciso'");
+
+    /**
+     * Keys whose last segment is a free name: {@code alerting.recipients.<role>} (address lists)
+     * and {@code alerting.routes.<kind-id>} (role lists). {@code isso} and {@code sa} are
+     * recipients like any other role, and the alerting module insists on both.
+     */
+    public static final List<String> MAP_PREFIXES = List.of("alerting.recipients", "alerting.routes");
 
     /** Every key, in reference order. */
     public static final List<ConfigKey<?>> ALL = List.of(
@@ -123,10 +175,13 @@ public final class Keys {
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
             UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, MAX_MESSAGE_SIZE,
-            ADMIN_HOST, ADMIN_PORT,
-            HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY,
+            ADMIN_HOST, ADMIN_PORT, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
+            HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
+            HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,
             ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,
-            SMTP_PASSWORD, ALERT_FROM, ALERT_GROUP_WINDOW, ALERT_REPEAT);
+            SMTP_PASSWORD, SMTP_CONNECT_TIMEOUT, SMTP_READ_TIMEOUT, SMTP_WRITE_TIMEOUT, SMTP_TRUST_CA,
+            SMTP_CHECK_IDENTITY, ALERT_FROM, ALERT_GROUP_WINDOW, ALERT_REPEAT, ALERT_OUTBOX, ALERT_RETRY_INITIAL,
+            ALERT_RETRY_MAX, ALERT_STATUS_URL, ALERT_ESCALATION);
 
     private static <T> ConfigKey<T> key(String path, String def, ValueType<T> type, String doc) {
         return new ConfigKey<>(path, def, type, doc, false);
