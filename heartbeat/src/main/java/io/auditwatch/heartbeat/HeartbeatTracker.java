@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeartbeatTracker {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTracker.class);
+    private static final Stream[] STREAMS = Stream.values(); // values() clones: once, not per event
     private static final byte[][] STREAM_IDS = new byte[NodeEntry.STREAMS][];
     private static final byte[] UCP_CONTROLLER = "ucp-controller".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY = new byte[0];
@@ -228,7 +229,7 @@ public final class HeartbeatTracker {
     static Stream streamOf(byte[] id) {
         for (int i = 0; i < STREAM_IDS.length; i++) {
             if (java.util.Arrays.equals(STREAM_IDS[i], id)) {
-                return Stream.values()[i];
+                return STREAMS[i];
             }
         }
         return null;
@@ -254,7 +255,7 @@ public final class HeartbeatTracker {
                 return null;
             }
             n = new NodeEntry(name, null, false, partition);
-            nodes.put(new NodeKey(n.nameBytes), n);
+            nodes.put(n, n);
             log.info("enrolled node {} on first sight (partition {})", name, partition);
             return n;
         }
@@ -296,7 +297,7 @@ public final class HeartbeatTracker {
             Slot s = addSlot(n, e.getKey(), e.getValue().toMillis(), true, StreamState.PENDING);
             arm(s, startMs + settings.gracePeriod().toMillis());
         }
-        nodes.put(new NodeKey(n.nameBytes), n);
+        nodes.put(n, n);
         touched.add(n);
         return n;
     }
@@ -335,12 +336,14 @@ public final class HeartbeatTracker {
                 touched.addAll(nodes.values()); // silences that are real fire now
             }
         }
-        for (NodeEntry n : touched) {
-            if (!n.removed && planner.reconcile(n, now, held)) {
-                changed.add(n);
+        if (!touched.isEmpty()) {
+            for (NodeEntry n : touched) {
+                if (!n.removed && planner.reconcile(n, now, held)) {
+                    changed.add(n);
+                }
             }
+            touched.clear();
         }
-        touched.clear();
     }
 
     private void judge(Slot s, long now) {
@@ -579,7 +582,7 @@ public final class HeartbeatTracker {
 
     private void remove(NodeEntry n) {
         n.removed = true;
-        nodes.remove(new NodeKey(n.nameBytes));
+        nodes.remove(n);
         for (Slot s : n.slots) {
             if (s != null) {
                 if (s.armed) {
@@ -713,7 +716,7 @@ public final class HeartbeatTracker {
                 n = addInventoryNode(spec, snap.partition());
             } else {
                 n = new NodeEntry(snap.node(), null, false, snap.partition());
-                nodes.put(new NodeKey(n.nameBytes), n);
+                nodes.put(n, n);
             }
             Snapshots.restore(n, snap, this::restoredSlot);
             for (Slot s : n.slots) {

@@ -5,11 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One tracked node: its slots indexed by {@link Stream#ordinal()}, node-level marks and open alerts. */
-final class NodeEntry {
+final class NodeEntry extends NodeKey {
     static final int STREAMS = Stream.values().length;
 
     final String name;
-    final byte[] nameBytes;
     final String role;
     final boolean expected;
     final Slot[] slots = new Slot[STREAMS];
@@ -25,8 +24,8 @@ final class NodeEntry {
     boolean removed;
 
     NodeEntry(String name, String role, boolean expected, int partition) {
+        super(name.getBytes(StandardCharsets.UTF_8));
         this.name = name;
-        this.nameBytes = name.getBytes(StandardCharsets.UTF_8);
         this.role = role;
         this.expected = expected;
         this.partition = partition;
