@@ -1,0 +1,794 @@
+package io.auditwatch.heartbeat;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.AlertSink;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last-seen per (node, stream) and the silence / recovery judgement (issue 4). Pure and clock-driven:
+ * {@link #onEvent} records what arrived, {@link #evaluate()} (every second in production, after
+ * {@code ManualClock.advance} in tests) moves states and hands transitions to the {@link AlertSink}.
+ *
+ * <p>Event path: one map lookup by the node header's bytes (no String), an array index by stream, a
+ * few field writes; no lock and no allocation unless something needs judging (a stream that is not
+ * HEALTHY, a gap, a lag crossing), in which case the slot is queued once for the next evaluation.
+ *
+ * <p>Deadlines: a priority queue ordered by each slot's armed deadline, re-armed lazily. Events never
+ * touch the queue (a heap update per event would cost O(log n) and a lock); when a deadline pops,
+ * the slot's current last-seen decides: silent, or re-arm at last-seen + threshold. Each slot pops at
+ * most once per threshold, so a tick costs O(expired), not O(tracked) (100,000 streams with 15m
+ * thresholds: about 110 pops a second).
+ *
+ * <p>Thread safety: {@code onEvent} may run on any thread (one per partition in practice); every
+ * other method takes the tracker's lock. The sink is called under that lock and must not block.
+ */
+public final class HeartbeatTracker {
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatTracker.class);
+    private static final Stream[] STREAMS = Stream.values(); // values() clones: once, not per event
+    private static final byte[][] STREAM_IDS = new byte[NodeEntry.STREAMS][];
+    private static final byte[] UCP_CONTROLLER = "ucp-controller".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EMPTY = new byte[0];
+    /** At most one warning a minute per kind of bad input: counted always, logged bounded. */
+    private static final long LOG_INTERVAL_MS = 60_000;
+    static final String CONSUMER_LAG_KEY = "consumer-lag/auditwatch-heartbeat";
+
+    static {
+        for (Stream s : Stream.values()) {
+            STREAM_IDS[s.ordinal()] = s.id().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    private final HeartbeatSettings settings;
+    private final Clock clock;
+    private final HeartbeatMetrics metrics;
+    private final AlertPlanner planner;
+    private final Map<String, NodeSpec> specs = new HashMap<>();
+    private final Inventory inventory;
+    private final long startMs;
+    private final long lagThresholdMs;
+    private final ConcurrentMap<NodeKey, NodeEntry> nodes;
+    private final ThreadLocal<NodeKey> probe = ThreadLocal.withInitial(() -> new NodeKey(EMPTY));
+    private final PriorityQueue<Slot> deadlines = new PriorityQueue<>(Comparator.comparingLong((Slot s) -> s.armedAtMs));
+    private final ConcurrentLinkedQueue<Slot> attention = new ConcurrentLinkedQueue<>();
+    private final Set<NodeEntry> touched = new LinkedHashSet<>();
+    private final Set<NodeEntry> changed = new LinkedHashSet<>();
+    private final List<NodeSnapshot> tombstones = new ArrayList<>();
+    private volatile int tracked;
+    private volatile String degradedReason;
+    private volatile boolean catchingUp;
+    private boolean lagging;
+    private long lagFiredAtMs;
+    private boolean wasHeld;
+    private ToIntFunction<String> partitioner;
+    private final Set<Integer> owned = new HashSet<>();
+    private long lastRefusedLogMs = Long.MIN_VALUE / 2;
+
+    /**
+     * Standalone mode: owns every node (no consumer group). {@link HeartbeatConsumer} switches it to
+     * partitioned mode with {@link #usePartitions}.
+     *
+     * @throws HeartbeatConfigException for invalid settings or inventory, or an inventory larger than
+     *     {@code heartbeat.max-tracked-streams}
+     */
+    public HeartbeatTracker(HeartbeatSettings settings, Inventory inventory, Clock clock, AlertSink sink,
+            HeartbeatMetrics metrics) {
+        this.settings = settings.validate();
+        this.inventory = inventory.validate();
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.planner = new AlertPlanner(Objects.requireNonNull(sink, "sink"), metrics, settings);
+        this.startMs = clock.millis();
+        this.lagThresholdMs = settings.eventLagThreshold().toMillis();
+        int expected = inventory.expectedStreamCount();
+        if (expected > settings.maxTrackedStreams()) {
+            throw new HeartbeatConfigException("heartbeat.max-tracked-streams", "the inventory expects " + expected
+                    + " (node, stream) pairs, more than the cap of " + settings.maxTrackedStreams());
+        }
+        // Unbounded on purpose: evicting a node would forget a silent one. The cap is enforced on enrolment.
+        this.nodes = Caffeine.newBuilder().initialCapacity(Math.max(16, expected / 2)).<NodeKey, NodeEntry>build().asMap();
+        for (NodeSpec spec : inventory.nodes()) {
+            specs.put(spec.name(), spec);
+        }
+        synchronized (this) {
+            for (NodeSpec spec : inventory.nodes()) {
+                addInventoryNode(spec, -1);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- event path
+
+    /**
+     * Records one {@code audit.events} record from its raw header values (see {@link EventHeaders}).
+     * Bad headers are counted by reason, never thrown. The arrays are read, not kept.
+     *
+     * @param partition the record's partition, or -1 outside Kafka
+     */
+    public void onHeaders(byte[] node, byte[] stream, byte[] received, byte[] sent, byte[] component, byte[] pulse,
+            int partition) {
+        if (node == null || node.length == 0) {
+            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_NODE);
+            return;
+        }
+        if (stream == null) {
+            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_STREAM);
+            return;
+        }
+        long receivedMs = EventHeaders.decodeMillis(received);
+        if (receivedMs == Long.MIN_VALUE) {
+            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_RECEIVED);
+            return;
+        }
+        Stream s = streamOf(stream);
+        if (s == null) {
+            // Still liveness of the node: tracked as "other" so a newer ingest cannot make nodes look silent.
+            metrics.invalid(HeartbeatMetrics.InvalidReason.UNKNOWN_STREAM);
+            s = Stream.OTHER;
+        }
+        boolean isPulse = pulse != null && pulse.length == 1 && pulse[0] == '1';
+        boolean controller = component != null && java.util.Arrays.equals(component, UCP_CONTROLLER);
+        onEvent(node, s, receivedMs, EventHeaders.decodeMillis(sent), controller, isPulse, partition);
+    }
+
+    /**
+     * Records one event. O(1), lock-free, allocation-free for a tracked, healthy stream.
+     *
+     * @param node node identity, UTF-8
+     * @param receivedMs collector receive time, epoch ms: the only clock liveness is judged on
+     * @param sentMs sender's time, epoch ms, or {@code Long.MIN_VALUE} when unknown (lag only)
+     * @param controller the line came from ucp-controller (evidence the node is alive for AUDIT_DISABLED)
+     * @param pulse an auditwatch-pulse: counts as liveness of the auditd stream whatever its stream header
+     */
+    public void onEvent(byte[] node, Stream stream, long receivedMs, long sentMs, boolean controller, boolean pulse,
+            int partition) {
+        metrics.event(stream);
+        if (pulse) {
+            metrics.pulse();
+            stream = Stream.AUDITD;
+        }
+        NodeEntry n = nodes.get(probe.get().point(node));
+        if (n == null && (n = enrolNode(node, partition)) == null) {
+            return;
+        }
+        if (partition >= 0 && n.partition != partition) {
+            n.partition = partition;
+        }
+        if (controller && stream != Stream.UCP_AUDIT) {
+            if (receivedMs > n.controllerSeenMs) {
+                n.controllerSeenMs = receivedMs;
+            }
+            Slot ucp = n.slots[Stream.UCP_AUDIT.ordinal()];
+            if (ucp != null && ucp.state == StreamState.SILENT && !ucp.auditDisabled) {
+                attend(ucp);
+            }
+        }
+        Slot s = n.slots[stream.ordinal()];
+        if (s == null && (s = enrolStream(n, stream)) == null) {
+            return;
+        }
+        long prev = s.lastSeenMs;
+        if (receivedMs > prev) {
+            s.lastSeenMs = receivedMs;
+            if (s.state != StreamState.HEALTHY) {
+                if (s.recoveredAtMs == Slot.NONE) {
+                    s.recoveredAtMs = receivedMs;
+                }
+                attend(s);
+            } else if (prev != Slot.NONE && receivedMs - prev >= s.thresholdMs && s.gapFromMs == Slot.NONE) {
+                s.gapToMs = receivedMs;
+                s.gapFromMs = prev;
+                attend(s);
+            }
+        }
+        if (sentMs != Long.MIN_VALUE) {
+            long lag = receivedMs - sentMs;
+            s.lagMs = lag;
+            if (lag > s.peakLagMs) {
+                s.peakLagMs = lag;
+            }
+            if ((lag > lagThresholdMs) != s.lagHigh) {
+                attend(s);
+            }
+        }
+    }
+
+    /** Convenience for tests and in-process callers; allocates. */
+    public void onEvent(String node, Stream stream, Instant received, Instant sent) {
+        onEvent(node.getBytes(StandardCharsets.UTF_8), stream, received.toEpochMilli(),
+                sent == null ? Long.MIN_VALUE : sent.toEpochMilli(), false, false, -1);
+    }
+
+    private void attend(Slot s) {
+        if (s.claimAttention()) {
+            attention.add(s);
+        }
+    }
+
+    static Stream streamOf(byte[] id) {
+        for (int i = 0; i < STREAM_IDS.length; i++) {
+            if (java.util.Arrays.equals(STREAM_IDS[i], id)) {
+                return STREAMS[i];
+            }
+        }
+        return null;
+    }
+
+    private NodeEntry enrolNode(byte[] nodeBytes, int partition) {
+        String name = new String(nodeBytes, StandardCharsets.UTF_8);
+        NodeSpec spec = specs.get(name);
+        if (spec == null && settings.unknownNodes() == UnknownNodePolicy.IGNORE) {
+            metrics.ignored();
+            return null;
+        }
+        synchronized (this) {
+            NodeEntry n = nodes.get(new NodeKey(nodeBytes));
+            if (n != null) {
+                return n;
+            }
+            if (spec != null) {
+                return addInventoryNode(spec, partition);
+            }
+            if (tracked >= settings.maxTrackedStreams()) {
+                refused(name);
+                return null;
+            }
+            n = new NodeEntry(name, null, false, partition);
+            nodes.put(n, n);
+            log.info("enrolled node {} on first sight (partition {})", name, partition);
+            return n;
+        }
+    }
+
+    private Slot enrolStream(NodeEntry n, Stream stream) {
+        if (n.expected || !settings.enrolStreams().contains(stream)) {
+            return null; // inventory nodes are judged on the streams their role names, nothing else
+        }
+        synchronized (this) {
+            Slot s = n.slots[stream.ordinal()];
+            if (s != null || n.removed) {
+                return s;
+            }
+            if (tracked >= settings.maxTrackedStreams()) {
+                refused(n.name);
+                return null;
+            }
+            s = addSlot(n, stream, settings.defaultThreshold().toMillis(), false, StreamState.HEALTHY);
+            arm(s, clock.millis() + s.thresholdMs);
+            attend(s);
+            return s;
+        }
+    }
+
+    private void refused(String node) {
+        metrics.refused();
+        long now = clock.millis();
+        if (now - lastRefusedLogMs >= LOG_INTERVAL_MS) {
+            lastRefusedLogMs = now;
+            log.warn("not tracking node {}: heartbeat.max-tracked-streams={} reached (counted in "
+                    + "auditwatch_heartbeat_enrolments_refused_total)", node, settings.maxTrackedStreams());
+        }
+    }
+
+    private NodeEntry addInventoryNode(NodeSpec spec, int partition) {
+        NodeEntry n = new NodeEntry(spec.name(), spec.role(), true, partition);
+        for (Map.Entry<Stream, Duration> e : inventory.expectedStreams(spec).entrySet()) {
+            Slot s = addSlot(n, e.getKey(), e.getValue().toMillis(), true, StreamState.PENDING);
+            arm(s, startMs + settings.gracePeriod().toMillis());
+        }
+        nodes.put(n, n);
+        touched.add(n);
+        return n;
+    }
+
+    private Slot addSlot(NodeEntry n, Stream stream, long thresholdMs, boolean expected, StreamState initial) {
+        Slot s = new Slot(n, stream, thresholdMs, expected, initial);
+        n.slots[stream.ordinal()] = s;
+        tracked++;
+        metrics.track(s);
+        return s;
+    }
+
+    // ---------------------------------------------------------------- evaluation
+
+    /**
+     * Judges every slot whose deadline passed and every slot the event path flagged, then fires and
+     * resolves alerts. Call every second: silence is reported within threshold + 1 s.
+     */
+    public synchronized void evaluate() {
+        long now = clock.millis();
+        boolean held = held();
+        Slot s;
+        while ((s = deadlines.peek()) != null && s.armedAtMs <= now) {
+            deadlines.poll();
+            s.armed = false;
+            judge(s, now);
+        }
+        while ((s = attention.poll()) != null) {
+            s.clearAttention();
+            attended(s, now);
+        }
+        if (held != wasHeld) {
+            wasHeld = held;
+            metrics.held(held);
+            if (!held) {
+                touched.addAll(nodes.values()); // silences that are real fire now
+            }
+        }
+        if (!touched.isEmpty()) {
+            for (NodeEntry n : touched) {
+                if (!n.removed && planner.reconcile(n, now, held)) {
+                    changed.add(n);
+                }
+            }
+            touched.clear();
+        }
+    }
+
+    private void judge(Slot s, long now) {
+        NodeEntry n = s.node;
+        if (n.removed) {
+            return;
+        }
+        if (n.inMaintenance()) {
+            if (now < n.maintenanceUntilMs) {
+                arm(s, n.maintenanceUntilMs);
+            } else {
+                exitMaintenance(n, now);
+            }
+            return;
+        }
+        long seen = s.lastSeenMs;
+        switch (s.state) {
+            case PENDING -> {
+                if (seen != Slot.NONE) {
+                    becomeHealthy(s, seen);
+                } else if (now >= startMs + settings.gracePeriod().toMillis()) {
+                    silence(s, StreamState.NEVER_SEEN, Slot.NONE);
+                } else {
+                    arm(s, startMs + settings.gracePeriod().toMillis());
+                }
+            }
+            case HEALTHY -> {
+                if (seen == Slot.NONE) {
+                    arm(s, now + s.thresholdMs);
+                } else if (now - seen >= s.thresholdMs) {
+                    silence(s, StreamState.SILENT, seen);
+                } else {
+                    arm(s, seen + s.thresholdMs);
+                }
+            }
+            case MAINTENANCE -> becomeHealthyOrJudge(s, now);
+            default -> {
+            }
+        }
+    }
+
+    private void silence(Slot s, StreamState to, long silentSince) {
+        s.silentSinceMs = silentSince;
+        s.recoveredAtMs = Slot.NONE;
+        s.state = to;
+        touch(s.node);
+        if (s.lastSeenMs != silentSince) {
+            attend(s); // an event raced this judgement: the recovery is handled in this same tick
+        }
+    }
+
+    private void becomeHealthy(Slot s, long recoveredAt) {
+        s.state = StreamState.HEALTHY;
+        s.lastRecoveryMs = recoveredAt;
+        s.silentSinceMs = Slot.NONE;
+        s.recoveredAtMs = Slot.NONE;
+        s.auditDisabled = false;
+        arm(s, s.lastSeenMs + s.thresholdMs);
+        touch(s.node);
+    }
+
+    private void attended(Slot s, long now) {
+        NodeEntry n = s.node;
+        if (n.removed) {
+            return;
+        }
+        touched.add(n);
+        long gapFrom = s.gapFromMs;
+        if (gapFrom != Slot.NONE) {
+            long gapTo = s.gapToMs;
+            s.gapFromMs = Slot.NONE;
+            if (reportable(n)) {
+                planner.retroactive(s, gapFrom, gapTo, now);
+            }
+        }
+        long seen = s.lastSeenMs;
+        switch (s.state) {
+            case PENDING, NEVER_SEEN -> {
+                if (seen != Slot.NONE) {
+                    becomeHealthy(s, firstAfterGap(s, seen));
+                }
+            }
+            case SILENT -> {
+                if (seen > s.silentSinceMs) {
+                    long end = firstAfterGap(s, seen);
+                    if (!covered(n, s) && end - s.silentSinceMs >= s.thresholdMs && reportable(n)) {
+                        // Judged silent while alerts were held, and the gap was real: keep it on record.
+                        planner.retroactive(s, s.silentSinceMs, end, now);
+                    }
+                    becomeHealthy(s, end);
+                }
+            }
+            default -> {
+            }
+        }
+        long lag = s.lagMs;
+        if (lag != Slot.NONE) {
+            long peak = s.peakLagMs;
+            s.peakLagMs = Slot.NONE; // the next tick judges only the events that arrive after this one
+            boolean high = Math.max(peak, lag) > lagThresholdMs;
+            if (high != s.lagHigh) {
+                s.lagHigh = high;
+                changed.add(n);
+            }
+        }
+    }
+
+    private static long firstAfterGap(Slot s, long seen) {
+        long first = s.recoveredAtMs;
+        return first != Slot.NONE && first > s.silentSinceMs && first <= seen ? first : seen;
+    }
+
+    private static boolean covered(NodeEntry n, Slot s) {
+        return n.open.containsKey(s.key(AlertPlanner.STREAM_SILENT))
+                || n.open.containsKey(AlertPlanner.nodeKey(AlertPlanner.NODE_SILENT, n))
+                || (s.stream == Stream.UCP_AUDIT && n.open.containsKey(AlertPlanner.nodeKey(AlertPlanner.AUDIT_DISABLED, n)));
+    }
+
+    /** A gap is an outage of the node unless it was in maintenance or ingest reported the pipeline down. */
+    private boolean reportable(NodeEntry n) {
+        return !n.inMaintenance() && degradedReason == null;
+    }
+
+    private void touch(NodeEntry n) {
+        touched.add(n);
+        changed.add(n);
+    }
+
+    private void arm(Slot s, long at) {
+        if (s.armed) {
+            if (s.armedAtMs == at) {
+                return;
+            }
+            deadlines.remove(s);
+        }
+        s.armedAtMs = at;
+        s.armed = true;
+        deadlines.add(s);
+    }
+
+    // ---------------------------------------------------------------- maintenance and decommission
+
+    /**
+     * Puts a node into maintenance until {@code until}: its open alerts are closed (RESOLVED with the
+     * reason, so "still silent" repeats stop) and no alert is raised for it until then. Extending a
+     * running maintenance just moves its end. When it ends, each stream is judged at once on its
+     * last-seen, so a node still silent after maintenance alerts immediately.
+     *
+     * @throws IllegalArgumentException when the node is not tracked by this instance or {@code until} is not in the future
+     */
+    public synchronized void setMaintenance(String node, Instant until, String reason) {
+        NodeEntry n = require(node);
+        long now = clock.millis();
+        if (until.toEpochMilli() <= now) {
+            throw new IllegalArgumentException("maintenance end " + until + " is not in the future");
+        }
+        if (!n.inMaintenance()) {
+            planner.resolveAll(n, now, "maintenance until " + until + (reason == null ? "" : ": " + reason));
+            for (Slot s : n.slots) {
+                if (s != null) {
+                    s.state = StreamState.MAINTENANCE;
+                    s.silentSinceMs = Slot.NONE;
+                    s.auditDisabled = false;
+                    s.lagHigh = false;
+                }
+            }
+        }
+        n.maintenanceUntilMs = until.toEpochMilli();
+        n.maintenanceReason = reason;
+        for (Slot s : n.slots) {
+            if (s != null) {
+                arm(s, n.maintenanceUntilMs);
+            }
+        }
+        log.info("node {} in maintenance until {}: {}", node, until, reason);
+        touch(n);
+        evaluate();
+    }
+
+    /**
+     * Ends a node's maintenance now.
+     *
+     * @return false when it was not in maintenance
+     * @throws IllegalArgumentException when the node is not tracked by this instance
+     */
+    public synchronized boolean endMaintenance(String node) {
+        NodeEntry n = require(node);
+        if (!n.inMaintenance()) {
+            return false;
+        }
+        exitMaintenance(n, clock.millis());
+        evaluate();
+        return true;
+    }
+
+    private void exitMaintenance(NodeEntry n, long now) {
+        n.maintenanceUntilMs = Slot.NONE;
+        n.maintenanceReason = null;
+        log.info("node {}: maintenance ended", n.name);
+        for (Slot s : n.slots) {
+            if (s != null) {
+                becomeHealthyOrJudge(s, now);
+            }
+        }
+        touch(n);
+    }
+
+    private void becomeHealthyOrJudge(Slot s, long now) {
+        s.state = s.lastSeenMs == Slot.NONE && s.expected ? StreamState.PENDING : StreamState.HEALTHY;
+        s.recoveredAtMs = Slot.NONE;
+        judge(s, now);
+    }
+
+    /**
+     * Forgets a node: its open alerts are RESOLVED with reason "decommissioned" (an alert nobody can
+     * clear would repeat forever), its gauges are removed and its state-topic record is tombstoned.
+     * A node still in the inventory comes back at the next start or rebalance, and any node that
+     * sends again is enrolled again (unknown-node policy): remove it from {@code nodes.yaml} and stop
+     * its senders first.
+     *
+     * @return false when this instance does not track the node
+     */
+    public synchronized boolean decommission(String node) {
+        NodeEntry n = nodes.get(new NodeKey(node.getBytes(StandardCharsets.UTF_8)));
+        if (n == null) {
+            return false;
+        }
+        planner.resolveAll(n, clock.millis(), "decommissioned by an operator");
+        remove(n);
+        if (partitioner != null) {
+            tombstones.add(NodeSnapshot.removed(n.name, n.partition));
+        }
+        log.info("node {} decommissioned", node);
+        return true;
+    }
+
+    private void remove(NodeEntry n) {
+        n.removed = true;
+        nodes.remove(n);
+        for (Slot s : n.slots) {
+            if (s != null) {
+                if (s.armed) {
+                    deadlines.remove(s);
+                    s.armed = false;
+                }
+                metrics.untrack(s);
+                tracked--;
+            }
+        }
+        metrics.nodeState(n.reported, null);
+        changed.remove(n);
+        touched.remove(n);
+    }
+
+    private NodeEntry require(String node) {
+        NodeEntry n = nodes.get(new NodeKey(node.getBytes(StandardCharsets.UTF_8)));
+        if (n == null) {
+            throw new IllegalArgumentException("node '" + node + "' is not tracked by this instance");
+        }
+        return n;
+    }
+
+    // ---------------------------------------------------------------- pipeline awareness
+
+    /**
+     * Ingest reports that events cannot reach Kafka. Node alerts are held (per-node silence is not the
+     * root cause; ingest raises KAFKA_UNREACHABLE itself) and gaps found meanwhile are not reported.
+     */
+    public void pipelineDegraded(String reason) {
+        degradedReason = Objects.requireNonNull(reason, "reason");
+    }
+
+    /** Ingest reports the pipeline healthy again: the next evaluation re-judges every node. */
+    public void pipelineHealthy() {
+        degradedReason = null;
+    }
+
+    /** The consumer has not yet read up to the end offsets captured at partition assignment. */
+    public void catchingUp(boolean catchingUp) {
+        this.catchingUp = catchingUp;
+    }
+
+    /**
+     * The consumer's lag (records behind the end of {@code audit.events}). Above
+     * {@code heartbeat.consumer-lag-bound} one CONSUMER_LAG alert fires and node alerts are held;
+     * it resolves when the lag is back under the bound.
+     */
+    public synchronized void reportConsumerLag(long records) {
+        metrics.consumerLag(records);
+        long now = clock.millis();
+        boolean over = records > settings.consumerLagBound();
+        if (over == lagging) {
+            return;
+        }
+        lagging = over;
+        if (over) {
+            lagFiredAtMs = now;
+        }
+        String summary = over
+                ? "heartbeat consumer is " + records + " records behind audit.events (bound " + settings.consumerLagBound()
+                        + "): node alerts held until it catches up"
+                : "heartbeat consumer caught up (" + records + " records behind): node alerts judged again";
+        planner.emit(new AlertEvent(AlertKind.CONSUMER_LAG, CONSUMER_LAG_KEY,
+                over ? AlertEvent.Status.FIRING : AlertEvent.Status.RESOLVED, Instant.ofEpochMilli(now), null, null,
+                Instant.ofEpochMilli(lagFiredAtMs), null, summary,
+                Map.of("lag-records", Long.toString(records), "bound-records", Long.toString(settings.consumerLagBound()))));
+    }
+
+    /** True while node alerts are held back: pipeline degraded, consumer lagging, or catching up. */
+    public boolean held() {
+        return degradedReason != null || catchingUp || lagging;
+    }
+
+    // ---------------------------------------------------------------- administrative view
+
+    /** Every node this instance tracks, by name. */
+    public synchronized List<NodeStatus> nodes() {
+        long now = clock.millis();
+        List<NodeStatus> out = new ArrayList<>(nodes.size());
+        for (NodeEntry n : nodes.values()) {
+            out.add(Snapshots.status(n, now));
+        }
+        out.sort(Comparator.comparing(NodeStatus::node));
+        return out;
+    }
+
+    /** One node, if this instance tracks it. */
+    public synchronized Optional<NodeStatus> node(String name) {
+        NodeEntry n = nodes.get(new NodeKey(name.getBytes(StandardCharsets.UTF_8)));
+        return n == null ? Optional.empty() : Optional.of(Snapshots.status(n, clock.millis()));
+    }
+
+    /** Tracked (node, stream) pairs; at most {@code heartbeat.max-tracked-streams}. */
+    public int trackedStreams() {
+        return tracked;
+    }
+
+    // ---------------------------------------------------------------- persistence and ownership
+
+    /**
+     * Switches to partitioned mode (consumer group): forgets every node and owns none until
+     * {@link #adopt}. Inventory nodes belong to {@code partitionOfNode.applyAsInt(name)}, the partition
+     * their events are keyed to.
+     */
+    public synchronized void usePartitions(ToIntFunction<String> partitionOfNode) {
+        for (NodeEntry n : new ArrayList<>(nodes.values())) {
+            remove(n);
+        }
+        owned.clear();
+        partitioner = Objects.requireNonNull(partitionOfNode);
+    }
+
+    /**
+     * Takes ownership of partitions: restores the given snapshots (read from the state topic) and
+     * adds the inventory nodes of those partitions that have none. Restored open alerts are not
+     * fired again; call {@link #catchingUp(boolean) catchingUp(true)} first so nothing is judged on
+     * restored times until the consumer has read the events that were still in the topic.
+     */
+    public synchronized void adopt(Collection<Integer> partitions, Collection<NodeSnapshot> restored) {
+        owned.addAll(partitions);
+        long now = clock.millis();
+        for (NodeSnapshot snap : restored) {
+            if (snap.removed() || !partitions.contains(snap.partition())
+                    || nodes.containsKey(new NodeKey(snap.node().getBytes(StandardCharsets.UTF_8)))) {
+                continue;
+            }
+            NodeSpec spec = specs.get(snap.node());
+            NodeEntry n;
+            if (spec != null) {
+                n = addInventoryNode(spec, snap.partition());
+            } else {
+                n = new NodeEntry(snap.node(), null, false, snap.partition());
+                nodes.put(n, n);
+            }
+            Snapshots.restore(n, snap, this::restoredSlot);
+            for (Slot s : n.slots) {
+                if (s != null && (s.state == StreamState.HEALTHY || s.state == StreamState.PENDING
+                        || s.state == StreamState.MAINTENANCE)) {
+                    arm(s, now);
+                }
+            }
+            touched.add(n);
+        }
+        for (NodeSpec spec : inventory.nodes()) {
+            int p = partitioner.applyAsInt(spec.name());
+            if (partitions.contains(p) && !nodes.containsKey(new NodeKey(spec.name().getBytes(StandardCharsets.UTF_8)))) {
+                addInventoryNode(spec, p);
+            }
+        }
+    }
+
+    private Slot restoredSlot(NodeEntry n, Stream stream) {
+        if (n.expected || !settings.enrolStreams().contains(stream) || tracked >= settings.maxTrackedStreams()) {
+            return null;
+        }
+        return addSlot(n, stream, settings.defaultThreshold().toMillis(), false, StreamState.HEALTHY);
+    }
+
+    /**
+     * Gives up partitions (revoked or lost): their nodes are forgotten without any alert, and their
+     * final snapshots returned so the consumer can write them before the new owner reads them.
+     */
+    public synchronized List<NodeSnapshot> release(Collection<Integer> partitions) {
+        owned.removeAll(partitions);
+        List<NodeSnapshot> out = new ArrayList<>();
+        for (NodeEntry n : new ArrayList<>(nodes.values())) {
+            if (partitions.contains(n.partition)) {
+                out.add(Snapshots.of(n));
+                remove(n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Snapshots to write to the state topic: nodes with a transition since the last call, tombstones
+     * of decommissioned nodes, and with {@code progress} also every node whose last-seen moved
+     * (the periodic flush, {@code heartbeat.state-flush-interval}).
+     */
+    public synchronized List<NodeSnapshot> drainChanges(boolean progress) {
+        List<NodeSnapshot> out = new ArrayList<>(tombstones);
+        tombstones.clear();
+        if (progress) {
+            for (NodeEntry n : nodes.values()) {
+                for (Slot s : n.slots) {
+                    if (s != null && s.lastSeenMs != s.flushedLastSeenMs) {
+                        changed.add(n);
+                        break;
+                    }
+                }
+            }
+        }
+        for (NodeEntry n : changed) {
+            out.add(Snapshots.of(n));
+        }
+        changed.clear();
+        return out;
+    }
+
+    /** Partitions this instance owns in partitioned mode. */
+    public synchronized Set<Integer> ownedPartitions() {
+        return Set.copyOf(owned);
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}

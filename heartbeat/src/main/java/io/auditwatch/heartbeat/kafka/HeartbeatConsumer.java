@@ -1,0 +1,298 @@
+package io.auditwatch.heartbeat.kafka;
+
+import io.auditwatch.heartbeat.EventHeaders;
+import io.auditwatch.heartbeat.HeartbeatSettings;
+import io.auditwatch.heartbeat.HeartbeatTracker;
+import io.auditwatch.heartbeat.NodeSnapshot;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds a {@link HeartbeatTracker} from {@code audit.events} (consumer group
+ * {@value #GROUP_ID}, headers only: values are fetched as bytes and never read) and keeps its state
+ * in the compacted topic {@value #STATE_TOPIC}, one record per node, on the same partition number as
+ * the node's events. On assignment it reads those state partitions to their end, restores the nodes,
+ * and holds judgement until it has consumed the events up to the end offsets captured at that moment;
+ * on revocation it writes and forgets the nodes. So each node is judged by exactly one instance, and
+ * a restart or rebalance neither forgets a silence nor raises a false one.
+ *
+ * <p>Runs one thread ({@code auditwatch-heartbeat-consumer}); {@link HeartbeatTracker#evaluate()} is
+ * driven by the caller's scheduler, not by this class.
+ */
+public final class HeartbeatConsumer implements AutoCloseable {
+    public static final String GROUP_ID = "auditwatch-heartbeat";
+    public static final String STATE_TOPIC = "auditwatch.heartbeat";
+    private static final Logger log = LoggerFactory.getLogger(HeartbeatConsumer.class);
+    /** Short enough that transitions reach the state topic within a tenth of a second. */
+    private static final Duration POLL = Duration.ofMillis(100);
+    /** How long reading a state partition to its end may take before assignment fails loudly. */
+    private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Map<String, Object> kafkaConfig;
+    private final String eventsTopic;
+    private final String stateTopic;
+    private final HeartbeatTracker tracker;
+    private final long flushIntervalNanos;
+    private final Map<TopicPartition, Long> catchUpTargets = new ConcurrentHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running;
+    private volatile boolean caughtUp;
+    private volatile Throwable failure;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+    private int partitionCount;
+
+    /**
+     * @param kafkaConfig client settings shared by the consumer, producer and admin client
+     *     ({@code bootstrap.servers}, security); serializers, group and commit settings are set here
+     * @param eventsTopic {@code kafka.topic}, normally {@code audit.events}
+     * @param stateTopic normally {@value #STATE_TOPIC}; created compacted with the events topic's
+     *     partition count when missing
+     */
+    public HeartbeatConsumer(Map<String, Object> kafkaConfig, String eventsTopic, String stateTopic,
+            HeartbeatTracker tracker, HeartbeatSettings settings) {
+        this.kafkaConfig = Map.copyOf(kafkaConfig);
+        this.eventsTopic = eventsTopic;
+        this.stateTopic = stateTopic;
+        this.tracker = tracker;
+        this.flushIntervalNanos = settings.stateFlushInterval().toNanos();
+        this.thread = new Thread(this::run, "auditwatch-heartbeat-consumer");
+        this.thread.setDaemon(true);
+    }
+
+    /** Creates the state topic if needed and starts consuming on its own thread. */
+    public void start() {
+        running = true;
+        thread.start();
+    }
+
+    /** True once every partition assigned so far has been consumed up to its end offset at assignment. */
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** False after {@link #close()} or a fatal error (see {@link #failure()}): for {@code /ready}. */
+    public boolean running() {
+        return running && failure == null;
+    }
+
+    /** The error that stopped the consumer thread, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Partitions of the events topic this instance owns now. */
+    public Set<Integer> ownedPartitions() {
+        return tracker.ownedPartitions();
+    }
+
+    private void run() {
+        try {
+            partitionCount = StateTopic.ensure(kafkaConfig, eventsTopic, stateTopic);
+            int n = partitionCount;
+            // Kafka's default partitioner for a keyed record: the owner of a never-seen inventory node.
+            tracker.usePartitions(node -> Utils.toPositive(Utils.murmur2(node.getBytes(StandardCharsets.UTF_8))) % n);
+            producer = new KafkaProducer<>(producerConfig());
+            consumer = new KafkaConsumer<>(consumerConfig());
+            consumer.subscribe(List.of(eventsTopic), new Rebalance());
+            long lastFlush = System.nanoTime();
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                    Headers h = r.headers();
+                    tracker.onHeaders(value(h, EventHeaders.NODE), value(h, EventHeaders.STREAM), value(h, EventHeaders.RECEIVED),
+                            value(h, EventHeaders.SENT), value(h, EventHeaders.COMPONENT), value(h, EventHeaders.PULSE),
+                            r.partition());
+                }
+                checkCatchUp();
+                reportLag();
+                boolean periodic = System.nanoTime() - lastFlush >= flushIntervalNanos;
+                write(tracker.drainChanges(periodic));
+                if (periodic) {
+                    producer.flush(); // state first, offsets second: restored state is never older than the commit
+                    consumer.commitAsync();
+                    lastFlush = System.nanoTime();
+                }
+            }
+        } catch (WakeupException e) {
+            // close()
+        } catch (Throwable t) {
+            failure = t;
+            log.error("heartbeat consumer stopped", t);
+        } finally {
+            shutdown();
+            stopped.countDown();
+        }
+    }
+
+    private void shutdown() {
+        try {
+            if (consumer != null) {
+                List<Integer> mine = new ArrayList<>(tracker.ownedPartitions());
+                write(tracker.drainChanges(true));
+                write(tracker.release(mine));
+                producer.flush();
+                try {
+                    consumer.commitSync();
+                } catch (RuntimeException e) {
+                    log.warn("final offset commit failed: {}", e.toString());
+                }
+                consumer.close();
+            }
+        } catch (RuntimeException e) {
+            log.warn("heartbeat consumer shutdown: {}", e.toString());
+        } finally {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    private static byte[] value(Headers headers, String key) {
+        Header h = headers.lastHeader(key);
+        return h == null ? null : h.value();
+    }
+
+    private void checkCatchUp() {
+        if (catchUpTargets.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        catchUpTargets.entrySet().removeIf(e -> !assigned.contains(e.getKey()) || consumer.position(e.getKey()) >= e.getValue());
+        if (catchUpTargets.isEmpty()) {
+            tracker.catchingUp(false);
+            caughtUp = true;
+            log.info("heartbeat caught up on partitions {}", tracker.ownedPartitions());
+        }
+    }
+
+    private void reportLag() {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            lag += consumer.currentLag(tp).orElse(0);
+        }
+        tracker.reportConsumerLag(lag);
+    }
+
+    private void write(List<NodeSnapshot> snapshots) {
+        for (NodeSnapshot s : snapshots) {
+            int p = s.partition() >= 0 ? s.partition()
+                    : Utils.toPositive(Utils.murmur2(StateCodec.key(s.node()))) % partitionCount;
+            producer.send(new ProducerRecord<>(stateTopic, p, StateCodec.key(s.node()), StateCodec.value(s)), (md, e) -> {
+                if (e != null) {
+                    log.warn("state record of node {} not written: {}", s.node(), e.toString());
+                }
+            });
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            List<Integer> numbers = numbers(partitions);
+            write(tracker.drainChanges(false));
+            write(tracker.release(numbers));
+            producer.flush(); // before the new owner reads these partitions
+            try {
+                consumer.commitSync();
+            } catch (RuntimeException e) {
+                log.warn("offset commit on revocation failed: {}", e.toString());
+            }
+            partitions.forEach(catchUpTargets::remove);
+            log.info("heartbeat released partitions {}", numbers);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Someone else owns them already: forget without writing over the new owner's state.
+            tracker.release(numbers(partitions));
+            partitions.forEach(catchUpTargets::remove);
+            log.warn("heartbeat lost partitions {}", numbers(partitions));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            List<Integer> numbers = numbers(partitions);
+            caughtUp = false;
+            tracker.catchingUp(true);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            catchUpTargets.putAll(ends);
+            Collection<NodeSnapshot> restored = StateTopic.read(kafkaConfig, stateTopic, numbers, RESTORE_TIMEOUT);
+            tracker.adopt(numbers, restored);
+            log.info("heartbeat took partitions {}: {} nodes restored, catching up to offsets {}", numbers, restored.size(), ends);
+        }
+    }
+
+    private static List<Integer> numbers(Collection<TopicPartition> partitions) {
+        List<Integer> out = new ArrayList<>(partitions.size());
+        partitions.forEach(tp -> out.add(tp.partition()));
+        return out;
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> c = new HashMap<>(kafkaConfig);
+        c.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, GROUP_ID);
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        // Values are never read (the envelope is ingest's business); bytes cost no decoding.
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // A brand-new group starts at the end: replaying all history would judge old gaps as news.
+        c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat");
+        return c;
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> c = new HashMap<>(kafkaConfig);
+        c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat-state");
+        return c;
+    }
+
+    /** Writes the owned nodes' state, leaves the group (the others take the partitions over) and stops. */
+    @Override
+    public void close() throws InterruptedException {
+        if (!thread.isAlive()) {
+            running = false;
+            return;
+        }
+        running = false;
+        if (consumer != null) {
+            consumer.wakeup();
+        }
+        stopped.await();
+    }
+}

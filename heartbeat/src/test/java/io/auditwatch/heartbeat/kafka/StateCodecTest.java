@@ -1,0 +1,40 @@
+package io.auditwatch.heartbeat.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.heartbeat.NodeSnapshot;
+import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.heartbeat.StreamState;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StateCodecTest {
+
+    @Test
+    void snapshotRoundTrips() throws IOException {
+        NodeSnapshot s = new NodeSnapshot("mgr-1", 4, 1_700_000_000_500L, NodeSnapshot.NONE, null,
+                List.of(new NodeSnapshot.StreamSnapshot(Stream.UCP_AUDIT, StreamState.SILENT, 1_700_000_000_000L,
+                        1_700_000_000_000L, 250, true, false)),
+                List.of(new NodeSnapshot.OpenAlert(AlertKind.AUDIT_DISABLED, "audit-disabled/mgr-1", "ucp-audit",
+                        1_700_000_000_000L, 1_700_000_300_000L, 300_000)),
+                false);
+        assertEquals(s, StateCodec.decode(StateCodec.value(s)));
+    }
+
+    @Test
+    void removedNodeIsATombstone() throws IOException {
+        assertNull(StateCodec.value(NodeSnapshot.removed("gone", 1)));
+        assertNull(StateCodec.decode(null));
+    }
+
+    @Test
+    void unknownVersionIsRefused() {
+        byte[] v2 = "{\"v\":2,\"node\":{\"node\":\"x\"}}".getBytes(StandardCharsets.UTF_8);
+        assertThrows(IOException.class, () -> StateCodec.decode(v2));
+    }
+}
