@@ -1,5 +1,27 @@
 package io.auditwatch.ingest;
 
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.Alerting;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.heartbeat.HeartbeatMetrics;
+import io.auditwatch.heartbeat.HeartbeatSettings;
+import io.auditwatch.heartbeat.HeartbeatTracker;
+import io.auditwatch.heartbeat.Inventory;
+import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
+import io.auditwatch.ingest.admin.AdminRoutes;
+import io.auditwatch.ingest.admin.AdminServer;
+import io.auditwatch.ingest.admin.AdminSettings;
+import io.auditwatch.ingest.admin.BasicCredentials;
+import io.auditwatch.ingest.admin.ReadinessCheck;
+import io.auditwatch.ingest.config.ModuleSettings;
+import io.auditwatch.ingest.kafka.KafkaAlertHistory;
+import io.auditwatch.ingest.pipeline.InventoryAddresses;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.auditwatch.ingest.classify.Classifier;
 import io.auditwatch.ingest.classify.FragmentReassembler;
 import io.auditwatch.ingest.config.Config;
@@ -48,6 +70,13 @@ import org.slf4j.LoggerFactory;
 public final class Auditwatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Auditwatch.class);
 
+    /** Kafka unreachable this long raises KAFKA_UNREACHABLE: rides out a leader election or a broker restart. */
+    static final Duration KAFKA_UNREACHABLE_GRACE = Duration.ofSeconds(30);
+    /** Publishing failing this long raises PUBLISH_FAILING (the producer retries for 2 minutes itself). */
+    static final Duration PUBLISH_FAILING_GRACE = Duration.ofSeconds(60);
+    /** Disk nearly full this long raises DISK_NEARLY_FULL (ignores a short burst of temporary files). */
+    static final Duration DISK_GRACE = Duration.ofSeconds(60);
+
     /** How long start-up waits for Kafka to answer before giving up with exit code 1. */
     static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -59,9 +88,15 @@ public final class Auditwatch implements AutoCloseable {
     private EmbeddedKafka embeddedKafka;
     private EventPublisher publisher;
     private StreamListener tcp;
-    private StreamListener tls;
     private UdpListener udp;
     private String bootstrapServers;
+    private StreamListener tls;
+    private Alerting alerting;
+    private HeartbeatTracker tracker;
+    private HeartbeatConsumer heartbeat;
+    private IngestMetrics metrics;
+    private PipelineMonitor monitor;
+    private AdminServer admin;
 
     private Auditwatch() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -83,6 +118,16 @@ public final class Auditwatch implements AutoCloseable {
         for (String line : config.describe()) {
             LOG.info("config: {}", line);
         }
+        // Settings of every part first: a configuration error stops start-up before anything runs.
+        AlertingSettings alertingSettings = ModuleSettings.alerting(config);
+        HeartbeatSettings heartbeatSettings = ModuleSettings.heartbeat(config);
+        Inventory inventory = ModuleSettings.inventory(config);
+        InventoryAddresses addresses;
+        try {
+            addresses = InventoryAddresses.of(inventory);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(Keys.HB_INVENTORY, e.getMessage());
+        }
         bindJvmMetrics();
         Path dataDir = Path.of(config.get(Keys.DATA_DIR));
 
@@ -102,11 +147,30 @@ public final class Auditwatch implements AutoCloseable {
                 config.get(Keys.KAFKA_QUEUE_BYTES), config.get(Keys.KAFKA_MAX_BLOCK),
                 PublisherSettings.DEFAULT_CLOSE_DEADLINE, null, PublisherSettings.DEFAULT_HEALTH_CHECK_INTERVAL);
         TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
+
+        KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, KafkaAlertHistory.TOPIC,
+                config.get(Keys.KAFKA_REPLICATION).shortValue(), registry);
+        toClose.push(history);
+        ScheduledExecutorService alertingThread = scheduler("aw-alerting");
+        toClose.push(alertingThread::shutdownNow);
+        alerting = new Alerting(alertingSettings, clock, registry, history, alertingThread);
+        toClose.push(alerting);
+
+        tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting, new HeartbeatMetrics(registry, clock));
+        heartbeat = new HeartbeatConsumer(Map.of("bootstrap.servers", bootstrapServers), config.get(Keys.KAFKA_TOPIC),
+                HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings);
+        heartbeat.start();
+        toClose.push(() -> heartbeat.close());
+        ScheduledExecutorService judge = scheduler("aw-heartbeat-judge");
+        toClose.push(judge::shutdownNow);
+        judge.scheduleAtFixedRate(guarded("heartbeat evaluation", tracker::evaluate), 1, 1, TimeUnit.SECONDS);
+
         publisher = new EventPublisher(ps, registry);
         toClose.push(publisher);
 
-        IngestMetrics metrics = new IngestMetrics(registry);
-        Ingestor ingestor = new Ingestor(clock, new Classifier(), new NodeResolver(NodeResolver.AddressMap.NONE),
+        metrics = new IngestMetrics(registry);
+        Ingestor ingestor = new Ingestor(clock, new Classifier(),
+                new NodeResolver(addresses.isEmpty() ? NodeResolver.AddressMap.NONE : addresses),
                 metrics, ZoneOffset.UTC, new FragmentReassembler());
         ReadGate gate = new ReadGate(publisher, registry);
         publisher.addPressureListener(gate);
@@ -139,7 +203,127 @@ public final class Auditwatch implements AutoCloseable {
                     ingestor, publisher, metrics, sourceFilter(config, Keys.UDP_ALLOWED));
             toClose.push(udp);
         }
+        monitor = pipelineMonitor(config, clock, dataDir);
+        ScheduledExecutorService watch = scheduler("aw-pipeline-monitor");
+        toClose.push(watch::shutdownNow);
+        watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
+
+        if (config.get(Keys.ADMIN_PORT) > 0) {
+            admin = AdminServer.start(adminSettings(config), registry, adminRoutes(clock));
+            toClose.push(admin);
+            LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes)", config.get(Keys.ADMIN_HOST),
+                    admin.port());
+        }
         LOG.info("auditwatch started");
+    }
+
+    private PipelineMonitor pipelineMonitor(Config config, Clock clock, Path dataDir) {
+        PipelineMonitor m = new PipelineMonitor(clock, alerting);
+        m.watch(new PipelineMonitor.Condition(AlertKind.KAFKA_UNREACHABLE, "kafka",
+                () -> !publisher.health().kafkaReachable(),
+                () -> "Kafka unreachable (" + bootstrapServers + "): " + publisher.health().lastError(),
+                KAFKA_UNREACHABLE_GRACE,
+                // Per-node silence is not the root cause while events cannot reach Kafka: hold node alerts.
+                () -> tracker.pipelineDegraded("Kafka unreachable"), tracker::pipelineHealthy));
+        m.watch(new PipelineMonitor.Condition(AlertKind.PUBLISH_FAILING, "publish",
+                () -> publisher.health().consecutiveFailures() > 0,
+                () -> "events failing to publish to " + config.get(Keys.KAFKA_TOPIC) + " ("
+                        + publisher.health().consecutiveFailures() + " consecutive failures, last: "
+                        + publisher.health().lastError() + ")",
+                PUBLISH_FAILING_GRACE));
+        for (StreamListener l : new StreamListener[] {tcp, tls}) {
+            if (l != null) {
+                m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN, l.transport().id(), () -> !l.isBound(),
+                        () -> "syslog " + l.transport().id() + " listener on port " + l.port() + " is not bound", Duration.ZERO));
+            }
+        }
+        if (udp != null) {
+            UdpListener u = udp;
+            m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN, "udp", () -> !u.isBound(),
+                    () -> "syslog udp listener on port " + u.port() + " is not bound", Duration.ZERO));
+        }
+        ParseFailureRate parse = new ParseFailureRate(clock, metrics);
+        m.watch(new PipelineMonitor.Condition(AlertKind.PARSE_FAILURES, "syslog", parse::aboveLimit, parse::describe,
+                Duration.ZERO));
+        m.watch(new PipelineMonitor.Condition(AlertKind.DISK_NEARLY_FULL, "data-dir",
+                () -> DiskSpace.freeRatio(dataDir) < DiskSpace.NEARLY_FULL_FREE_RATIO,
+                () -> "disk of " + dataDir.toAbsolutePath() + " nearly full: " + DiskSpace.describe(dataDir),
+                DISK_GRACE));
+        return m;
+    }
+
+    private AdminSettings adminSettings(Config config) {
+        AdminSettings a = AdminSettings.of(config.get(Keys.ADMIN_HOST), config.get(Keys.ADMIN_PORT));
+        String user = config.get(Keys.ADMIN_USERNAME);
+        if (!user.isEmpty()) {
+            char[] password = Secrets.read(config, Keys.ADMIN_PASSWORD, Keys.ADMIN_PASSWORD_FILE);
+            if (password == null || password.length == 0) {
+                throw config.invalid(Keys.ADMIN_USERNAME, "needs a password in admin.password-file or AUDITWATCH_ADMIN_PASSWORD");
+            }
+            a = a.withCredentials(BasicCredentials.of(user, new String(password)));
+        }
+        return a;
+    }
+
+    private AdminRoutes adminRoutes(Clock clock) {
+        AdminApi api = new AdminApi(clock, tracker, alerting);
+        return new AdminRoutes()
+                .readiness(ReadinessCheck.of("listeners", this::listenersReady))
+                .readiness(ReadinessCheck.of("kafka", () -> {
+                    var h = publisher.health();
+                    return h.kafkaReachable() ? ReadinessCheck.Result.ok(bootstrapServers)
+                            : ReadinessCheck.Result.down("unreachable: " + h.lastError());
+                }))
+                .readiness(ReadinessCheck.of("heartbeat", () -> !heartbeat.running()
+                        ? ReadinessCheck.Result.down("consumer stopped: " + heartbeat.failure())
+                        : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
+                        : ReadinessCheck.Result.down("catching up with " + PublisherSettings.DEFAULT_TOPIC)))
+                .status(new StatusSource(clock, tracker, alerting, this::pipelineSummary))
+                .post("/api/maintenance", api::maintenance)
+                .post("/api/maintenance/end", api::endMaintenance)
+                .post("/api/decommission", api::decommission)
+                .post("/api/test-alert", api::testAlert);
+    }
+
+    private ReadinessCheck.Result listenersReady() {
+        List<String> down = new ArrayList<>();
+        for (StreamListener l : new StreamListener[] {tcp, tls}) {
+            if (l != null && !l.isBound()) {
+                down.add(l.transport().id());
+            }
+        }
+        if (udp != null && !udp.isBound()) {
+            down.add("udp");
+        }
+        return down.isEmpty() ? ReadinessCheck.Result.ok() : ReadinessCheck.Result.down("not bound: " + down);
+    }
+
+    private Map<String, String> pipelineSummary() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka", publisher.health().kafkaReachable() ? "UP" : "DOWN");
+        p.put("listeners", listenersReady().up() ? "UP" : "DOWN");
+        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP") : "DOWN");
+        monitor.failing().forEach((k, since) -> p.put(k, "FAILING since " + since));
+        return p;
+    }
+
+    private static ScheduledExecutorService scheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A periodic task that logs and survives its own failure (a scheduled task that throws stops recurring). */
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} failed; retrying at the next tick", what, e);
+            }
+        };
     }
 
     private static SourceFilter sourceFilter(Config config, ConfigKey<List<String>> key) {
@@ -205,6 +389,23 @@ public final class Auditwatch implements AutoCloseable {
     /** The bound TCP port, or -1 when the listener is disabled. */
     public int tcpPort() {
         return tcp == null ? -1 : tcp.port();
+    }
+
+    /** The bound admin port, or -1 when the admin server is disabled. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public Alerting alerting() {
+        return alerting;
+    }
+
+    public HeartbeatTracker tracker() {
+        return tracker;
+    }
+
+    public HeartbeatConsumer heartbeat() {
+        return heartbeat;
     }
 
     public int tlsPort() {

@@ -67,7 +67,7 @@ public final class Main {
                 case "run" -> Commands.runService(config, env);
                 case "check-config" -> Commands.checkConfig(config, env, out);
                 case "nodes" -> Commands.nodes(config, positional, out, err);
-                case "send-test-alert" -> Commands.sendTestAlert(config, env, out);
+                case "send-test-alert" -> Commands.sendTestAlert(config, env, out, err);
                 case "maintenance" -> Commands.maintenance(config, positional, out, err);
                 case "decommission" -> Commands.decommission(config, positional, out, err);
                 default -> {

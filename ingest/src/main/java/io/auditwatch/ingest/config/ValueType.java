@@ -24,6 +24,15 @@ public abstract class ValueType<T> {
 
     abstract T parse(String text);
 
+    /**
+     * Parses a value outside the configuration (e.g. an admin API argument) with this type's rules.
+     *
+     * @throws IllegalArgumentException whose message says what is expected
+     */
+    public T parseValue(String text) {
+        return parse(text);
+    }
+
     public static final ValueType<String> STRING = new ValueType<>("a string") {
         @Override
         String parse(String text) {

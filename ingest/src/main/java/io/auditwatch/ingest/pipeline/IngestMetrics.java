@@ -25,6 +25,8 @@ public final class IngestMetrics {
     private final Map<Transport, Counter> accepted = new EnumMap<>(Transport.class);
     private final Map<String, Counter> byReason = new ConcurrentHashMap<>();
     private final Counter invalidUtf8;
+    private final java.util.concurrent.atomic.LongAdder receivedTotal = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder unparsedTotal = new java.util.concurrent.atomic.LongAdder();
     private final Counter identityMismatch;
 
     public IngestMetrics(MeterRegistry registry) {
@@ -65,12 +67,26 @@ public final class IngestMetrics {
                 .register(registry);
     }
 
+    /** Messages received since start, all listeners. */
+    public long receivedTotal() {
+        return receivedTotal.sum();
+    }
+
+    /** Of those, the ones that did not parse. */
+    public long unparsedTotal() {
+        return unparsedTotal.sum();
+    }
+
     public MeterRegistry registry() {
         return registry;
     }
 
     void received(Transport t, SyslogFormat f, Stream s, int size) {
         received[t.ordinal()][f.ordinal()][s.ordinal()].increment();
+        receivedTotal.increment();
+        if (f == SyslogFormat.UNPARSED) {
+            unparsedTotal.increment();
+        }
         bytes.get(t).increment(size);
     }
 
