@@ -3,7 +3,6 @@ package io.auditwatch.ingest.syslog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.ByteProcessor;
 
 import java.util.List;
 import java.util.Objects;
@@ -54,8 +53,6 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     /** The most the cumulation holds beyond {@code maxMessageSize} between reads: count digits, SP, CR LF. */
     static final int MAX_OVERHEAD = MAX_COUNT_DIGITS + 1 + MAX_LINE_END;
 
-    /** Finds a non-transparent trailer: LF, or NUL (RFC 6587 section 3.4.2). */
-    private static final ByteProcessor FIND_TRAILER = b -> b != '\n' && b != 0;
 
     private final int maxMessageSize;
     private final FramingListener listener;
@@ -93,7 +90,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         if (discardingLine) {
-            int trailer = in.forEachByte(FIND_TRAILER);
+            int trailer = indexOfTrailer(in, in.readerIndex(), in.writerIndex());
             if (trailer < 0) {
                 in.skipBytes(in.readableBytes());
             } else {
@@ -186,7 +183,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private void decodeLine(ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
         int window = Math.min(in.readableBytes(), maxMessageSize + MAX_LINE_END);
-        int trailer = window > lineScanned ? in.forEachByte(start + lineScanned, window - lineScanned, FIND_TRAILER) : -1;
+        int trailer = window > lineScanned ? indexOfTrailer(in, start + lineScanned, start + window) : -1;
         if (trailer < 0) {
             if (window < maxMessageSize + MAX_LINE_END) {
                 lineScanned = window;
@@ -265,6 +262,18 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         if (length > 0) {
             emit(in, start, length, Framing.EOF, out);
         }
+    }
+
+    /**
+     * Index of the first non-transparent trailer in {@code [from, to)}, LF or NUL (RFC 6587 section
+     * 3.4.2), or -1. Two {@link ByteBuf#indexOf} searches, which Netty runs a word at a time: framing a
+     * 250-byte LF line took 190 ns of CPU instead of 290 ns with one byte-by-byte {@code forEachByte}
+     * looking for both (CpuTimePerMessage, 2026-11-23).
+     */
+    private static int indexOfTrailer(ByteBuf in, int from, int to) {
+        int lf = in.indexOf(from, to, (byte) '\n');
+        int nul = in.indexOf(from, lf < 0 ? to : lf, (byte) 0);
+        return nul >= 0 ? nul : lf;
     }
 
     /** Bytes held in the cumulation between reads; for tests of the buffering bound. */
