@@ -54,6 +54,10 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     static final int MAX_OVERHEAD = MAX_COUNT_DIGITS + 1 + MAX_LINE_END;
 
 
+    /** {@link #countPrefixEnd} results other than an index. */
+    private static final int NEED_MORE = -1;
+    private static final int NOT_COUNTED = -2;
+
     private final int maxMessageSize;
     private final FramingListener listener;
 
@@ -106,7 +110,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
                 if (countEnd == NEED_MORE) {
                     return;
                 }
-                if (countEnd > 0) {
+                if (countEnd >= 0) {
                     decodeCounted(in, countEnd, out);
                     return;
                 }
@@ -115,9 +119,6 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         }
         decodeLine(in, out);
     }
-
-    private static final int NEED_MORE = -1;
-    private static final int NOT_COUNTED = 0;
 
     /**
      * Looks for {@code DIGITS SP} at the reader index: returns the index of the SP, {@link #NEED_MORE}
@@ -241,7 +242,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         }
         byte first = in.getByte(start);
         int spaceIndex = !knownLine && first >= '1' && first <= '9' ? countPrefixEnd(in) : NOT_COUNTED;
-        if (spaceIndex > 0) {
+        if (spaceIndex >= 0) {
             int count = 0;
             for (int i = start; i < spaceIndex; i++) {
                 count = count * 10 + (in.getByte(i) - '0');
