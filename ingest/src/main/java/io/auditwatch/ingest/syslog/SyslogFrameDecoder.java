@@ -54,6 +54,12 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     static final int MAX_OVERHEAD = MAX_COUNT_DIGITS + 1 + MAX_LINE_END;
 
 
+    /**
+     * Longest digit run still reported as an invalid octet count when followed by SP; longer runs are
+     * just lines. Bounds the wait for the SP; 20-digit counts (a 64-bit length) fall inside it.
+     */
+    private static final int INVALID_COUNT_LOOKAHEAD = 32;
+
     /** {@link #countPrefixEnd} results other than an index. */
     private static final int NEED_MORE = -1;
     private static final int NOT_COUNTED = -2;
@@ -141,10 +147,14 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         if (i - start <= MAX_COUNT_DIGITS) {
             return NEED_MORE;
         }
-        // More digits than any count may have: a line. Report it when it has the shape of a count.
+        // More digits than any count may have: a line. Report it when it has the shape of a count,
+        // waiting (boundedly) for the SP so that the report does not depend on how the bytes were read.
         int j = i;
-        while (j < end && in.getByte(j) >= '0' && in.getByte(j) <= '9' && j - start <= maxMessageSize) {
+        while (j < end && j - start < INVALID_COUNT_LOOKAHEAD && in.getByte(j) >= '0' && in.getByte(j) <= '9') {
             j++;
+        }
+        if (j == end && j - start < INVALID_COUNT_LOOKAHEAD) {
+            return NEED_MORE;
         }
         if (j < end && in.getByte(j) == ' ') {
             listener.invalidOctetCount();
