@@ -50,15 +50,17 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
      */
     private static final int MAX_LINE_END = 2;
 
-    /** The most the cumulation holds beyond {@code maxMessageSize} between reads: count digits, SP, CR LF. */
-    static final int MAX_OVERHEAD = MAX_COUNT_DIGITS + 1 + MAX_LINE_END;
-
-
     /**
      * Longest digit run still reported as an invalid octet count when followed by SP; longer runs are
      * just lines. Bounds the wait for the SP; 20-digit counts (a 64-bit length) fall inside it.
      */
     private static final int INVALID_COUNT_LOOKAHEAD = 32;
+
+    /**
+     * The most the cumulation holds beyond {@code maxMessageSize} between reads: count digits, SP and
+     * CR LF around a counted frame, or a digit run waiting for its SP, whichever is longer.
+     */
+    static final int MAX_OVERHEAD = Math.max(MAX_COUNT_DIGITS + 1 + MAX_LINE_END, INVALID_COUNT_LOOKAHEAD);
 
     /** {@link #countPrefixEnd} results other than an index. */
     private static final int NEED_MORE = -1;

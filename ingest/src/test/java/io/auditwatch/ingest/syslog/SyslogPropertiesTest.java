@@ -72,6 +72,13 @@ class SyslogPropertiesTest {
                 && whole.invalidOctetCounts == split.invalidOctetCounts;
     }
 
+    @Property(tries = 300)
+    boolean digitRunsStayWithinTheBufferBoundEvenForTinyMaxima(@ForAll("tokenStreams") byte[] stream,
+                                                               @ForAll @IntRange(min = 1, max = 8) int max,
+                                                               @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 600) Integer> cuts) {
+        return decode(stream, cuts, max).stream().allMatch(f -> f.raw().length <= max);
+    }
+
     /** Streams of framing-relevant pieces: counts valid, too long and oversized, lines, trailers, digits. */
     @Provide
     Arbitrary<byte[]> tokenStreams() {
