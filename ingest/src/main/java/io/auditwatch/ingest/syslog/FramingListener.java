@@ -21,7 +21,7 @@ public interface FramingListener {
 
     /**
      * A frame began with {@code DIGITS SP} but the digit run was too long to be an octet count
-     * (more than {@value SyslogFrameDecoder#MAX_COUNT_DIGITS} digits). The line was decoded as a
+     * (from {@value SyslogFrameDecoder#MAX_COUNT_DIGITS} + 1 to 32 digits). The line was decoded as a
      * non-transparent (LF-delimited) frame instead, so no bytes are lost.
      */
     default void invalidOctetCount() { }

@@ -94,20 +94,23 @@ final class Rfc3164Parser {
                 while (close < n && raw[close] != ']' && raw[close] != ' ') {
                     close++;
                 }
-                if (close < n && raw[close] == ']') {
-                    int after = close + 1;
-                    if (after == n || raw[after] == ' ' || raw[after] == ':') {
-                        tagEnd = i;
-                        pidStart = i + 1;
-                        pidEnd = close;
-                        int m = after;
-                        if (m < n && raw[m] == ':') {
-                            m++;
-                        }
-                        msgStart = m < n && raw[m] == ' ' ? m + 1 : m;
-                        return true;
-                    }
+                if (close == n || raw[close] == ' ') {
+                    return false; // the token ends without ']'
                 }
+                int after = close + 1;
+                if (after == n || raw[after] == ' ' || raw[after] == ':') {
+                    tagEnd = i;
+                    pidStart = i + 1;
+                    pidEnd = close;
+                    int m = after;
+                    if (m < n && raw[m] == ':') {
+                        m++;
+                    }
+                    msgStart = m < n && raw[m] == ' ' ? m + 1 : m;
+                    return true;
+                }
+                // Any '[' before this ']' would end at the same ']': skip to it, keeping the scan linear.
+                i = close;
             }
         }
         return false;

@@ -71,7 +71,7 @@ public record SyslogMessage(
      *       and ignored beyond nanoseconds), {@code Z} or {@code +hh:mm}, lower-case {@code t}/{@code z}.</li>
      *   <li>RFC 3164 ({@code Nov 23 17:00:01}, day space- or zero-padded, English month names whatever the
      *       JVM locale): read in {@code zoneFor3164}, in the latest year that puts it no more than
-     *       {@link Timestamps#SENDER_CLOCK_AHEAD_TOLERANCE} after {@code receivedAt} (so "Dec 31" received on
+     *       7 days after {@code receivedAt} (so "Dec 31" received on
      *       Jan 1 is last year's, and "Jan 1" received a second before midnight on Dec 31 is next year's).</li>
      * </ul>
      *

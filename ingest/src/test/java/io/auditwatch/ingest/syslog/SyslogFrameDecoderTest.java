@@ -278,6 +278,33 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void twentyDigitCountArrivingByteByByteIsReportedOnce() {
+        for (byte b : ascii("12345678901234567890 <13>hello\n")) {
+            write(new byte[] {b});
+        }
+        assertFrame("12345678901234567890 <13>hello", Framing.LF);
+        assertEquals(1, listener.invalidOctetCounts);
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void longDigitRunWithoutSpaceIsAPlainLine() {
+        write(ascii("1".repeat(40) + " x\n"));
+        assertFrame("1".repeat(40) + " x", Framing.LF);
+        assertEquals(0, listener.invalidOctetCounts);
+        assertFalse(channel.finish());
+    }
+
+    @Test
+    void oversizedCountCutShortByCloseIsReportedAsIncomplete() {
+        write(ascii("1000 <13>abc"));
+        assertTrue(channel.finish());
+        SyslogFrame frame = channel.readInbound();
+        assertEquals(new SyslogFrame(ascii("<13>abc"), Framing.EOF, true, 1000), frame);
+        assertEquals(List.of("1000/7"), listener.incomplete);
+    }
+
+    @Test
     void countLargerThanTheDataIsEmittedTruncatedAtClose() {
         write(ascii("50 <13>short"));
         assertNull(channel.readInbound());

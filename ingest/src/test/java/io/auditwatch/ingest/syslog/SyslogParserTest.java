@@ -436,6 +436,20 @@ class SyslogParserTest {
         assertEquals(ParseError.BAD_HEADER, parse("<13>1 2026-11-23T17:00:01Z host app").error());
     }
 
+    @Test
+    void adversarialInputsParseInLinearTime() {
+        // netty-codec-syslog's RFC 5424 regex backtracked for 10 s on a 134-byte datagram; ours is index-based.
+        // 64 KiB of each shape that a naive scanner would rescan; generous bound for a loaded 2-core machine.
+        List<String> shapes = List.of("<30>Nov 23 17:00:01 " + "[".repeat(262144), "<30>Nov 23 17:00:01 " + "a[1]b".repeat(13000),
+                "<13>1 - h a - - [x" + " a=\"\\\"".repeat(8000), "<13>1 2026-11-23T17:00:01." + "9".repeat(65536) + "Z h a - - - x",
+                "<30>Nov 23 17:00:01 " + "x:".repeat(32768));
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), () -> {
+            for (String shape : shapes) {
+                SyslogParser.parse(utf8(shape));
+            }
+        });
+    }
+
     private static SyslogMessage parse(String s) {
         return SyslogParser.parse(utf8(s));
     }

@@ -62,6 +62,32 @@ class SyslogPropertiesTest {
     }
 
     @Property(tries = 500)
+    boolean listenerSeesTheSameWhateverTheReads(@ForAll("tokenStreams") byte[] stream,
+                                                @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 600) Integer> cuts) {
+        SyslogFrameDecoderTest.CountingListener whole = new SyslogFrameDecoderTest.CountingListener();
+        SyslogFrameDecoderTest.CountingListener split = new SyslogFrameDecoderTest.CountingListener();
+        List<SyslogFrame> a = decode(stream, List.of(), 48, whole);
+        List<SyslogFrame> b = decode(stream, cuts, 48, split);
+        return a.equals(b) && whole.oversized.equals(split.oversized) && whole.incomplete.equals(split.incomplete)
+                && whole.invalidOctetCounts == split.invalidOctetCounts;
+    }
+
+    @Property(tries = 300)
+    boolean digitRunsStayWithinTheBufferBoundEvenForTinyMaxima(@ForAll("tokenStreams") byte[] stream,
+                                                               @ForAll @IntRange(min = 1, max = 8) int max,
+                                                               @ForAll @Size(max = 8) List<@IntRange(min = 0, max = 600) Integer> cuts) {
+        return decode(stream, cuts, max).stream().allMatch(f -> f.raw().length <= max);
+    }
+
+    /** Streams of framing-relevant pieces: counts valid, too long and oversized, lines, trailers, digits. */
+    @Provide
+    Arbitrary<byte[]> tokenStreams() {
+        Arbitrary<String> piece = Arbitraries.of("12345678901234567890 ", "5 ", "60 ", "100 ", "\n", "\r\n", "\0",
+                "<13>x", "<13>" + "y".repeat(60), "2024-01-01 ", "1".repeat(40), "abc", " ");
+        return piece.list().ofMaxSize(30).map(l -> ascii(String.join("", l)));
+    }
+
+    @Property(tries = 500)
     boolean datagramNeverYieldsMoreThanTheMaximum(@ForAll @Size(max = 300) byte[] datagram,
                                                   @ForAll @IntRange(min = 1, max = 64) int max) {
         SyslogFrame f = SyslogFrame.datagram(datagram, max);
@@ -70,7 +96,11 @@ class SyslogPropertiesTest {
 
     /** Decodes {@code stream} written in pieces cut at {@code cuts}, closing the channel at the end. */
     private static List<SyslogFrame> decode(byte[] stream, List<Integer> cuts, int max) {
-        SyslogFrameDecoder decoder = new SyslogFrameDecoder(max, FramingListener.NONE);
+        return decode(stream, cuts, max, FramingListener.NONE);
+    }
+
+    private static List<SyslogFrame> decode(byte[] stream, List<Integer> cuts, int max, FramingListener listener) {
+        SyslogFrameDecoder decoder = new SyslogFrameDecoder(max, listener);
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         TreeSet<Integer> points = new TreeSet<>();
         for (int cut : cuts) {
