@@ -256,9 +256,8 @@ public final class EventPublisher implements AutoCloseable {
                     }
                 });
                 failure = syncFailure;
-            } catch (InterruptException e) {
-                failure = e;
             } catch (RuntimeException e) {
+                // InterruptException (close() interrupted a metadata wait), or a closed producer.
                 failure = e;
             } finally {
                 inSend = false;
