@@ -122,9 +122,21 @@ class EventPublisherOutageIT {
                 BOUND, Duration.ofMillis(300), Duration.ofMillis(500), Map.of(), Duration.ofMillis(200));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EventPublisher publisher = new EventPublisher(settings, registry);
-        for (int seq = 0; seq < 3; seq++) {
-            assertTrue(publisher.offer(TestEvents.event("node-1", seq, 100)));
-        }
+        DefaultEventLoop eventLoop = new DefaultEventLoop();
+        AtomicInteger accepted = new AtomicInteger();
+        CountDownLatch offered = new CountDownLatch(1);
+        eventLoop.execute(() -> {
+            for (int seq = 0; seq < 3; seq++) {
+                if (publisher.offer(TestEvents.event("node-1", seq, 100))) {
+                    accepted.incrementAndGet();
+                }
+            }
+            offered.countDown();
+        });
+        // The publisher thread is stuck in a metadata wait meanwhile; the event loop must not be.
+        assertTrue(offered.await(30, TimeUnit.SECONDS), "the event loop was blocked by the publisher");
+        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        assertEquals(3, accepted.get());
         await().until(() -> registry.get(KafkaMetrics.FAILURES).tag("reason", "timeout").counter().count() >= 2);
         assertFalse(publisher.health().kafkaReachable());
         assertTrue(publisher.health().lastError().contains("TimeoutException"), publisher.health().lastError());
