@@ -112,6 +112,42 @@ class EventPublisherOutageIT {
     }
 
     @Test
+    void aBrokerStoppedMidStreamLosesAndDuplicatesNothing() throws Exception {
+        PublisherSettings settings = Topics.settings(broker.bootstrapServers(), Topics.unique("midstream"), BOUND);
+        TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicInteger accepted = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+            // A sender that never stops while the broker goes down under it, so batches are in flight.
+            Thread sender = new Thread(() -> {
+                int seq = 0;
+                while (!stop.get()) {
+                    if (publisher.offer(TestEvents.event("node-" + seq % 5, seq, 250))) {
+                        seq = accepted.incrementAndGet();
+                    } else {
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                }
+            }, "test-sender");
+            sender.start();
+            await().until(() -> success(registry) > 5_000);
+            int port = broker.port();
+            broker.close();
+            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
+            int atRestart = accepted.get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) > atRestart);
+            stop.set(true);
+            sender.join();
+            await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) == accepted.get());
+            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+        }
+        List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(broker.bootstrapServers(), settings.topic(), accepted.get());
+        assertEquals(accepted.get(), read.size(), "each accepted event exactly once");
+        assertInOrderPerNode(read);
+    }
+
+    @Test
     void anUnreachableClusterIsCountedAndNeverBlocksTheCaller() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
