@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * this one process, and prints records/s, MB/s, CPU seconds per million and latency.
  *
  * <pre>
- * mvn -o -q -pl ingest dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
+ * mvn -o -q -pl ingest -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
  * java -cp ingest/target/test-classes:ingest/target/classes:$(cat /tmp/cp.txt) \
  *     io.auditwatch.ingest.kafka.PublisherLoadRun [records] [valueBytes] [compression] [records/s, 0 = flat out]
  * </pre>
