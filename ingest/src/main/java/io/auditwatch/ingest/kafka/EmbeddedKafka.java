@@ -80,7 +80,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *     every interface and advertises this machine's host name
      * @param port client port; 0 picks a free port (tests), read it back with {@link #port()}
      * @throws UncheckedIOException when the directory cannot be created or formatted
-     * @throws IllegalStateException when the broker fails to start (port in use, foreign data, ...)
+     * @throws IllegalStateException when the port is taken or the broker fails to start (foreign data, ...)
      */
     public static EmbeddedKafka start(Path dataDir, String host, int port) {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -90,7 +90,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         long started = System.nanoTime();
         Path dir = dataDir.toAbsolutePath().normalize();
-        int clientPort = port == 0 ? freePort(host) : port;
+        int clientPort = port == 0 ? freePort(host) : requireFree(host, port);
         int controllerPort = freePort("127.0.0.1");
         String advertised = advertisedHost(host);
         KafkaConfig config = new KafkaConfig(brokerProperties(dir, host, clientPort, advertised, controllerPort), false);
@@ -120,6 +120,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** The client port actually bound (the picked one when started with port 0). */
     public int port() {
         return port;
+    }
+
+    /** The cluster id written when the directory was formatted; the same after every restart. */
+    public String clusterId() {
+        return clusterId(dataDir);
     }
 
     /** The directory holding the broker's data. */
@@ -236,6 +241,19 @@ public final class EmbeddedKafka implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on " + host, e);
+        }
+    }
+
+    /** Fails before formatting anything, with one line instead of the broker's fatal-error stack traces. */
+    private static int requireFree(String host, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+            return port;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the embedded Kafka broker: " + host + ":" + port
+                    + " is not available (" + e.getMessage() + "); is another Kafka running? Point"
+                    + " kafka.bootstrap-servers at it or choose another kafka.embedded-port", e);
         }
     }
 

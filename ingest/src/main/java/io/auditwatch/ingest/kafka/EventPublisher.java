@@ -213,9 +213,9 @@ public final class EventPublisher implements AutoCloseable {
             log.info("Kafka publisher closed: nothing left undelivered ({} queued and {} in flight at close, {} acknowledged"
                     + " during close)", queuedAtClose, inflightAtClose, delivered);
         } else {
-            log.error("Kafka publisher closed with {} events NOT delivered to topic {} within the {} ms deadline"
+            log.error("Kafka publisher closed; events NOT delivered to topic {} within the {} ms deadline: {}"
                             + " ({} acknowledged during close). They are lost: the disk spool that will keep them is not built yet.",
-                    lost, settings.topic(), deadline.toMillis(), delivered);
+                    settings.topic(), deadline.toMillis(), lost, delivered);
         }
     }
 
@@ -256,9 +256,8 @@ public final class EventPublisher implements AutoCloseable {
                     }
                 });
                 failure = syncFailure;
-            } catch (InterruptException e) {
-                failure = e;
             } catch (RuntimeException e) {
+                // InterruptException (close() interrupted a metadata wait), or a closed producer.
                 failure = e;
             } finally {
                 inSend = false;

@@ -2,6 +2,7 @@ package io.auditwatch.ingest.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,9 @@ public final class TopicCreator {
 
     /** Closing only releases sockets and threads; nothing is left to wait for. */
     static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
+    /** Leader election on a new topic takes tens of milliseconds on one node. */
+    static final long LEADER_POLL_MILLIS = 50;
 
     private TopicCreator() {
     }
@@ -56,6 +60,7 @@ public final class TopicCreator {
                 }
                 throw e;
             }
+            awaitLeaders(admin, settings.topic(), deadline);
             log.info("Created Kafka topic {} ({} partitions, replication factor {}) on cluster {} at {}",
                     settings.topic(), settings.partitions(), settings.replicationFactor(), clusterId,
                     settings.bootstrapServers());
@@ -77,6 +82,26 @@ public final class TopicCreator {
         } finally {
             // Pending calls have timed out by now; do not wait for them again.
             admin.close(ADMIN_CLOSE_TIMEOUT);
+        }
+    }
+
+    /**
+     * A new topic's partitions get their leaders a moment after creation; waiting for them here spares
+     * the first sends a round of NOT_LEADER_OR_FOLLOWER retries and warnings. Gives up quietly at the
+     * deadline: the producer's retries cover the rest.
+     */
+    private static void awaitLeaders(Admin admin, String topic, long deadlineNanos) throws InterruptedException {
+        while (remaining(deadlineNanos) > 0) {
+            try {
+                TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(remaining(deadlineNanos), TimeUnit.NANOSECONDS).get(topic);
+                if (d != null && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                // Not visible yet (UnknownTopicOrPartition) or slow: look again until the deadline.
+            }
+            Thread.sleep(LEADER_POLL_MILLIS);
         }
     }
 

@@ -73,10 +73,13 @@ class EmbeddedKafkaIT {
         createTopic(broker, topic);
         produce(broker, topic, List.of("before-restart"));
         int port = broker.port();
+        String clusterId = broker.clusterId();
         broker.close();
         broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
         produce(broker, topic, List.of("after-restart"));
         assertEquals(List.of("before-restart", "after-restart"), consume(broker, topic, 2));
+        assertEquals(clusterId, broker.clusterId());
+        assertEquals(port, broker.port());
     }
 
     @Test
@@ -84,6 +87,15 @@ class EmbeddedKafkaIT {
         EmbeddedKafka other = EmbeddedKafka.start(dataDir.resolve("other"), "127.0.0.1", 0);
         other.close();
         other.close();
+    }
+
+    @Test
+    void aPortInUseFailsTheStartWithTheAddressInTheMessage() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> EmbeddedKafka.start(dataDir.resolve("taken"), "127.0.0.1", taken.getLocalPort()));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + taken.getLocalPort()), e.getMessage());
+        }
     }
 
     static String topic() {

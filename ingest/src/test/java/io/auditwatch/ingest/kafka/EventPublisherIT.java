@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -103,7 +104,7 @@ class EventPublisherIT {
             for (int seq = 0; seq < 100_000; seq++) {
                 OutboundEvent e = TestEvents.event("node-" + (seq % 50), seq, 200);
                 while (!publisher.offer(e)) {
-                    Thread.onSpinWait(); // a TCP listener would have paused reading here
+                    LockSupport.parkNanos(100_000); // a TCP listener would have paused reading here
                 }
                 accepted++;
             }

@@ -112,6 +112,42 @@ class EventPublisherOutageIT {
     }
 
     @Test
+    void aBrokerStoppedMidStreamLosesAndDuplicatesNothing() throws Exception {
+        PublisherSettings settings = Topics.settings(broker.bootstrapServers(), Topics.unique("midstream"), BOUND);
+        TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        AtomicInteger accepted = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+            // A sender that never stops while the broker goes down under it, so batches are in flight.
+            Thread sender = new Thread(() -> {
+                int seq = 0;
+                while (!stop.get()) {
+                    if (publisher.offer(TestEvents.event("node-" + seq % 5, seq, 250))) {
+                        seq = accepted.incrementAndGet();
+                    } else {
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                    }
+                }
+            }, "test-sender");
+            sender.start();
+            await().until(() -> success(registry) > 5_000);
+            int port = broker.port();
+            broker.close();
+            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
+            int atRestart = accepted.get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) > atRestart);
+            stop.set(true);
+            sender.join();
+            await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) == accepted.get());
+            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+        }
+        List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(broker.bootstrapServers(), settings.topic(), accepted.get());
+        assertEquals(accepted.get(), read.size(), "each accepted event exactly once");
+        assertInOrderPerNode(read);
+    }
+
+    @Test
     void anUnreachableClusterIsCountedAndNeverBlocksTheCaller() throws Exception {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -122,9 +158,21 @@ class EventPublisherOutageIT {
                 BOUND, Duration.ofMillis(300), Duration.ofMillis(500), Map.of(), Duration.ofMillis(200));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         EventPublisher publisher = new EventPublisher(settings, registry);
-        for (int seq = 0; seq < 3; seq++) {
-            assertTrue(publisher.offer(TestEvents.event("node-1", seq, 100)));
-        }
+        DefaultEventLoop eventLoop = new DefaultEventLoop();
+        AtomicInteger accepted = new AtomicInteger();
+        CountDownLatch offered = new CountDownLatch(1);
+        eventLoop.execute(() -> {
+            for (int seq = 0; seq < 3; seq++) {
+                if (publisher.offer(TestEvents.event("node-1", seq, 100))) {
+                    accepted.incrementAndGet();
+                }
+            }
+            offered.countDown();
+        });
+        // The publisher thread is stuck in a metadata wait meanwhile; the event loop must not be.
+        assertTrue(offered.await(30, TimeUnit.SECONDS), "the event loop was blocked by the publisher");
+        eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        assertEquals(3, accepted.get());
         await().until(() -> registry.get(KafkaMetrics.FAILURES).tag("reason", "timeout").counter().count() >= 2);
         assertFalse(publisher.health().kafkaReachable());
         assertTrue(publisher.health().lastError().contains("TimeoutException"), publisher.health().lastError());

@@ -1,0 +1,48 @@
+package io.auditwatch.ingest.kafka;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.testcontainers.junit.jupiter.Container;
+import org.testcontainers.junit.jupiter.Testcontainers;
+import org.testcontainers.kafka.KafkaContainer;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The same round trip against Apache's own broker image, for machines with a Docker engine. Without
+ * one, JUnit reports this class as skipped ("disabledWithoutDocker"), never as failed.
+ */
+@Testcontainers(disabledWithoutDocker = true)
+class EventPublisherContainerIT {
+    /** The image of the Kafka release the clients come from (parent pom: kafka.version). */
+    @Container
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.3.1");
+
+    @Test
+    void whatIsPublishedIsWhatIsConsumed() {
+        PublisherSettings settings = Topics.settings(KAFKA.getBootstrapServers(), Topics.unique("container"), 8L << 20);
+        TopicCreator.ensureTopic(settings, Duration.ofSeconds(60));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboundEvent[] sent = new OutboundEvent[1_000];
+        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+            for (int seq = 0; seq < sent.length; seq++) {
+                sent[seq] = TestEvents.event("node-1", seq, 250);
+                assertTrue(publisher.offer(sent[seq]));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count() == sent.length);
+        }
+        List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(KAFKA.getBootstrapServers(), settings.topic(), sent.length);
+        assertEquals(sent.length, read.size());
+        for (int i = 0; i < sent.length; i++) {
+            assertArrayEquals(sent[i].value(), read.get(i).value(), "record " + i);
+        }
+    }
+}
