@@ -27,6 +27,8 @@ final class Commands {
         Auditwatch aw;
         try {
             aw = Auditwatch.start(config, Clock.systemUTC());
+        } catch (io.auditwatch.ingest.config.ConfigException e) {
+            throw e; // Main prints it and exits 2
         } catch (ListenerException e) {
             LOG.error("auditwatch cannot start: {}", e.getMessage());
             return Main.EXIT_FAILURE;
