@@ -96,8 +96,10 @@ public final class HeartbeatMetrics {
     }
 
     void transition(AlertEvent e) {
-        registry.counter("auditwatch_heartbeat_transitions_total", "kind", e.kind().id(),
-                "status", e.status().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        io.micrometer.core.instrument.Counter.builder("auditwatch_heartbeat_transitions")
+                .description("Alert transitions heartbeat raised, by alert kind and firing/resolved")
+                .tag("kind", e.kind().id()).tag("status", e.status().name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry).increment();
     }
 
     void nodeState(StreamState from, StreamState to) {

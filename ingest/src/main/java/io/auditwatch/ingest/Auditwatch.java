@@ -226,7 +226,9 @@ public final class Auditwatch implements AutoCloseable {
                 // Per-node silence is not the root cause while events cannot reach Kafka: hold node alerts.
                 () -> tracker.pipelineDegraded("Kafka unreachable"), tracker::pipelineHealthy));
         m.watch(new PipelineMonitor.Condition(AlertKind.PUBLISH_FAILING, "publish",
-                () -> publisher.health().consecutiveFailures() > 0,
+                // While Kafka is unreachable that alert says it all; this one is for a reachable cluster
+                // that still refuses the events (authorization, record too large, topic gone).
+                () -> publisher.health().kafkaReachable() && publisher.health().consecutiveFailures() > 0,
                 () -> "events failing to publish to " + config.get(Keys.KAFKA_TOPIC) + " ("
                         + publisher.health().consecutiveFailures() + " consecutive failures, last: "
                         + publisher.health().lastError() + ")",

@@ -39,7 +39,8 @@ public final class PipelineMonitor {
     private final AlertSink sink;
     private final List<Condition> conditions = new ArrayList<>();
     private final Map<Condition, Instant> failingSince = new LinkedHashMap<>();
-    private final Map<Condition, Boolean> fired = new LinkedHashMap<>();
+    /** The summary a condition fired with: its recovery notice names what failed, not today's state. */
+    private final Map<Condition, String> fired = new LinkedHashMap<>();
 
     public PipelineMonitor(Clock clock, AlertSink sink) {
         this.clock = clock;
@@ -69,9 +70,9 @@ public final class PipelineMonitor {
                     failingSince.put(c, now);
                     c.onFailing().run();
                 }
-                if (!fired.getOrDefault(c, false) && !now.isBefore(since.plus(c.grace()))) {
-                    fired.put(c, true);
+                if (!fired.containsKey(c) && !now.isBefore(since.plus(c.grace()))) {
                     String summary = c.summary().get();
+                    fired.put(c, summary);
                     LOG.error("Pipeline failure: {}", summary);
                     sink.accept(new AlertEvent(c.kind(), c.key(), AlertEvent.Status.FIRING, now, null, null, since,
                             c.grace(), summary, Map.of("failing since", since.toString())));
@@ -79,11 +80,11 @@ public final class PipelineMonitor {
             } else if (since != null) {
                 failingSince.remove(c);
                 c.onCleared().run();
-                if (fired.getOrDefault(c, false)) {
-                    fired.put(c, false);
+                String summary = fired.remove(c);
+                if (summary != null) {
                     LOG.info("Pipeline recovered: {} after {}", c.key(), Duration.between(since, now));
                     sink.accept(new AlertEvent(c.kind(), c.key(), AlertEvent.Status.RESOLVED, now, null, null, since,
-                            c.grace(), c.summary().get(), Map.of("failing since", since.toString())));
+                            c.grace(), summary, Map.of("failing since", since.toString())));
                 }
             }
         }
