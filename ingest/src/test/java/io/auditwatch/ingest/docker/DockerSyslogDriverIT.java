@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real sender: Debian's Docker engine (started privately by {@link DockerEngine}) runs a busybox
@@ -90,6 +91,8 @@ class DockerSyslogDriverIT {
         pki.ca("ca");
         pki.leaf("server", "ca", "auditwatch", "IP:127.0.0.1");
         pki.leaf("dockerhost", "ca", "dockerhost-cn", "DNS:" + certificateIdentity);
+        pki.ca("rogue-ca");
+        pki.leaf("rogue", "rogue-ca", "dockerhost-cn", "DNS:" + certificateIdentity);
         service = TestService.start(dir.resolve("data"), Map.of(
                 "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
                 "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(TestService.freeTcpPort()),
@@ -255,38 +258,82 @@ class DockerSyslogDriverIT {
         }
     }
 
+    @ParameterizedTest(name = "client certificate: {0}")
+    @ValueSource(strings = {"none", "rogue"})
+    void dockerWithoutAValidClientCertificateGetsNothingIn(String client) throws Exception {
+        String marker = "aw-rejected-" + client + "-" + runId;
+        double before = handshakeFailures();
+        String outcome;
+        try {
+            // TLS 1.3: the client's handshake completes before the server refuses its certificate, so
+            // Docker may start the container and lose the line; TLS 1.2 fails the start instead.
+            outcome = "started: " + runContainer(Transport.TLS, tlsOptions(client.equals("none") ? null : client),
+                    "echo 'out " + marker + "'").strip();
+        } catch (IOException e) {
+            outcome = "refused: " + e.getMessage().strip();
+        }
+        System.out.println("docker run over tcp+tls with client certificate " + client + ": " + outcome);
+        await().atMost(DELIVERY_TIMEOUT).until(() -> handshakeFailures() > before);
+        // A valid sender's line sent afterwards lands, so nothing of the refused one is in flight.
+        String after = "aw-after-" + client + "-" + runId;
+        runContainer(Transport.TLS, tlsOptions("dockerhost"), "echo 'out " + after + "'");
+        await().atMost(DELIVERY_TIMEOUT).until(() -> reader.poll().stream()
+                .anyMatch(r -> new String(r.value(), UTF_8).contains("out " + after)));
+        for (ConsumerRecord<byte[], byte[]> r : reader.records()) {
+            assertFalse(new String(r.value(), UTF_8).contains(marker), "a refused sender's line reached Kafka");
+        }
+    }
+
+    private static double handshakeFailures() {
+        return service.service().registry().find("auditwatch_tls_handshake_failures").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
     // ---- running the containers and reading what landed
 
     private static void run(DriverCase c) {
         Path cidFile = dir.resolve("cid-" + c.name());
-        List<String> args = new ArrayList<>(List.of("run", "--rm", "--name", c.name(), "--cidfile", cidFile.toString(),
-                "--network", "none", "--log-driver", "syslog",
-                "--log-opt", "syslog-address=" + c.transport().scheme + "://127.0.0.1:" + port(c.transport())));
+        List<String> options = new ArrayList<>(List.of("--name", c.name(), "--cidfile", cidFile.toString()));
         if (!c.format().option.isEmpty()) {
-            args.addAll(List.of("--log-opt", "syslog-format=" + c.format().option));
+            options.addAll(List.of("--log-opt", "syslog-format=" + c.format().option));
         }
         if (c.nameAndIdTag()) {
-            args.addAll(List.of("--log-opt", "tag={{.Name}}/{{.ID}}"));
+            options.addAll(List.of("--log-opt", "tag={{.Name}}/{{.ID}}"));
         }
         if (c.transport() == Transport.TLS) {
-            // Never syslog-tls-skip-verify: any value of it, even "false", turns verification off.
-            args.addAll(List.of("--log-opt", "syslog-tls-ca-cert=" + pki.file("ca.crt"),
-                    "--log-opt", "syslog-tls-cert=" + pki.file("dockerhost.crt"),
-                    "--log-opt", "syslog-tls-key=" + pki.file("dockerhost.key")));
+            options.addAll(tlsOptions("dockerhost"));
         }
         String fill = Integer.toString(LONG_LINE_BYTES - ("long " + marker(c) + " ").length());
-        args.addAll(List.of(DockerEngine.IMAGE, "/bin/sh", "-c",
-                "printf 'out " + marker(c) + " caf\\303\\251 [x] a=1 b:2\\n'; "
-                        + "echo 'err " + marker(c) + "' >&2; "
-                        + "/bin/busybox sleep " + PAUSE_SECONDS + "; "
-                        + "printf 'long " + marker(c) + " '; "
-                        + "/bin/busybox head -c " + fill + " /dev/zero | /bin/busybox tr '\\000' y; echo"));
+        String script = "printf 'out " + marker(c) + " caf\\303\\251 [x] a=1 b:2\\n'; "
+                + "echo 'err " + marker(c) + "' >&2; "
+                + "/bin/busybox sleep " + PAUSE_SECONDS + "; "
+                + "printf 'long " + marker(c) + " '; "
+                + "/bin/busybox head -c " + fill + " /dev/zero | /bin/busybox tr '\\000' y; echo";
         try {
-            docker.docker(args.toArray(String[]::new));
+            runContainer(c.transport(), options, script);
             containerIds.put(c, Files.readString(cidFile, UTF_8).strip());
         } catch (IOException | RuntimeException e) {
             runFailures.put(c, e.toString());
         }
+    }
+
+    /** {@code docker run --rm --network none} with the syslog driver pointed at auditwatch's {@code transport} listener. */
+    private static String runContainer(Transport transport, List<String> options, String script) throws IOException {
+        List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--log-driver", "syslog",
+                "--log-opt", "syslog-address=" + transport.scheme + "://127.0.0.1:" + port(transport)));
+        args.addAll(options);
+        args.addAll(List.of(DockerEngine.IMAGE, "/bin/sh", "-c", script));
+        return docker.docker(args.toArray(String[]::new));
+    }
+
+    /** CA and client certificate; never syslog-tls-skip-verify: any value of it, even "false", turns verification off. */
+    private static List<String> tlsOptions(String client) {
+        List<String> options = new ArrayList<>(List.of("--log-opt", "syslog-tls-ca-cert=" + pki.file("ca.crt")));
+        if (client != null) {
+            options.addAll(List.of("--log-opt", "syslog-tls-cert=" + pki.file(client + ".crt"),
+                    "--log-opt", "syslog-tls-key=" + pki.file(client + ".key")));
+        }
+        return options;
     }
 
     /** Reads audit.events until every line of every container that ran is there (or the time is up). */
