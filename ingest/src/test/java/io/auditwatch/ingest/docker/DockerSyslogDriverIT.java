@@ -9,15 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.TopicReader;
 import io.auditwatch.ingest.docker.DriverCase.Transport;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
-import io.auditwatch.ingest.transport.TestPki;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The real sender: Debian's Docker engine (started privately by {@link DockerEngine}) runs a busybox
@@ -52,8 +47,6 @@ class DockerSyslogDriverIT {
     static final int[] LONG_PIECES = {16_384, 16_384, 7_232};
     /** Containers at once: the runs mostly wait on dockerd; more would only queue on 2 cores. */
     static final int PARALLEL_RUNS = 3;
-    /** Everything is on loopback; 60 s covers a loaded CI machine. */
-    static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(60);
     /**
      * Docker copies stdout and stderr concurrently onto one syslog connection with one tag, so a
      * stderr line can land between the pieces of a long stdout line, and the reassembler, keyed by
@@ -66,12 +59,7 @@ class DockerSyslogDriverIT {
     @TempDir
     static Path dir;
 
-    static DockerEngine docker;
-    static TestPki pki;
-    static TestService service;
-    static TopicReader reader;
-    static String hostname;
-    static String certificateIdentity;
+    static DockerHarness h;
     static String runId;
     static long startedAt;
     static long runsMillis;
@@ -83,28 +71,8 @@ class DockerSyslogDriverIT {
     @BeforeAll
     static void start() throws Exception {
         startedAt = System.nanoTime();
-        docker = DockerEngine.start(Files.createDirectories(dir.resolve("e")));
-        // Go's os.Hostname() reads the kernel's hostname: what Docker writes as HOSTNAME.
-        hostname = Files.readString(Path.of("/proc/sys/kernel/hostname"), UTF_8).strip();
-        // Differs from the HOSTNAME (so the node visibly comes from the certificate) but agrees on
-        // the first label, as an FQDN certificate for a host with a short hostname does.
-        certificateIdentity = hostname.contains(".") ? hostname : hostname + ".docker-it.example";
-        pki = new TestPki(Files.createDirectories(dir.resolve("pki")));
-        pki.ca("ca");
-        pki.leaf("server", "ca", "auditwatch", "IP:127.0.0.1");
-        pki.leaf("dockerhost", "ca", "dockerhost-cn", "DNS:" + certificateIdentity);
-        pki.ca("rogue-ca");
-        pki.leaf("rogue", "rogue-ca", "dockerhost-cn", "DNS:" + certificateIdentity);
-        service = TestService.start(dir.resolve("data"), Map.of(
-                "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
-                "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(TestService.freeTcpPort()),
-                "AUDITWATCH_LISTENERS_TLS_CERT_FILE", pki.file("server.crt").toString(),
-                "AUDITWATCH_LISTENERS_TLS_KEY_FILE", pki.file("server.key").toString(),
-                "AUDITWATCH_LISTENERS_TLS_CLIENT_CA_FILE", pki.file("ca.crt").toString(),
-                "AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "required"));
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        h = DockerHarness.start(dir);
         runId = Long.toString(System.nanoTime(), 36);
-
         long runsStart = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_RUNS);
         try {
@@ -124,22 +92,10 @@ class DockerSyslogDriverIT {
 
     @AfterAll
     static void stop() {
-        try {
-            if (reader != null) {
-                reader.close();
-            }
-            if (service != null) {
-                service.close();
-            }
-        } finally {
-            if (docker != null) {
-                docker.close(); // throws when a process of the engine survived kill -9
-                assertEquals(List.of(), docker.processes(), "processes of the engine left after close");
-            }
-            if (runsMillis > 0) {
-                System.out.printf("DockerSyslogDriverIT: %d container runs in %d ms, class total %d ms%n",
-                        DriverCase.all().size(), runsMillis, (System.nanoTime() - startedAt) / 1_000_000);
-            }
+        if (h != null) {
+            h.close();
+            System.out.printf("DockerSyslogDriverIT: %d container runs in %d ms, class total %d ms%n",
+                    DriverCase.all().size(), runsMillis, (System.nanoTime() - startedAt) / 1_000_000);
         }
     }
 
@@ -173,7 +129,7 @@ class DockerSyslogDriverIT {
             assertTrue(c.format().timestamp.matcher(timestamp).matches(), "timestamp layout: " + timestamp);
             int severity = kind.equals("out") ? DriverCase.SEVERITY_STDOUT : DriverCase.SEVERITY_STDERR;
             String text = kind.equals("out") ? stdoutText(c) : stderrText(c);
-            assertEquals(c.format().wire(severity, timestamp, hostname, tag(c), docker.pid(), text),
+            assertEquals(c.format().wire(severity, timestamp, h.hostname, tag(c), h.docker.pid(), text),
                     new String(EnvelopeCodec.raw(e), UTF_8));
         }
     }
@@ -213,7 +169,7 @@ class DockerSyslogDriverIT {
             String raw = pieces.get(i).get("raw").asText();
             // Each piece is its own message with its own timestamp; only the first one's is parsed.
             String expected = c.format().wire(DriverCase.SEVERITY_STDOUT, i == 0 ? timestamp : timestampOf(c, raw),
-                    hostname, tag(c), docker.pid(), pieceText);
+                    h.hostname, tag(c), h.docker.pid(), pieceText);
             assertEquals(expected, raw, "piece " + i);
             joined.append(raw);
         }
@@ -227,7 +183,7 @@ class DockerSyslogDriverIT {
     void mutualTlsNodeIsTheCertificateWithoutMismatch(DriverCase c) {
         JsonNode e = one("out", c);
         if (c.transport() == Transport.TLS) {
-            assertEquals(certificateIdentity, e.at("/source/certificate_identity").asText());
+            assertEquals(h.certificateIdentity, e.at("/source/certificate_identity").asText());
         } else {
             assertTrue(e.at("/source/certificate_identity").isMissingNode());
         }
@@ -253,44 +209,13 @@ class DockerSyslogDriverIT {
 
     @Test
     void containerdIsTheEnginesChildAndNoContainerOutlivesItsRun() {
-        assertTrue(docker.children().stream().anyMatch(h -> h.info().command().orElse("").endsWith("containerd")),
-                "containerd among dockerd's children: " + docker.children());
+        assertTrue(h.docker.children().stream().anyMatch(h -> h.info().command().orElse("").endsWith("containerd")),
+                "containerd among dockerd's children: " + h.docker.children());
         // Every container ran with --rm and exited: only dockerd and containerd are left, no shim.
-        for (ProcessHandle p : docker.processes()) {
+        for (ProcessHandle p : h.docker.processes()) {
             String command = p.info().command().orElse("?");
-            assertTrue(p.pid() == docker.pid() || docker.children().contains(p), p.pid() + " " + command);
+            assertTrue(p.pid() == h.docker.pid() || h.docker.children().contains(p), p.pid() + " " + command);
         }
-    }
-
-    @ParameterizedTest(name = "client certificate: {0}")
-    @ValueSource(strings = {"none", "rogue"})
-    void dockerWithoutAValidClientCertificateGetsNothingIn(String client) throws Exception {
-        String marker = "aw-rejected-" + client + "-" + runId;
-        double before = handshakeFailures();
-        String outcome;
-        try {
-            // TLS 1.3: the client's handshake completes before the server refuses its certificate, so
-            // Docker may start the container and lose the line; TLS 1.2 fails the start instead.
-            outcome = "started: " + runContainer(Transport.TLS, tlsOptions(client.equals("none") ? null : client),
-                    "echo 'out " + marker + "'").strip();
-        } catch (IOException e) {
-            outcome = "refused: " + e.getMessage().strip();
-        }
-        System.out.println("docker run over tcp+tls with client certificate " + client + ": " + outcome);
-        await().atMost(DELIVERY_TIMEOUT).until(() -> handshakeFailures() > before);
-        // A valid sender's line sent afterwards lands, so nothing of the refused one is in flight.
-        String after = "aw-after-" + client + "-" + runId;
-        runContainer(Transport.TLS, tlsOptions("dockerhost"), "echo 'out " + after + "'");
-        await().atMost(DELIVERY_TIMEOUT).until(() -> reader.poll().stream()
-                .anyMatch(r -> new String(r.value(), UTF_8).contains("out " + after)));
-        for (ConsumerRecord<byte[], byte[]> r : reader.records()) {
-            assertFalse(new String(r.value(), UTF_8).contains(marker), "a refused sender's line reached Kafka");
-        }
-    }
-
-    private static double handshakeFailures() {
-        return service.service().registry().find("auditwatch_tls_handshake_failures").counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     // ---- running the containers and reading what landed
@@ -305,7 +230,7 @@ class DockerSyslogDriverIT {
             options.addAll(List.of("--log-opt", "tag={{.Name}}/{{.ID}}"));
         }
         if (c.transport() == Transport.TLS) {
-            options.addAll(tlsOptions("dockerhost"));
+            options.addAll(h.tlsOptions(DockerHarness.CLIENT));
         }
         String fill = Integer.toString(LONG_LINE_BYTES - ("long " + marker(c) + " ").length());
         String script = "printf 'out " + marker(c) + " caf\\303\\251 [x] a=1 b:2\\n'; "
@@ -314,30 +239,11 @@ class DockerSyslogDriverIT {
                 + "printf 'long " + marker(c) + " '; "
                 + "/bin/busybox head -c " + fill + " /dev/zero | /bin/busybox tr '\\000' y; echo";
         try {
-            runContainer(c.transport(), options, script);
+            h.runContainer(c.transport(), options, script);
             containerIds.put(c, Files.readString(cidFile, UTF_8).strip());
         } catch (IOException | RuntimeException e) {
             runFailures.put(c, e.toString());
         }
-    }
-
-    /** {@code docker run --rm --network none} with the syslog driver pointed at auditwatch's {@code transport} listener. */
-    private static String runContainer(Transport transport, List<String> options, String script) throws IOException {
-        List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--log-driver", "syslog",
-                "--log-opt", "syslog-address=" + transport.scheme + "://127.0.0.1:" + port(transport)));
-        args.addAll(options);
-        args.addAll(List.of(DockerEngine.IMAGE, "/bin/sh", "-c", script));
-        return docker.docker(args.toArray(String[]::new));
-    }
-
-    /** CA and client certificate; never syslog-tls-skip-verify: any value of it, even "false", turns verification off. */
-    private static List<String> tlsOptions(String client) {
-        List<String> options = new ArrayList<>(List.of("--log-opt", "syslog-tls-ca-cert=" + pki.file("ca.crt")));
-        if (client != null) {
-            options.addAll(List.of("--log-opt", "syslog-tls-cert=" + pki.file(client + ".crt"),
-                    "--log-opt", "syslog-tls-key=" + pki.file(client + ".key")));
-        }
-        return options;
     }
 
     /** Reads audit.events until every line of every container that ran is there (or the time is up). */
@@ -345,8 +251,8 @@ class DockerSyslogDriverIT {
         int[] scanned = {0};
         int expected = containerIds.size() * 3;
         try {
-            await().atMost(DELIVERY_TIMEOUT).until(() -> {
-                List<ConsumerRecord<byte[], byte[]>> all = reader.poll();
+            await().atMost(DockerHarness.DELIVERY_TIMEOUT).until(() -> {
+                List<ConsumerRecord<byte[], byte[]>> all = h.reader.poll();
                 for (; scanned[0] < all.size(); scanned[0]++) {
                     JsonNode e = EnvelopeCodec.read(all.get(scanned[0]).value());
                     Matcher m = LINE.matcher(e.at("/syslog/message").asText());
@@ -369,7 +275,7 @@ class DockerSyslogDriverIT {
             fail("docker run failed for " + c + ": " + runFailures.get(c));
         }
         List<JsonNode> found = events.get(kind + " " + marker(c));
-        assertNotNull(found, "no event for the " + kind + " line of " + c + " within " + DELIVERY_TIMEOUT);
+        assertNotNull(found, "no event for the " + kind + " line of " + c + " within " + DockerHarness.DELIVERY_TIMEOUT);
         assertEquals(1, found.size(), kind + " line of " + c + " landed more than once");
         return found.get(0);
     }
@@ -412,9 +318,9 @@ class DockerSyslogDriverIT {
 
     private static String expectedNode(DriverCase c) {
         if (c.transport() == Transport.TLS) {
-            return certificateIdentity;
+            return h.certificateIdentity;
         }
-        return c.format().hasHostname() ? hostname : "127.0.0.1";
+        return c.format().hasHostname() ? h.hostname : "127.0.0.1";
     }
 
     private static String expectedNodeSource(DriverCase c) {
@@ -422,13 +328,5 @@ class DockerSyslogDriverIT {
             return "certificate";
         }
         return c.format().hasHostname() ? "hostname" : "address";
-    }
-
-    private static int port(Transport t) {
-        return switch (t) {
-            case UDP -> service.udpPort();
-            case TCP -> service.tcpPort();
-            case TLS -> service.service().tlsPort();
-        };
     }
 }
