@@ -20,19 +20,19 @@ import javax.net.ssl.TrustManagerFactory;
  * for 127.0.0.1, client certificates signed by the CA or by a rogue CA. Keys are PKCS#8 PEM (what
  * the listener reads) and PKCS#12 (what a Java client reads). Skips the test when openssl is absent.
  */
-final class TestPki {
+public final class TestPki {
     /** Test-only keystore password for the client's PKCS#12 bundle (never a real secret). */
     static final char[] P12_PASSWORD = "test-only".toCharArray();
 
     final Path dir;
 
-    TestPki(Path dir) {
+    public TestPki(Path dir) {
         this.dir = dir;
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
     }
 
     /** A self-signed CA named {@code name}: {@code name.crt}, {@code name.key}. */
-    void ca(String name) throws IOException {
+    public void ca(String name) throws IOException {
         run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
                 "-keyout", name + ".key", "-out", name + ".crt", "-days", "2", "-subj", "/CN=" + name,
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
@@ -44,7 +44,7 @@ final class TestPki {
      *
      * @param san subjectAltName value, e.g. {@code DNS:node-7.example.org} or {@code IP:127.0.0.1}; null for none
      */
-    void leaf(String name, String ca, String cn, String san) throws IOException {
+    public void leaf(String name, String ca, String cn, String san) throws IOException {
         run("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
                 name + ".key", "-out", name + ".csr", "-subj", "/CN=" + cn);
         List<String> sign = new ArrayList<>(List.of("openssl", "x509", "-req", "-in", name + ".csr", "-CA", ca + ".crt",
@@ -58,7 +58,7 @@ final class TestPki {
                 "-passout", "pass:" + new String(P12_PASSWORD));
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name);
     }
 
