@@ -78,12 +78,16 @@ public final class Ingestor {
         if (msg.parsed() && !frame.truncated()
                 && (msgBytes == FragmentReassembler.DOCKER_PIECE_BYTES || reassembling)) {
             byte[] body = Arrays.copyOfRange(raw, msg.msgOffset(), raw.length);
+            // A container's stdout and stderr share one connection and one tag, and Docker copies
+            // them concurrently: a stderr line can arrive between the pieces of a long stdout line.
+            // Docker sends stdout at severity 6 and stderr at 3, so the severity keeps them apart.
+            String key = msg.appName() + "\u0000" + msg.severity();
             List<FragmentReassembler.Reassembled> units;
             if (peer.transport() == Transport.UDP) {
-                units = reassembler.offerDatagram(peer.remote(), msg.appName(), raw, body, received);
+                units = reassembler.offerDatagram(peer.remote(), key, raw, body, received);
             } else {
                 waitingPeers.putIfAbsent(peer.connectionId(), peer);
-                units = reassembler.offer(peer.connectionId(), msg.appName(), raw, body, received);
+                units = reassembler.offer(peer.connectionId(), key, raw, body, received);
             }
             reassembling = reassembler.pendingGroups() > 0;
             emit(units, peer, frame.framing(), received, out);

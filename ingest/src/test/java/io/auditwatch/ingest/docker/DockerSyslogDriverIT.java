@@ -47,14 +47,6 @@ class DockerSyslogDriverIT {
     static final int[] LONG_PIECES = {16_384, 16_384, 7_232};
     /** Containers at once: the runs mostly wait on dockerd; more would only queue on 2 cores. */
     static final int PARALLEL_RUNS = 3;
-    /**
-     * Docker copies stdout and stderr concurrently onto one syslog connection with one tag, so a
-     * stderr line can land between the pieces of a long stdout line, and the reassembler, keyed by
-     * (connection, tag) only, then glues it into the stdout line (seen with this engine: 2 of 20
-     * long lines while stderr was busy; reported in notes/docker-note.md). Until the key includes
-     * the severity, the container pauses between them so that this test checks each behaviour alone.
-     */
-    static final String PAUSE_SECONDS = "0.5";
 
     @TempDir
     static Path dir;
@@ -232,12 +224,15 @@ class DockerSyslogDriverIT {
         if (c.transport() == Transport.TLS) {
             options.addAll(h.tlsOptions(DockerHarness.CLIENT));
         }
-        String fill = Integer.toString(LONG_LINE_BYTES - ("long " + marker(c) + " ").length());
+        int fill = LONG_LINE_BYTES - ("long " + marker(c) + " ").length();
+        // Docker copies stdout and stderr concurrently onto one connection with one tag: the stderr
+        // line is written while the long stdout line is under way, so it can land between its
+        // pieces, and must come out as its own event (reassembly keys on the severity too).
         String script = "printf 'out " + marker(c) + " caf\\303\\251 [x] a=1 b:2\\n'; "
-                + "echo 'err " + marker(c) + "' >&2; "
-                + "/bin/busybox sleep " + PAUSE_SECONDS + "; "
                 + "printf 'long " + marker(c) + " '; "
-                + "/bin/busybox head -c " + fill + " /dev/zero | /bin/busybox tr '\\000' y; echo";
+                + "/bin/busybox head -c " + (fill / 2) + " /dev/zero | /bin/busybox tr '\\000' y; "
+                + "echo 'err " + marker(c) + "' >&2; "
+                + "/bin/busybox head -c " + (fill - fill / 2) + " /dev/zero | /bin/busybox tr '\\000' y; echo";
         try {
             h.runContainer(c.transport(), options, script);
             containerIds.put(c, Files.readString(cidFile, UTF_8).strip());
