@@ -26,6 +26,7 @@ import io.auditwatch.ingest.classify.Classifier;
 import io.auditwatch.ingest.classify.FragmentReassembler;
 import io.auditwatch.ingest.config.Config;
 import io.auditwatch.ingest.config.ConfigKey;
+import io.auditwatch.ingest.config.KafkaClientProperties;
 import io.auditwatch.ingest.config.Keys;
 import io.auditwatch.ingest.config.Secrets;
 import io.auditwatch.ingest.envelope.Transport;
@@ -79,9 +80,6 @@ public final class Auditwatch implements AutoCloseable {
 
     /** How long start-up waits for Kafka to answer before giving up with exit code 1. */
     static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(60);
-
-    /** Half of the reassembly timeout, so an incomplete line waits at most 1.5 x the timeout. */
-    static final Duration REASSEMBLY_TICK = FragmentReassembler.DEFAULT_TIMEOUT.dividedBy(2);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final PrometheusMeterRegistry registry;
@@ -142,13 +140,14 @@ public final class Auditwatch implements AutoCloseable {
             bootstrapServers = String.join(",", bootstrap);
             LOG.info("Kafka cluster: {}", bootstrapServers);
         }
+        Map<String, String> clientProperties = KafkaClientProperties.read(config);
         PublisherSettings ps = new PublisherSettings(bootstrapServers, config.get(Keys.KAFKA_TOPIC),
                 config.get(Keys.KAFKA_PARTITIONS), config.get(Keys.KAFKA_REPLICATION).shortValue(),
                 config.get(Keys.KAFKA_QUEUE_BYTES), config.get(Keys.KAFKA_MAX_BLOCK),
-                PublisherSettings.DEFAULT_CLOSE_DEADLINE, null, PublisherSettings.DEFAULT_HEALTH_CHECK_INTERVAL);
+                config.get(Keys.KAFKA_CLOSE_DEADLINE), clientProperties, config.get(Keys.KAFKA_HEALTH_INTERVAL));
         TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
 
-        KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, KafkaAlertHistory.TOPIC,
+        KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
                 config.get(Keys.KAFKA_REPLICATION).shortValue(), registry);
         toClose.push(history);
         ScheduledExecutorService alertingThread = scheduler("aw-alerting");
@@ -157,7 +156,9 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(alerting);
 
         tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting, new HeartbeatMetrics(registry, clock));
-        heartbeat = new HeartbeatConsumer(Map.of("bootstrap.servers", bootstrapServers), config.get(Keys.KAFKA_TOPIC),
+        Map<String, Object> heartbeatClients = new LinkedHashMap<>(clientProperties);
+        heartbeatClients.put("bootstrap.servers", bootstrapServers);
+        heartbeat = new HeartbeatConsumer(heartbeatClients, config.get(Keys.KAFKA_TOPIC),
                 HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings);
         heartbeat.start();
         toClose.push(() -> heartbeat.close());
@@ -169,9 +170,11 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(publisher);
 
         metrics = new IngestMetrics(registry);
-        Ingestor ingestor = new Ingestor(clock, new Classifier(),
+        Ingestor ingestor = new Ingestor(clock, new Classifier(config.get(Keys.REDACT_LICENSE)),
                 new NodeResolver(addresses.isEmpty() ? NodeResolver.AddressMap.NONE : addresses),
-                metrics, ZoneOffset.UTC, new FragmentReassembler());
+                metrics, ZoneOffset.UTC, new FragmentReassembler(config.get(Keys.REASSEMBLY_TIMEOUT),
+                        FragmentReassembler.DEFAULT_MAX_REASSEMBLED_BYTES, FragmentReassembler.DEFAULT_MAX_PENDING_GROUPS,
+                        FragmentReassembler.DEFAULT_MAX_PENDING_BYTES));
         ReadGate gate = new ReadGate(publisher, registry);
         publisher.addPressureListener(gate);
         toClose.push(gate::close);
@@ -180,8 +183,9 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(loops);
 
         // Docker's 16 KiB pieces whose line never completed are released by this timer (half the timeout).
-        loops.workers().next().scheduleAtFixedRate(() -> ingestor.expire(e -> gate.admit(e, null)),
-                REASSEMBLY_TICK.toMillis(), REASSEMBLY_TICK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        long tick = Math.max(100, config.get(Keys.REASSEMBLY_TIMEOUT).toMillis() / 2);
+        loops.workers().next().scheduleAtFixedRate(() -> ingestor.expire(e -> gate.admit(e, null)), tick, tick,
+                TimeUnit.MILLISECONDS);
         int maxMessage = (int) Math.min(Integer.MAX_VALUE - 64, config.get(Keys.MAX_MESSAGE_SIZE));
         ConnectionGuard guard = new ConnectionGuard(sourceFilter(config, Keys.TCP_ALLOWED),
                 config.get(Keys.MAX_CONNECTIONS), config.get(Keys.MAX_CONNECTIONS_PER_SOURCE),

@@ -32,6 +32,13 @@ public final class Keys {
     public static final ConfigKey<Integer> KAFKA_EMBEDDED_PORT = key("kafka.embedded-port", "9092", ValueType.PORT,
             "port of the embedded broker on 127.0.0.1 (only when bootstrap-servers is empty)");
 
+    public static final ConfigKey<Duration> KAFKA_CLOSE_DEADLINE = key("kafka.close-deadline", "8s", ValueType.DURATION,
+            "on shutdown, how long accepted events may take to reach Kafka (fits inside docker stop's 10 s)");
+    public static final ConfigKey<Duration> KAFKA_HEALTH_INTERVAL = key("kafka.health-check-interval", "10s",
+            ValueType.DURATION, "how often Kafka's reachability is probed (/ready, kafka-unreachable alert)");
+    public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
+            ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
+
     // Listeners
     public static final ConfigKey<String> UDP_HOST = key("listeners.udp.host", "0.0.0.0", ValueType.NON_EMPTY,
             "bind address of the UDP listener");
@@ -73,6 +80,10 @@ public final class Keys {
             "open TCP and TLS connections per source address (Docker opens one per container)");
     public static final ConfigKey<Duration> FRAME_DEADLINE = key("listeners.frame-deadline", "30s", ValueType.DURATION,
             "a frame started but not finished within this time closes the connection (slow senders); idle connections stay open");
+    public static final ConfigKey<Duration> REASSEMBLY_TIMEOUT = key("listeners.reassembly-timeout", "2s",
+            ValueType.DURATION, "how long the pieces of a line Docker cut at 16 KiB are awaited before it is stored incomplete");
+    public static final ConfigKey<Boolean> REDACT_LICENSE = key("listeners.redact-license-key", "true", ValueType.BOOLEAN,
+            "replace UCP's user.extra.licenseKey by [redacted] in the envelope's fields (the raw message is unchanged)");
     public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
             "longest message kept whole; a longer one is truncated to this size and flagged");
 
@@ -171,10 +182,11 @@ public final class Keys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
-            KAFKA_EMBEDDED_PORT,
+            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_CLIENT_PROPERTIES,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
-            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, MAX_MESSAGE_SIZE,
+            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, REDACT_LICENSE,
+            MAX_MESSAGE_SIZE,
             ADMIN_HOST, ADMIN_PORT, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
             HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
             HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,

@@ -45,10 +45,12 @@ public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
     private final Counter failed;
     private final String topic;
 
-    public KafkaAlertHistory(String bootstrapServers, String topic, short replicationFactor, MeterRegistry registry) {
+    /** @param clientProperties security and other client settings shared by every Kafka client */
+    public KafkaAlertHistory(String bootstrapServers, Map<String, String> clientProperties, String topic,
+            short replicationFactor, MeterRegistry registry) {
         this.topic = topic;
-        ensureTopic(bootstrapServers, topic, replicationFactor);
-        Map<String, Object> p = new LinkedHashMap<>();
+        ensureTopic(bootstrapServers, clientProperties, topic, replicationFactor);
+        Map<String, Object> p = new LinkedHashMap<>(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -67,9 +69,12 @@ public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
                 .register(registry);
     }
 
-    private static void ensureTopic(String bootstrap, String topic, short rf) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "request.timeout.ms", 10_000,
-                "default.api.timeout.ms", 15_000))) {
+    private static void ensureTopic(String bootstrap, Map<String, String> clientProperties, String topic, short rf) {
+        Map<String, Object> a = new LinkedHashMap<>(clientProperties);
+        a.put("bootstrap.servers", bootstrap);
+        a.put("request.timeout.ms", 10_000);
+        a.put("default.api.timeout.ms", 15_000);
+        try (Admin admin = Admin.create(a)) {
             admin.createTopics(java.util.List.of(new NewTopic(topic, 1, rf))).all().get(20, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

@@ -118,6 +118,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void furtherRolesRoutesAndEscalationReachTheAlertingSettings() throws IOException {
+        Path f = write("""
+                alerting:
+                  recipients:
+                    isso: [isso@agency.example]
+                    sa: [sa@agency.example]
+                    ops: [noc@agency.example]
+                  routes:
+                    kafka-unreachable: [isso, sa, ops]
+                  escalation:
+                    - after: 2h
+                      roles: [ops]
+                """);
+        Config c = ConfigLoader.load(f, Map.of("AUDITWATCH_ALERTING_RECIPIENTS_CISO", "ciso@agency.example"));
+        var a = ModuleSettings.alerting(c);
+        assertEquals(List.of("noc@agency.example"), a.recipients().get("ops"));
+        assertEquals(List.of("ciso@agency.example"), a.recipients().get("ciso"));
+        assertEquals(List.of("isso", "sa", "ops"), a.routes().get("kafka-unreachable"));
+        assertEquals(Duration.ofHours(2), a.escalation().get(0).after());
+        assertEquals(List.of("ops"), a.escalation().get(0).roles());
+    }
+
+    @Test
+    void escalationFromTheEnvironment() {
+        Config c = ConfigLoader.load(null, Map.of("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "i@x.example",
+                "AUDITWATCH_ALERTING_RECIPIENTS_SA", "s@x.example", "AUDITWATCH_ALERTING_RECIPIENTS_OPS", "o@x.example",
+                "AUDITWATCH_ALERTING_ESCALATION", "1h:ops,4h:ops+sa"));
+        var steps = ModuleSettings.alerting(c).escalation();
+        assertEquals(2, steps.size());
+        assertEquals(List.of("ops", "sa"), steps.get(1).roles());
+    }
+
+    @Test
+    void alertingValidationComesBackNamingOriginAndKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ModuleSettings.alerting(ConfigLoader.load(null,
+                Map.of("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "i@x.example", "AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@"))));
+        assertEquals("alerting.recipients.sa", e.key());
+        assertTrue(e.getMessage().startsWith("environment AUDITWATCH_ALERTING_RECIPIENTS_SA"), e.getMessage());
+    }
+
+    @Test
     void sizesAndDurationsParse() {
         assertEquals(2L << 30, ValueType.SIZE.parse("2GiB"));
         assertEquals(500L, ValueType.DURATION.parse("500ms").toMillis());
