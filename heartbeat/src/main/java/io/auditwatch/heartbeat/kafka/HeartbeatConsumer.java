@@ -269,6 +269,10 @@ public final class HeartbeatConsumer implements AutoCloseable {
         // A brand-new group starts at the end: replaying all history would judge old gaps as news.
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat");
+        // Incremental rebalancing: only partitions that move are revoked, so the others keep judging
+        // instead of every instance flushing and re-reading all its state at each join or leave.
+        c.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         return c;
     }
 
