@@ -84,6 +84,7 @@ public final class HeartbeatTracker {
     private ToIntFunction<String> partitioner;
     private final Set<Integer> owned = new HashSet<>();
     private long lastRefusedLogMs = Long.MIN_VALUE / 2;
+    private volatile long lastInvalidLogMs = Long.MIN_VALUE / 2;
 
     /**
      * Standalone mode: owns every node (no consumer group). {@link HeartbeatConsumer} switches it to
@@ -129,22 +130,22 @@ public final class HeartbeatTracker {
     public void onHeaders(byte[] node, byte[] stream, byte[] received, byte[] sent, byte[] component, byte[] pulse,
             int partition) {
         if (node == null || node.length == 0) {
-            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_NODE);
+            invalid(HeartbeatMetrics.InvalidReason.MISSING_NODE, partition);
             return;
         }
         if (stream == null) {
-            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_STREAM);
+            invalid(HeartbeatMetrics.InvalidReason.MISSING_STREAM, partition);
             return;
         }
         long receivedMs = EventHeaders.decodeMillis(received);
         if (receivedMs == Long.MIN_VALUE) {
-            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_RECEIVED);
+            invalid(HeartbeatMetrics.InvalidReason.MISSING_RECEIVED, partition);
             return;
         }
         Stream s = streamOf(stream);
         if (s == null) {
             // Still liveness of the node: tracked as "other" so a newer ingest cannot make nodes look silent.
-            metrics.invalid(HeartbeatMetrics.InvalidReason.UNKNOWN_STREAM);
+            invalid(HeartbeatMetrics.InvalidReason.UNKNOWN_STREAM, partition);
             s = Stream.OTHER;
         }
         boolean isPulse = pulse != null && pulse.length == 1 && pulse[0] == '1';
@@ -218,6 +219,16 @@ public final class HeartbeatTracker {
     public void onEvent(String node, Stream stream, Instant received, Instant sent) {
         onEvent(node.getBytes(StandardCharsets.UTF_8), stream, received.toEpochMilli(),
                 sent == null ? Long.MIN_VALUE : sent.toEpochMilli(), false, false, -1);
+    }
+
+    private void invalid(HeartbeatMetrics.InvalidReason reason, int partition) {
+        metrics.invalid(reason);
+        long now = clock.millis();
+        if (now - lastInvalidLogMs >= LOG_INTERVAL_MS) {
+            lastInvalidLogMs = now; // racy on purpose: at worst two lines instead of one
+            log.warn("audit.events record on partition {} without usable heartbeat headers ({}); counted in "
+                    + "auditwatch_heartbeat_invalid_records_total, further ones logged at most once a minute", partition, reason);
+        }
     }
 
     private void attend(Slot s) {

@@ -91,7 +91,10 @@ public final class HeartbeatConsumer implements AutoCloseable {
         thread.start();
     }
 
-    /** True once every partition assigned so far has been consumed up to its end offset at assignment. */
+    /**
+     * True when every owned partition has been consumed up to its end offset captured at assignment
+     * (node judgement runs), also when this instance owns no partition; false before the first poll.
+     */
     public boolean caughtUp() {
         return caughtUp;
     }
@@ -179,6 +182,7 @@ public final class HeartbeatConsumer implements AutoCloseable {
 
     private void checkCatchUp() {
         if (catchUpTargets.isEmpty()) {
+            caughtUp = true; // also an instance that owns nothing (more instances than partitions) is ready
             return;
         }
         Set<TopicPartition> assigned = consumer.assignment();
