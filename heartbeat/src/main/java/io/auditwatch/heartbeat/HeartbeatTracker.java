@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
@@ -35,11 +34,8 @@ import org.slf4j.LoggerFactory;
  * few field writes; no lock and no allocation unless something needs judging (a stream that is not
  * HEALTHY, a gap, a lag crossing), in which case the slot is queued once for the next evaluation.
  *
- * <p>Deadlines: a priority queue ordered by each slot's armed deadline, re-armed lazily. Events never
- * touch the queue (a heap update per event would cost O(log n) and a lock); when a deadline pops,
- * the slot's current last-seen decides: silent, or re-arm at last-seen + threshold. Each slot pops at
- * most once per threshold, so a tick costs O(expired), not O(tracked) (100,000 streams with 15m
- * thresholds: about 110 pops a second).
+ * <p>Deadlines: a priority queue re-armed lazily ({@link SlotJudge}); a tick costs O(expired), not
+ * O(tracked) (100,000 streams with 15m thresholds: about 110 pops a second).
  *
  * <p>Thread safety: {@code onEvent} may run on any thread (one per partition in practice); every
  * other method takes the tracker's lock. The sink is called under that lock and must not block.
@@ -64,13 +60,13 @@ public final class HeartbeatTracker {
     private final Clock clock;
     private final HeartbeatMetrics metrics;
     private final AlertPlanner planner;
+    private final SlotJudge judge;
     private final Map<String, NodeSpec> specs = new HashMap<>();
     private final Inventory inventory;
     private final long startMs;
     private final long lagThresholdMs;
     private final ConcurrentMap<NodeKey, NodeEntry> nodes;
     private final ThreadLocal<NodeKey> probe = ThreadLocal.withInitial(() -> new NodeKey(EMPTY));
-    private final PriorityQueue<Slot> deadlines = new PriorityQueue<>(Comparator.comparingLong((Slot s) -> s.armedAtMs));
     private final ConcurrentLinkedQueue<Slot> attention = new ConcurrentLinkedQueue<>();
     private final Set<NodeEntry> touched = new LinkedHashSet<>();
     private final Set<NodeEntry> changed = new LinkedHashSet<>();
@@ -102,6 +98,7 @@ public final class HeartbeatTracker {
         this.planner = new AlertPlanner(Objects.requireNonNull(sink, "sink"), metrics, settings);
         this.startMs = clock.millis();
         this.lagThresholdMs = settings.eventLagThreshold().toMillis();
+        this.judge = new SlotJudge(settings, planner, startMs, touched, changed, this::attend, () -> degradedReason == null);
         int expected = inventory.expectedStreamCount();
         if (expected > settings.maxTrackedStreams()) {
             throw new HeartbeatConfigException("heartbeat.max-tracked-streams", "the inventory expects " + expected
@@ -286,7 +283,7 @@ public final class HeartbeatTracker {
                 return null;
             }
             s = addSlot(n, stream, settings.defaultThreshold().toMillis(), false, StreamState.HEALTHY);
-            arm(s, clock.millis() + s.thresholdMs);
+            judge.arm(s, clock.millis() + s.thresholdMs);
             attend(s);
             return s;
         }
@@ -306,7 +303,7 @@ public final class HeartbeatTracker {
         NodeEntry n = new NodeEntry(spec.name(), spec.role(), true, partition);
         for (Map.Entry<Stream, Duration> e : inventory.expectedStreams(spec).entrySet()) {
             Slot s = addSlot(n, e.getKey(), e.getValue().toMillis(), true, StreamState.PENDING);
-            arm(s, startMs + settings.gracePeriod().toMillis());
+            judge.arm(s, startMs + settings.gracePeriod().toMillis());
         }
         nodes.put(n, n);
         touched.add(n);
@@ -330,15 +327,11 @@ public final class HeartbeatTracker {
     public synchronized void evaluate() {
         long now = clock.millis();
         boolean held = held();
+        judge.judgeDue(now);
         Slot s;
-        while ((s = deadlines.peek()) != null && s.armedAtMs <= now) {
-            deadlines.poll();
-            s.armed = false;
-            judge(s, now);
-        }
         while ((s = attention.poll()) != null) {
             s.clearAttention();
-            attended(s, now);
+            judge.attended(s, now);
         }
         if (held != wasHeld) {
             wasHeld = held;
@@ -355,144 +348,6 @@ public final class HeartbeatTracker {
             }
             touched.clear();
         }
-    }
-
-    private void judge(Slot s, long now) {
-        NodeEntry n = s.node;
-        if (n.removed) {
-            return;
-        }
-        if (n.inMaintenance()) {
-            if (now < n.maintenanceUntilMs) {
-                arm(s, n.maintenanceUntilMs);
-            } else {
-                exitMaintenance(n, now);
-            }
-            return;
-        }
-        long seen = s.lastSeenMs;
-        switch (s.state) {
-            case PENDING -> {
-                if (seen != Slot.NONE) {
-                    becomeHealthy(s, seen);
-                } else if (now >= startMs + settings.gracePeriod().toMillis()) {
-                    silence(s, StreamState.NEVER_SEEN, Slot.NONE);
-                } else {
-                    arm(s, startMs + settings.gracePeriod().toMillis());
-                }
-            }
-            case HEALTHY -> {
-                if (seen == Slot.NONE) {
-                    arm(s, now + s.thresholdMs);
-                } else if (now - seen >= s.thresholdMs) {
-                    silence(s, StreamState.SILENT, seen);
-                } else {
-                    arm(s, seen + s.thresholdMs);
-                }
-            }
-            case MAINTENANCE -> becomeHealthyOrJudge(s, now);
-            default -> {
-            }
-        }
-    }
-
-    private void silence(Slot s, StreamState to, long silentSince) {
-        s.silentSinceMs = silentSince;
-        s.recoveredAtMs = Slot.NONE;
-        s.state = to;
-        touch(s.node);
-        if (s.lastSeenMs != silentSince) {
-            attend(s); // an event raced this judgement: the recovery is handled in this same tick
-        }
-    }
-
-    private void becomeHealthy(Slot s, long recoveredAt) {
-        s.state = StreamState.HEALTHY;
-        s.lastRecoveryMs = recoveredAt;
-        s.silentSinceMs = Slot.NONE;
-        s.recoveredAtMs = Slot.NONE;
-        s.auditDisabled = false;
-        arm(s, s.lastSeenMs + s.thresholdMs);
-        touch(s.node);
-    }
-
-    private void attended(Slot s, long now) {
-        NodeEntry n = s.node;
-        if (n.removed) {
-            return;
-        }
-        touched.add(n);
-        long gapFrom = s.gapFromMs;
-        if (gapFrom != Slot.NONE) {
-            long gapTo = s.gapToMs;
-            s.gapFromMs = Slot.NONE;
-            if (reportable(n)) {
-                planner.retroactive(s, gapFrom, gapTo, now);
-            }
-        }
-        long seen = s.lastSeenMs;
-        switch (s.state) {
-            case PENDING, NEVER_SEEN -> {
-                if (seen != Slot.NONE) {
-                    becomeHealthy(s, firstAfterGap(s, seen));
-                }
-            }
-            case SILENT -> {
-                if (seen > s.silentSinceMs) {
-                    long end = firstAfterGap(s, seen);
-                    if (!covered(n, s) && end - s.silentSinceMs >= s.thresholdMs && reportable(n)) {
-                        // Judged silent while alerts were held, and the gap was real: keep it on record.
-                        planner.retroactive(s, s.silentSinceMs, end, now);
-                    }
-                    becomeHealthy(s, end);
-                }
-            }
-            default -> {
-            }
-        }
-        long lag = s.lagMs;
-        if (lag != Slot.NONE) {
-            long peak = s.peakLagMs;
-            s.peakLagMs = Slot.NONE; // the next tick judges only the events that arrive after this one
-            boolean high = Math.max(peak, lag) > lagThresholdMs;
-            if (high != s.lagHigh) {
-                s.lagHigh = high;
-                changed.add(n);
-            }
-        }
-    }
-
-    private static long firstAfterGap(Slot s, long seen) {
-        long first = s.recoveredAtMs;
-        return first != Slot.NONE && first > s.silentSinceMs && first <= seen ? first : seen;
-    }
-
-    private static boolean covered(NodeEntry n, Slot s) {
-        return n.open.containsKey(s.key(AlertPlanner.STREAM_SILENT))
-                || n.open.containsKey(AlertPlanner.nodeKey(AlertPlanner.NODE_SILENT, n))
-                || (s.stream == Stream.UCP_AUDIT && n.open.containsKey(AlertPlanner.nodeKey(AlertPlanner.AUDIT_DISABLED, n)));
-    }
-
-    /** A gap is an outage of the node unless it was in maintenance or ingest reported the pipeline down. */
-    private boolean reportable(NodeEntry n) {
-        return !n.inMaintenance() && degradedReason == null;
-    }
-
-    private void touch(NodeEntry n) {
-        touched.add(n);
-        changed.add(n);
-    }
-
-    private void arm(Slot s, long at) {
-        if (s.armed) {
-            if (s.armedAtMs == at) {
-                return;
-            }
-            deadlines.remove(s);
-        }
-        s.armedAtMs = at;
-        s.armed = true;
-        deadlines.add(s);
     }
 
     // ---------------------------------------------------------------- maintenance and decommission
@@ -526,11 +381,11 @@ public final class HeartbeatTracker {
         n.maintenanceReason = reason;
         for (Slot s : n.slots) {
             if (s != null) {
-                arm(s, n.maintenanceUntilMs);
+                judge.arm(s, n.maintenanceUntilMs);
             }
         }
         log.info("node {} in maintenance until {}: {}", node, until, reason);
-        touch(n);
+        judge.touch(n);
         evaluate();
     }
 
@@ -545,27 +400,9 @@ public final class HeartbeatTracker {
         if (!n.inMaintenance()) {
             return false;
         }
-        exitMaintenance(n, clock.millis());
+        judge.exitMaintenance(n, clock.millis());
         evaluate();
         return true;
-    }
-
-    private void exitMaintenance(NodeEntry n, long now) {
-        n.maintenanceUntilMs = Slot.NONE;
-        n.maintenanceReason = null;
-        log.info("node {}: maintenance ended", n.name);
-        for (Slot s : n.slots) {
-            if (s != null) {
-                becomeHealthyOrJudge(s, now);
-            }
-        }
-        touch(n);
-    }
-
-    private void becomeHealthyOrJudge(Slot s, long now) {
-        s.state = s.lastSeenMs == Slot.NONE && s.expected ? StreamState.PENDING : StreamState.HEALTHY;
-        s.recoveredAtMs = Slot.NONE;
-        judge(s, now);
     }
 
     /**
@@ -596,10 +433,7 @@ public final class HeartbeatTracker {
         nodes.remove(n);
         for (Slot s : n.slots) {
             if (s != null) {
-                if (s.armed) {
-                    deadlines.remove(s);
-                    s.armed = false;
-                }
+                judge.disarm(s);
                 metrics.untrack(s);
                 tracked--;
             }
@@ -733,7 +567,7 @@ public final class HeartbeatTracker {
             for (Slot s : n.slots) {
                 if (s != null && (s.state == StreamState.HEALTHY || s.state == StreamState.PENDING
                         || s.state == StreamState.MAINTENANCE)) {
-                    arm(s, now);
+                    judge.arm(s, now);
                 }
             }
             touched.add(n);
