@@ -42,25 +42,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeartbeatTracker {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTracker.class);
-    private static final Stream[] STREAMS = Stream.values(); // values() clones: once, not per event
-    private static final byte[][] STREAM_IDS = new byte[NodeEntry.STREAMS][];
-    private static final byte[] UCP_CONTROLLER = "ucp-controller".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EMPTY = new byte[0];
     /** At most one warning a minute per kind of bad input: counted always, logged bounded. */
     private static final long LOG_INTERVAL_MS = 60_000;
-    static final String CONSUMER_LAG_KEY = "consumer-lag/auditwatch-heartbeat";
-
-    static {
-        for (Stream s : Stream.values()) {
-            STREAM_IDS[s.ordinal()] = s.id().getBytes(StandardCharsets.US_ASCII);
-        }
-    }
 
     private final HeartbeatSettings settings;
     private final Clock clock;
     private final HeartbeatMetrics metrics;
     private final AlertPlanner planner;
     private final SlotJudge judge;
+    private final PipelineHold hold;
     private final Map<String, NodeSpec> specs = new HashMap<>();
     private final Inventory inventory;
     private final long startMs;
@@ -72,10 +63,6 @@ public final class HeartbeatTracker {
     private final Set<NodeEntry> changed = new LinkedHashSet<>();
     private final List<NodeSnapshot> tombstones = new ArrayList<>();
     private volatile int tracked;
-    private volatile String degradedReason;
-    private volatile boolean catchingUp;
-    private boolean lagging;
-    private long lagFiredAtMs;
     private boolean wasHeld;
     private ToIntFunction<String> partitioner;
     private final Set<Integer> owned = new HashSet<>();
@@ -98,7 +85,8 @@ public final class HeartbeatTracker {
         this.planner = new AlertPlanner(Objects.requireNonNull(sink, "sink"), metrics, settings);
         this.startMs = clock.millis();
         this.lagThresholdMs = settings.eventLagThreshold().toMillis();
-        this.judge = new SlotJudge(settings, planner, startMs, touched, changed, this::attend, () -> degradedReason == null);
+        this.hold = new PipelineHold(settings.consumerLagBound());
+        this.judge = new SlotJudge(settings, planner, startMs, touched, changed, this::attend, hold::pipelineUp);
         int expected = inventory.expectedStreamCount();
         if (expected > settings.maxTrackedStreams()) {
             throw new HeartbeatConfigException("heartbeat.max-tracked-streams", "the inventory expects " + expected
@@ -139,15 +127,14 @@ public final class HeartbeatTracker {
             invalid(HeartbeatMetrics.InvalidReason.MISSING_RECEIVED, partition);
             return;
         }
-        Stream s = streamOf(stream);
+        Stream s = EventHeaders.decodeStream(stream);
         if (s == null) {
             // Still liveness of the node: tracked as "other" so a newer ingest cannot make nodes look silent.
             invalid(HeartbeatMetrics.InvalidReason.UNKNOWN_STREAM, partition);
             s = Stream.OTHER;
         }
-        boolean isPulse = pulse != null && pulse.length == 1 && pulse[0] == '1';
-        boolean controller = component != null && java.util.Arrays.equals(component, UCP_CONTROLLER);
-        onEvent(node, s, receivedMs, EventHeaders.decodeMillis(sent), controller, isPulse, partition);
+        onEvent(node, s, receivedMs, EventHeaders.decodeMillis(sent), EventHeaders.isUcpController(component),
+                EventHeaders.isPulse(pulse), partition);
     }
 
     /**
@@ -232,15 +219,6 @@ public final class HeartbeatTracker {
         if (s.claimAttention()) {
             attention.add(s);
         }
-    }
-
-    static Stream streamOf(byte[] id) {
-        for (int i = 0; i < STREAM_IDS.length; i++) {
-            if (java.util.Arrays.equals(STREAM_IDS[i], id)) {
-                return STREAMS[i];
-            }
-        }
-        return null;
     }
 
     private NodeEntry enrolNode(byte[] nodeBytes, int partition) {
@@ -458,17 +436,17 @@ public final class HeartbeatTracker {
      * root cause; ingest raises KAFKA_UNREACHABLE itself) and gaps found meanwhile are not reported.
      */
     public void pipelineDegraded(String reason) {
-        degradedReason = Objects.requireNonNull(reason, "reason");
+        hold.degraded(reason);
     }
 
     /** Ingest reports the pipeline healthy again: the next evaluation re-judges every node. */
     public void pipelineHealthy() {
-        degradedReason = null;
+        hold.healthy();
     }
 
     /** The consumer has not yet read up to the end offsets captured at partition assignment. */
     public void catchingUp(boolean catchingUp) {
-        this.catchingUp = catchingUp;
+        hold.catchingUp(catchingUp);
     }
 
     /**
@@ -478,28 +456,15 @@ public final class HeartbeatTracker {
      */
     public synchronized void reportConsumerLag(long records) {
         metrics.consumerLag(records);
-        long now = clock.millis();
-        boolean over = records > settings.consumerLagBound();
-        if (over == lagging) {
-            return;
+        AlertEvent e = hold.consumerLag(records, clock.millis());
+        if (e != null) {
+            planner.emit(e);
         }
-        lagging = over;
-        if (over) {
-            lagFiredAtMs = now;
-        }
-        String summary = over
-                ? "heartbeat consumer is " + records + " records behind audit.events (bound " + settings.consumerLagBound()
-                        + "): node alerts held until it catches up"
-                : "heartbeat consumer caught up (" + records + " records behind): node alerts judged again";
-        planner.emit(new AlertEvent(AlertKind.CONSUMER_LAG, CONSUMER_LAG_KEY,
-                over ? AlertEvent.Status.FIRING : AlertEvent.Status.RESOLVED, Instant.ofEpochMilli(now), null, null,
-                Instant.ofEpochMilli(lagFiredAtMs), null, summary,
-                Map.of("lag-records", Long.toString(records), "bound-records", Long.toString(settings.consumerLagBound()))));
     }
 
     /** True while node alerts are held back: pipeline degraded, consumer lagging, or catching up. */
     public boolean held() {
-        return degradedReason != null || catchingUp || lagging;
+        return hold.held();
     }
 
     // ---------------------------------------------------------------- administrative view
