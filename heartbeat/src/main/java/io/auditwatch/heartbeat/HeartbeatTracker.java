@@ -1,26 +1,20 @@
 package io.auditwatch.heartbeat;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.auditwatch.alerting.AlertEvent;
-import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeartbeatTracker {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTracker.class);
-    private static final byte[] EMPTY = new byte[0];
     /** At most one warning a minute per kind of bad input: counted always, logged bounded. */
     private static final long LOG_INTERVAL_MS = 60_000;
 
@@ -52,21 +45,17 @@ public final class HeartbeatTracker {
     private final AlertPlanner planner;
     private final SlotJudge judge;
     private final PipelineHold hold;
-    private final Map<String, NodeSpec> specs = new HashMap<>();
     private final Inventory inventory;
     private final long startMs;
     private final long lagThresholdMs;
-    private final ConcurrentMap<NodeKey, NodeEntry> nodes;
-    private final ThreadLocal<NodeKey> probe = ThreadLocal.withInitial(() -> new NodeKey(EMPTY));
+    private final NodeRegistry nodes;
     private final ConcurrentLinkedQueue<Slot> attention = new ConcurrentLinkedQueue<>();
     private final Set<NodeEntry> touched = new LinkedHashSet<>();
     private final Set<NodeEntry> changed = new LinkedHashSet<>();
     private final List<NodeSnapshot> tombstones = new ArrayList<>();
-    private volatile int tracked;
     private boolean wasHeld;
     private ToIntFunction<String> partitioner;
     private final Set<Integer> owned = new HashSet<>();
-    private long lastRefusedLogMs = Long.MIN_VALUE / 2;
     private volatile long lastInvalidLogMs = Long.MIN_VALUE / 2;
 
     /**
@@ -87,16 +76,7 @@ public final class HeartbeatTracker {
         this.lagThresholdMs = settings.eventLagThreshold().toMillis();
         this.hold = new PipelineHold(settings.consumerLagBound());
         this.judge = new SlotJudge(settings, planner, startMs, touched, changed, this::attend, hold::pipelineUp);
-        int expected = inventory.expectedStreamCount();
-        if (expected > settings.maxTrackedStreams()) {
-            throw new HeartbeatConfigException("heartbeat.max-tracked-streams", "the inventory expects " + expected
-                    + " (node, stream) pairs, more than the cap of " + settings.maxTrackedStreams());
-        }
-        // Unbounded on purpose: evicting a node would forget a silent one. The cap is enforced on enrolment.
-        this.nodes = Caffeine.newBuilder().initialCapacity(Math.max(16, expected / 2)).<NodeKey, NodeEntry>build().asMap();
-        for (NodeSpec spec : inventory.nodes()) {
-            specs.put(spec.name(), spec);
-        }
+        this.nodes = new NodeRegistry(this.settings, this.inventory, metrics, clock);
         synchronized (this) {
             for (NodeSpec spec : inventory.nodes()) {
                 addInventoryNode(spec, -1);
@@ -153,7 +133,7 @@ public final class HeartbeatTracker {
             metrics.pulse();
             stream = Stream.AUDITD;
         }
-        NodeEntry n = nodes.get(probe.get().point(node));
+        NodeEntry n = nodes.get(node);
         if (n == null && (n = enrolNode(node, partition)) == null) {
             return;
         }
@@ -223,27 +203,24 @@ public final class HeartbeatTracker {
 
     private NodeEntry enrolNode(byte[] nodeBytes, int partition) {
         String name = new String(nodeBytes, StandardCharsets.UTF_8);
-        NodeSpec spec = specs.get(name);
+        NodeSpec spec = nodes.spec(name);
         if (spec == null && settings.unknownNodes() == UnknownNodePolicy.IGNORE) {
             metrics.ignored();
             return null;
         }
         synchronized (this) {
-            NodeEntry n = nodes.get(new NodeKey(nodeBytes));
+            NodeEntry n = nodes.get(nodeBytes);
             if (n != null) {
                 return n;
             }
             if (spec != null) {
                 return addInventoryNode(spec, partition);
             }
-            if (tracked >= settings.maxTrackedStreams()) {
-                refused(name);
+            if (nodes.refuse(name)) {
                 return null;
             }
-            n = new NodeEntry(name, null, false, partition);
-            nodes.put(n, n);
             log.info("enrolled node {} on first sight (partition {})", name, partition);
-            return n;
+            return nodes.addEnrolledNode(name, partition);
         }
     }
 
@@ -253,47 +230,24 @@ public final class HeartbeatTracker {
         }
         synchronized (this) {
             Slot s = n.slots[stream.ordinal()];
-            if (s != null || n.removed) {
+            if (s != null || n.removed || (s = nodes.addEnrolledSlot(n, stream)) == null) {
                 return s;
             }
-            if (tracked >= settings.maxTrackedStreams()) {
-                refused(n.name);
-                return null;
-            }
-            s = addSlot(n, stream, settings.defaultThreshold().toMillis(), false, StreamState.HEALTHY);
             judge.arm(s, clock.millis() + s.thresholdMs);
             attend(s);
             return s;
         }
     }
 
-    private void refused(String node) {
-        metrics.refused();
-        long now = clock.millis();
-        if (now - lastRefusedLogMs >= LOG_INTERVAL_MS) {
-            lastRefusedLogMs = now;
-            log.warn("not tracking node {}: heartbeat.max-tracked-streams={} reached (counted in "
-                    + "auditwatch_heartbeat_enrolments_refused_total)", node, settings.maxTrackedStreams());
-        }
-    }
-
     private NodeEntry addInventoryNode(NodeSpec spec, int partition) {
-        NodeEntry n = new NodeEntry(spec.name(), spec.role(), true, partition);
-        for (Map.Entry<Stream, Duration> e : inventory.expectedStreams(spec).entrySet()) {
-            Slot s = addSlot(n, e.getKey(), e.getValue().toMillis(), true, StreamState.PENDING);
-            judge.arm(s, startMs + settings.gracePeriod().toMillis());
+        NodeEntry n = nodes.addInventoryNode(spec, partition);
+        for (Slot s : n.slots) {
+            if (s != null) {
+                judge.arm(s, startMs + settings.gracePeriod().toMillis());
+            }
         }
-        nodes.put(n, n);
         touched.add(n);
         return n;
-    }
-
-    private Slot addSlot(NodeEntry n, Stream stream, long thresholdMs, boolean expected, StreamState initial) {
-        Slot s = new Slot(n, stream, thresholdMs, expected, initial);
-        n.slots[stream.ordinal()] = s;
-        tracked++;
-        metrics.track(s);
-        return s;
     }
 
     // ---------------------------------------------------------------- evaluation
@@ -315,7 +269,7 @@ public final class HeartbeatTracker {
             wasHeld = held;
             metrics.held(held);
             if (!held) {
-                touched.addAll(nodes.values()); // silences that are real fire now
+                touched.addAll(nodes.all()); // silences that are real fire now
             }
         }
         if (!touched.isEmpty()) {
@@ -393,7 +347,7 @@ public final class HeartbeatTracker {
      * @return false when this instance does not track the node
      */
     public synchronized boolean decommission(String node) {
-        NodeEntry n = nodes.get(new NodeKey(node.getBytes(StandardCharsets.UTF_8)));
+        NodeEntry n = nodes.get(node);
         if (n == null) {
             return false;
         }
@@ -407,22 +361,18 @@ public final class HeartbeatTracker {
     }
 
     private void remove(NodeEntry n) {
-        n.removed = true;
-        nodes.remove(n);
         for (Slot s : n.slots) {
             if (s != null) {
                 judge.disarm(s);
-                metrics.untrack(s);
-                tracked--;
             }
         }
-        metrics.nodeState(n.reported, null);
+        nodes.remove(n);
         changed.remove(n);
         touched.remove(n);
     }
 
     private NodeEntry require(String node) {
-        NodeEntry n = nodes.get(new NodeKey(node.getBytes(StandardCharsets.UTF_8)));
+        NodeEntry n = nodes.get(node);
         if (n == null) {
             throw new IllegalArgumentException("node '" + node + "' is not tracked by this instance");
         }
@@ -472,8 +422,8 @@ public final class HeartbeatTracker {
     /** Every node this instance tracks, by name. */
     public synchronized List<NodeStatus> nodes() {
         long now = clock.millis();
-        List<NodeStatus> out = new ArrayList<>(nodes.size());
-        for (NodeEntry n : nodes.values()) {
+        List<NodeStatus> out = new ArrayList<>();
+        for (NodeEntry n : nodes.all()) {
             out.add(Snapshots.status(n, now));
         }
         out.sort(Comparator.comparing(NodeStatus::node));
@@ -482,13 +432,13 @@ public final class HeartbeatTracker {
 
     /** One node, if this instance tracks it. */
     public synchronized Optional<NodeStatus> node(String name) {
-        NodeEntry n = nodes.get(new NodeKey(name.getBytes(StandardCharsets.UTF_8)));
+        NodeEntry n = nodes.get(name);
         return n == null ? Optional.empty() : Optional.of(Snapshots.status(n, clock.millis()));
     }
 
     /** Tracked (node, stream) pairs; at most {@code heartbeat.max-tracked-streams}. */
     public int trackedStreams() {
-        return tracked;
+        return nodes.tracked();
     }
 
     // ---------------------------------------------------------------- persistence and ownership
@@ -499,7 +449,7 @@ public final class HeartbeatTracker {
      * their events are keyed to.
      */
     public synchronized void usePartitions(ToIntFunction<String> partitionOfNode) {
-        for (NodeEntry n : new ArrayList<>(nodes.values())) {
+        for (NodeEntry n : nodes.snapshotOfAll()) {
             remove(n);
         }
         owned.clear();
@@ -517,18 +467,17 @@ public final class HeartbeatTracker {
         long now = clock.millis();
         for (NodeSnapshot snap : restored) {
             if (snap.removed() || !partitions.contains(snap.partition())
-                    || nodes.containsKey(new NodeKey(snap.node().getBytes(StandardCharsets.UTF_8)))) {
+                    || nodes.get(snap.node()) != null) {
                 continue;
             }
-            NodeSpec spec = specs.get(snap.node());
+            NodeSpec spec = nodes.spec(snap.node());
             NodeEntry n;
             if (spec != null) {
                 n = addInventoryNode(spec, snap.partition());
             } else {
-                n = new NodeEntry(snap.node(), null, false, snap.partition());
-                nodes.put(n, n);
+                n = nodes.addEnrolledNode(snap.node(), snap.partition());
             }
-            Snapshots.restore(n, snap, this::restoredSlot);
+            Snapshots.restore(n, snap, nodes::addEnrolledSlot);
             for (Slot s : n.slots) {
                 if (s != null && (s.state == StreamState.HEALTHY || s.state == StreamState.PENDING
                         || s.state == StreamState.MAINTENANCE)) {
@@ -539,17 +488,10 @@ public final class HeartbeatTracker {
         }
         for (NodeSpec spec : inventory.nodes()) {
             int p = partitioner.applyAsInt(spec.name());
-            if (partitions.contains(p) && !nodes.containsKey(new NodeKey(spec.name().getBytes(StandardCharsets.UTF_8)))) {
+            if (partitions.contains(p) && nodes.get(spec.name()) == null) {
                 addInventoryNode(spec, p);
             }
         }
-    }
-
-    private Slot restoredSlot(NodeEntry n, Stream stream) {
-        if (n.expected || !settings.enrolStreams().contains(stream) || tracked >= settings.maxTrackedStreams()) {
-            return null;
-        }
-        return addSlot(n, stream, settings.defaultThreshold().toMillis(), false, StreamState.HEALTHY);
     }
 
     /**
@@ -559,7 +501,7 @@ public final class HeartbeatTracker {
     public synchronized List<NodeSnapshot> release(Collection<Integer> partitions) {
         owned.removeAll(partitions);
         List<NodeSnapshot> out = new ArrayList<>();
-        for (NodeEntry n : new ArrayList<>(nodes.values())) {
+        for (NodeEntry n : nodes.snapshotOfAll()) {
             if (partitions.contains(n.partition)) {
                 out.add(Snapshots.of(n));
                 remove(n);
@@ -577,7 +519,7 @@ public final class HeartbeatTracker {
         List<NodeSnapshot> out = new ArrayList<>(tombstones);
         tombstones.clear();
         if (progress) {
-            for (NodeEntry n : nodes.values()) {
+            for (NodeEntry n : nodes.all()) {
                 for (Slot s : n.slots) {
                     if (s != null && s.lastSeenMs != s.flushedLastSeenMs) {
                         changed.add(n);
