@@ -539,8 +539,4 @@ public final class HeartbeatTracker {
     public synchronized Set<Integer> ownedPartitions() {
         return Set.copyOf(owned);
     }
-
-    Clock clock() {
-        return clock;
-    }
 }
