@@ -29,7 +29,42 @@ public final class EventHeaders {
     public static final String COMPONENT = "aw.component";
     public static final String PULSE = "aw.pulse";
 
+    /** Value of {@value #COMPONENT} for UCP's controller, the evidence of a live manager. */
+    public static final String UCP_CONTROLLER = "ucp-controller";
+
+    private static final Stream[] STREAMS = Stream.values(); // values() clones: once, not per record
+    private static final byte[][] STREAM_IDS = new byte[STREAMS.length][];
+    private static final byte[] UCP_CONTROLLER_BYTES = UCP_CONTROLLER.getBytes(StandardCharsets.US_ASCII);
+
+    static {
+        for (Stream s : STREAMS) {
+            STREAM_IDS[s.ordinal()] = s.id().getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private EventHeaders() {
+    }
+
+    /** The stream named by a {@value #STREAM} value, without allocating; null when unknown or absent. */
+    public static Stream decodeStream(byte[] value) {
+        if (value != null) {
+            for (int i = 0; i < STREAM_IDS.length; i++) {
+                if (java.util.Arrays.equals(STREAM_IDS[i], value)) {
+                    return STREAMS[i];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True for a {@value #PULSE} value of {@code 1}. */
+    public static boolean isPulse(byte[] value) {
+        return value != null && value.length == 1 && value[0] == '1';
+    }
+
+    /** True for a {@value #COMPONENT} value of {@value #UCP_CONTROLLER}. */
+    public static boolean isUcpController(byte[] value) {
+        return value != null && java.util.Arrays.equals(value, UCP_CONTROLLER_BYTES);
     }
 
     /** Encodes epoch milliseconds as decimal ASCII. */

@@ -1,27 +1,20 @@
 package io.auditwatch.heartbeat;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.auditwatch.alerting.AlertEvent;
-import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,55 +28,35 @@ import org.slf4j.LoggerFactory;
  * few field writes; no lock and no allocation unless something needs judging (a stream that is not
  * HEALTHY, a gap, a lag crossing), in which case the slot is queued once for the next evaluation.
  *
- * <p>Deadlines: a priority queue ordered by each slot's armed deadline, re-armed lazily. Events never
- * touch the queue (a heap update per event would cost O(log n) and a lock); when a deadline pops,
- * the slot's current last-seen decides: silent, or re-arm at last-seen + threshold. Each slot pops at
- * most once per threshold, so a tick costs O(expired), not O(tracked) (100,000 streams with 15m
- * thresholds: about 110 pops a second).
+ * <p>Deadlines: a priority queue re-armed lazily ({@link SlotJudge}); a tick costs O(expired), not
+ * O(tracked) (100,000 streams with 15m thresholds: about 110 pops a second).
  *
  * <p>Thread safety: {@code onEvent} may run on any thread (one per partition in practice); every
  * other method takes the tracker's lock. The sink is called under that lock and must not block.
  */
 public final class HeartbeatTracker {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTracker.class);
-    private static final Stream[] STREAMS = Stream.values(); // values() clones: once, not per event
-    private static final byte[][] STREAM_IDS = new byte[NodeEntry.STREAMS][];
-    private static final byte[] UCP_CONTROLLER = "ucp-controller".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] EMPTY = new byte[0];
     /** At most one warning a minute per kind of bad input: counted always, logged bounded. */
     private static final long LOG_INTERVAL_MS = 60_000;
-    static final String CONSUMER_LAG_KEY = "consumer-lag/auditwatch-heartbeat";
-
-    static {
-        for (Stream s : Stream.values()) {
-            STREAM_IDS[s.ordinal()] = s.id().getBytes(StandardCharsets.US_ASCII);
-        }
-    }
 
     private final HeartbeatSettings settings;
     private final Clock clock;
     private final HeartbeatMetrics metrics;
     private final AlertPlanner planner;
-    private final Map<String, NodeSpec> specs = new HashMap<>();
+    private final SlotJudge judge;
+    private final PipelineHold hold;
     private final Inventory inventory;
     private final long startMs;
     private final long lagThresholdMs;
-    private final ConcurrentMap<NodeKey, NodeEntry> nodes;
-    private final ThreadLocal<NodeKey> probe = ThreadLocal.withInitial(() -> new NodeKey(EMPTY));
-    private final PriorityQueue<Slot> deadlines = new PriorityQueue<>(Comparator.comparingLong((Slot s) -> s.armedAtMs));
+    private final NodeRegistry nodes;
     private final ConcurrentLinkedQueue<Slot> attention = new ConcurrentLinkedQueue<>();
     private final Set<NodeEntry> touched = new LinkedHashSet<>();
     private final Set<NodeEntry> changed = new LinkedHashSet<>();
     private final List<NodeSnapshot> tombstones = new ArrayList<>();
-    private volatile int tracked;
-    private volatile String degradedReason;
-    private volatile boolean catchingUp;
-    private boolean lagging;
-    private long lagFiredAtMs;
     private boolean wasHeld;
     private ToIntFunction<String> partitioner;
     private final Set<Integer> owned = new HashSet<>();
-    private long lastRefusedLogMs = Long.MIN_VALUE / 2;
+    private volatile long lastInvalidLogMs = Long.MIN_VALUE / 2;
 
     /**
      * Standalone mode: owns every node (no consumer group). {@link HeartbeatConsumer} switches it to
@@ -101,16 +74,9 @@ public final class HeartbeatTracker {
         this.planner = new AlertPlanner(Objects.requireNonNull(sink, "sink"), metrics, settings);
         this.startMs = clock.millis();
         this.lagThresholdMs = settings.eventLagThreshold().toMillis();
-        int expected = inventory.expectedStreamCount();
-        if (expected > settings.maxTrackedStreams()) {
-            throw new HeartbeatConfigException("heartbeat.max-tracked-streams", "the inventory expects " + expected
-                    + " (node, stream) pairs, more than the cap of " + settings.maxTrackedStreams());
-        }
-        // Unbounded on purpose: evicting a node would forget a silent one. The cap is enforced on enrolment.
-        this.nodes = Caffeine.newBuilder().initialCapacity(Math.max(16, expected / 2)).<NodeKey, NodeEntry>build().asMap();
-        for (NodeSpec spec : inventory.nodes()) {
-            specs.put(spec.name(), spec);
-        }
+        this.hold = new PipelineHold(settings.consumerLagBound());
+        this.judge = new SlotJudge(settings, planner, startMs, touched, changed, this::attend, hold::pipelineUp);
+        this.nodes = new NodeRegistry(this.settings, this.inventory, metrics, clock);
         synchronized (this) {
             for (NodeSpec spec : inventory.nodes()) {
                 addInventoryNode(spec, -1);
@@ -129,27 +95,26 @@ public final class HeartbeatTracker {
     public void onHeaders(byte[] node, byte[] stream, byte[] received, byte[] sent, byte[] component, byte[] pulse,
             int partition) {
         if (node == null || node.length == 0) {
-            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_NODE);
+            invalid(HeartbeatMetrics.InvalidReason.MISSING_NODE, partition);
             return;
         }
         if (stream == null) {
-            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_STREAM);
+            invalid(HeartbeatMetrics.InvalidReason.MISSING_STREAM, partition);
             return;
         }
         long receivedMs = EventHeaders.decodeMillis(received);
         if (receivedMs == Long.MIN_VALUE) {
-            metrics.invalid(HeartbeatMetrics.InvalidReason.MISSING_RECEIVED);
+            invalid(HeartbeatMetrics.InvalidReason.MISSING_RECEIVED, partition);
             return;
         }
-        Stream s = streamOf(stream);
+        Stream s = EventHeaders.decodeStream(stream);
         if (s == null) {
             // Still liveness of the node: tracked as "other" so a newer ingest cannot make nodes look silent.
-            metrics.invalid(HeartbeatMetrics.InvalidReason.UNKNOWN_STREAM);
+            invalid(HeartbeatMetrics.InvalidReason.UNKNOWN_STREAM, partition);
             s = Stream.OTHER;
         }
-        boolean isPulse = pulse != null && pulse.length == 1 && pulse[0] == '1';
-        boolean controller = component != null && java.util.Arrays.equals(component, UCP_CONTROLLER);
-        onEvent(node, s, receivedMs, EventHeaders.decodeMillis(sent), controller, isPulse, partition);
+        onEvent(node, s, receivedMs, EventHeaders.decodeMillis(sent), EventHeaders.isUcpController(component),
+                EventHeaders.isPulse(pulse), partition);
     }
 
     /**
@@ -168,7 +133,7 @@ public final class HeartbeatTracker {
             metrics.pulse();
             stream = Stream.AUDITD;
         }
-        NodeEntry n = nodes.get(probe.get().point(node));
+        NodeEntry n = nodes.get(node);
         if (n == null && (n = enrolNode(node, partition)) == null) {
             return;
         }
@@ -220,44 +185,42 @@ public final class HeartbeatTracker {
                 sent == null ? Long.MIN_VALUE : sent.toEpochMilli(), false, false, -1);
     }
 
+    private void invalid(HeartbeatMetrics.InvalidReason reason, int partition) {
+        metrics.invalid(reason);
+        long now = clock.millis();
+        if (now - lastInvalidLogMs >= LOG_INTERVAL_MS) {
+            lastInvalidLogMs = now; // racy on purpose: at worst two lines instead of one
+            log.warn("audit.events record on partition {} without usable heartbeat headers ({}); counted in "
+                    + "auditwatch_heartbeat_invalid_records_total, further ones logged at most once a minute", partition, reason);
+        }
+    }
+
     private void attend(Slot s) {
         if (s.claimAttention()) {
             attention.add(s);
         }
     }
 
-    static Stream streamOf(byte[] id) {
-        for (int i = 0; i < STREAM_IDS.length; i++) {
-            if (java.util.Arrays.equals(STREAM_IDS[i], id)) {
-                return STREAMS[i];
-            }
-        }
-        return null;
-    }
-
     private NodeEntry enrolNode(byte[] nodeBytes, int partition) {
         String name = new String(nodeBytes, StandardCharsets.UTF_8);
-        NodeSpec spec = specs.get(name);
+        NodeSpec spec = nodes.spec(name);
         if (spec == null && settings.unknownNodes() == UnknownNodePolicy.IGNORE) {
             metrics.ignored();
             return null;
         }
         synchronized (this) {
-            NodeEntry n = nodes.get(new NodeKey(nodeBytes));
+            NodeEntry n = nodes.get(nodeBytes);
             if (n != null) {
                 return n;
             }
             if (spec != null) {
                 return addInventoryNode(spec, partition);
             }
-            if (tracked >= settings.maxTrackedStreams()) {
-                refused(name);
+            if (nodes.refuse(name)) {
                 return null;
             }
-            n = new NodeEntry(name, null, false, partition);
-            nodes.put(n, n);
             log.info("enrolled node {} on first sight (partition {})", name, partition);
-            return n;
+            return nodes.addEnrolledNode(name, partition);
         }
     }
 
@@ -267,47 +230,24 @@ public final class HeartbeatTracker {
         }
         synchronized (this) {
             Slot s = n.slots[stream.ordinal()];
-            if (s != null || n.removed) {
+            if (s != null || n.removed || (s = nodes.addEnrolledSlot(n, stream)) == null) {
                 return s;
             }
-            if (tracked >= settings.maxTrackedStreams()) {
-                refused(n.name);
-                return null;
-            }
-            s = addSlot(n, stream, settings.defaultThreshold().toMillis(), false, StreamState.HEALTHY);
-            arm(s, clock.millis() + s.thresholdMs);
+            judge.arm(s, clock.millis() + s.thresholdMs);
             attend(s);
             return s;
         }
     }
 
-    private void refused(String node) {
-        metrics.refused();
-        long now = clock.millis();
-        if (now - lastRefusedLogMs >= LOG_INTERVAL_MS) {
-            lastRefusedLogMs = now;
-            log.warn("not tracking node {}: heartbeat.max-tracked-streams={} reached (counted in "
-                    + "auditwatch_heartbeat_enrolments_refused_total)", node, settings.maxTrackedStreams());
-        }
-    }
-
     private NodeEntry addInventoryNode(NodeSpec spec, int partition) {
-        NodeEntry n = new NodeEntry(spec.name(), spec.role(), true, partition);
-        for (Map.Entry<Stream, Duration> e : inventory.expectedStreams(spec).entrySet()) {
-            Slot s = addSlot(n, e.getKey(), e.getValue().toMillis(), true, StreamState.PENDING);
-            arm(s, startMs + settings.gracePeriod().toMillis());
+        NodeEntry n = nodes.addInventoryNode(spec, partition);
+        for (Slot s : n.slots) {
+            if (s != null) {
+                judge.arm(s, startMs + settings.gracePeriod().toMillis());
+            }
         }
-        nodes.put(n, n);
         touched.add(n);
         return n;
-    }
-
-    private Slot addSlot(NodeEntry n, Stream stream, long thresholdMs, boolean expected, StreamState initial) {
-        Slot s = new Slot(n, stream, thresholdMs, expected, initial);
-        n.slots[stream.ordinal()] = s;
-        tracked++;
-        metrics.track(s);
-        return s;
     }
 
     // ---------------------------------------------------------------- evaluation
@@ -319,21 +259,17 @@ public final class HeartbeatTracker {
     public synchronized void evaluate() {
         long now = clock.millis();
         boolean held = held();
+        judge.judgeDue(now);
         Slot s;
-        while ((s = deadlines.peek()) != null && s.armedAtMs <= now) {
-            deadlines.poll();
-            s.armed = false;
-            judge(s, now);
-        }
         while ((s = attention.poll()) != null) {
             s.clearAttention();
-            attended(s, now);
+            judge.attended(s, now);
         }
         if (held != wasHeld) {
             wasHeld = held;
             metrics.held(held);
             if (!held) {
-                touched.addAll(nodes.values()); // silences that are real fire now
+                touched.addAll(nodes.all()); // silences that are real fire now
             }
         }
         if (!touched.isEmpty()) {
@@ -344,144 +280,6 @@ public final class HeartbeatTracker {
             }
             touched.clear();
         }
-    }
-
-    private void judge(Slot s, long now) {
-        NodeEntry n = s.node;
-        if (n.removed) {
-            return;
-        }
-        if (n.inMaintenance()) {
-            if (now < n.maintenanceUntilMs) {
-                arm(s, n.maintenanceUntilMs);
-            } else {
-                exitMaintenance(n, now);
-            }
-            return;
-        }
-        long seen = s.lastSeenMs;
-        switch (s.state) {
-            case PENDING -> {
-                if (seen != Slot.NONE) {
-                    becomeHealthy(s, seen);
-                } else if (now >= startMs + settings.gracePeriod().toMillis()) {
-                    silence(s, StreamState.NEVER_SEEN, Slot.NONE);
-                } else {
-                    arm(s, startMs + settings.gracePeriod().toMillis());
-                }
-            }
-            case HEALTHY -> {
-                if (seen == Slot.NONE) {
-                    arm(s, now + s.thresholdMs);
-                } else if (now - seen >= s.thresholdMs) {
-                    silence(s, StreamState.SILENT, seen);
-                } else {
-                    arm(s, seen + s.thresholdMs);
-                }
-            }
-            case MAINTENANCE -> becomeHealthyOrJudge(s, now);
-            default -> {
-            }
-        }
-    }
-
-    private void silence(Slot s, StreamState to, long silentSince) {
-        s.silentSinceMs = silentSince;
-        s.recoveredAtMs = Slot.NONE;
-        s.state = to;
-        touch(s.node);
-        if (s.lastSeenMs != silentSince) {
-            attend(s); // an event raced this judgement: the recovery is handled in this same tick
-        }
-    }
-
-    private void becomeHealthy(Slot s, long recoveredAt) {
-        s.state = StreamState.HEALTHY;
-        s.lastRecoveryMs = recoveredAt;
-        s.silentSinceMs = Slot.NONE;
-        s.recoveredAtMs = Slot.NONE;
-        s.auditDisabled = false;
-        arm(s, s.lastSeenMs + s.thresholdMs);
-        touch(s.node);
-    }
-
-    private void attended(Slot s, long now) {
-        NodeEntry n = s.node;
-        if (n.removed) {
-            return;
-        }
-        touched.add(n);
-        long gapFrom = s.gapFromMs;
-        if (gapFrom != Slot.NONE) {
-            long gapTo = s.gapToMs;
-            s.gapFromMs = Slot.NONE;
-            if (reportable(n)) {
-                planner.retroactive(s, gapFrom, gapTo, now);
-            }
-        }
-        long seen = s.lastSeenMs;
-        switch (s.state) {
-            case PENDING, NEVER_SEEN -> {
-                if (seen != Slot.NONE) {
-                    becomeHealthy(s, firstAfterGap(s, seen));
-                }
-            }
-            case SILENT -> {
-                if (seen > s.silentSinceMs) {
-                    long end = firstAfterGap(s, seen);
-                    if (!covered(n, s) && end - s.silentSinceMs >= s.thresholdMs && reportable(n)) {
-                        // Judged silent while alerts were held, and the gap was real: keep it on record.
-                        planner.retroactive(s, s.silentSinceMs, end, now);
-                    }
-                    becomeHealthy(s, end);
-                }
-            }
-            default -> {
-            }
-        }
-        long lag = s.lagMs;
-        if (lag != Slot.NONE) {
-            long peak = s.peakLagMs;
-            s.peakLagMs = Slot.NONE; // the next tick judges only the events that arrive after this one
-            boolean high = Math.max(peak, lag) > lagThresholdMs;
-            if (high != s.lagHigh) {
-                s.lagHigh = high;
-                changed.add(n);
-            }
-        }
-    }
-
-    private static long firstAfterGap(Slot s, long seen) {
-        long first = s.recoveredAtMs;
-        return first != Slot.NONE && first > s.silentSinceMs && first <= seen ? first : seen;
-    }
-
-    private static boolean covered(NodeEntry n, Slot s) {
-        return n.open.containsKey(s.key(AlertPlanner.STREAM_SILENT))
-                || n.open.containsKey(AlertPlanner.nodeKey(AlertPlanner.NODE_SILENT, n))
-                || (s.stream == Stream.UCP_AUDIT && n.open.containsKey(AlertPlanner.nodeKey(AlertPlanner.AUDIT_DISABLED, n)));
-    }
-
-    /** A gap is an outage of the node unless it was in maintenance or ingest reported the pipeline down. */
-    private boolean reportable(NodeEntry n) {
-        return !n.inMaintenance() && degradedReason == null;
-    }
-
-    private void touch(NodeEntry n) {
-        touched.add(n);
-        changed.add(n);
-    }
-
-    private void arm(Slot s, long at) {
-        if (s.armed) {
-            if (s.armedAtMs == at) {
-                return;
-            }
-            deadlines.remove(s);
-        }
-        s.armedAtMs = at;
-        s.armed = true;
-        deadlines.add(s);
     }
 
     // ---------------------------------------------------------------- maintenance and decommission
@@ -515,11 +313,11 @@ public final class HeartbeatTracker {
         n.maintenanceReason = reason;
         for (Slot s : n.slots) {
             if (s != null) {
-                arm(s, n.maintenanceUntilMs);
+                judge.arm(s, n.maintenanceUntilMs);
             }
         }
         log.info("node {} in maintenance until {}: {}", node, until, reason);
-        touch(n);
+        judge.touch(n);
         evaluate();
     }
 
@@ -534,27 +332,9 @@ public final class HeartbeatTracker {
         if (!n.inMaintenance()) {
             return false;
         }
-        exitMaintenance(n, clock.millis());
+        judge.exitMaintenance(n, clock.millis());
         evaluate();
         return true;
-    }
-
-    private void exitMaintenance(NodeEntry n, long now) {
-        n.maintenanceUntilMs = Slot.NONE;
-        n.maintenanceReason = null;
-        log.info("node {}: maintenance ended", n.name);
-        for (Slot s : n.slots) {
-            if (s != null) {
-                becomeHealthyOrJudge(s, now);
-            }
-        }
-        touch(n);
-    }
-
-    private void becomeHealthyOrJudge(Slot s, long now) {
-        s.state = s.lastSeenMs == Slot.NONE && s.expected ? StreamState.PENDING : StreamState.HEALTHY;
-        s.recoveredAtMs = Slot.NONE;
-        judge(s, now);
     }
 
     /**
@@ -567,7 +347,7 @@ public final class HeartbeatTracker {
      * @return false when this instance does not track the node
      */
     public synchronized boolean decommission(String node) {
-        NodeEntry n = nodes.get(new NodeKey(node.getBytes(StandardCharsets.UTF_8)));
+        NodeEntry n = nodes.get(node);
         if (n == null) {
             return false;
         }
@@ -581,25 +361,18 @@ public final class HeartbeatTracker {
     }
 
     private void remove(NodeEntry n) {
-        n.removed = true;
-        nodes.remove(n);
         for (Slot s : n.slots) {
             if (s != null) {
-                if (s.armed) {
-                    deadlines.remove(s);
-                    s.armed = false;
-                }
-                metrics.untrack(s);
-                tracked--;
+                judge.disarm(s);
             }
         }
-        metrics.nodeState(n.reported, null);
+        nodes.remove(n);
         changed.remove(n);
         touched.remove(n);
     }
 
     private NodeEntry require(String node) {
-        NodeEntry n = nodes.get(new NodeKey(node.getBytes(StandardCharsets.UTF_8)));
+        NodeEntry n = nodes.get(node);
         if (n == null) {
             throw new IllegalArgumentException("node '" + node + "' is not tracked by this instance");
         }
@@ -613,17 +386,17 @@ public final class HeartbeatTracker {
      * root cause; ingest raises KAFKA_UNREACHABLE itself) and gaps found meanwhile are not reported.
      */
     public void pipelineDegraded(String reason) {
-        degradedReason = Objects.requireNonNull(reason, "reason");
+        hold.degraded(reason);
     }
 
     /** Ingest reports the pipeline healthy again: the next evaluation re-judges every node. */
     public void pipelineHealthy() {
-        degradedReason = null;
+        hold.healthy();
     }
 
     /** The consumer has not yet read up to the end offsets captured at partition assignment. */
     public void catchingUp(boolean catchingUp) {
-        this.catchingUp = catchingUp;
+        hold.catchingUp(catchingUp);
     }
 
     /**
@@ -633,28 +406,15 @@ public final class HeartbeatTracker {
      */
     public synchronized void reportConsumerLag(long records) {
         metrics.consumerLag(records);
-        long now = clock.millis();
-        boolean over = records > settings.consumerLagBound();
-        if (over == lagging) {
-            return;
+        AlertEvent e = hold.consumerLag(records, clock.millis());
+        if (e != null) {
+            planner.emit(e);
         }
-        lagging = over;
-        if (over) {
-            lagFiredAtMs = now;
-        }
-        String summary = over
-                ? "heartbeat consumer is " + records + " records behind audit.events (bound " + settings.consumerLagBound()
-                        + "): node alerts held until it catches up"
-                : "heartbeat consumer caught up (" + records + " records behind): node alerts judged again";
-        planner.emit(new AlertEvent(AlertKind.CONSUMER_LAG, CONSUMER_LAG_KEY,
-                over ? AlertEvent.Status.FIRING : AlertEvent.Status.RESOLVED, Instant.ofEpochMilli(now), null, null,
-                Instant.ofEpochMilli(lagFiredAtMs), null, summary,
-                Map.of("lag-records", Long.toString(records), "bound-records", Long.toString(settings.consumerLagBound()))));
     }
 
     /** True while node alerts are held back: pipeline degraded, consumer lagging, or catching up. */
     public boolean held() {
-        return degradedReason != null || catchingUp || lagging;
+        return hold.held();
     }
 
     // ---------------------------------------------------------------- administrative view
@@ -662,8 +422,8 @@ public final class HeartbeatTracker {
     /** Every node this instance tracks, by name. */
     public synchronized List<NodeStatus> nodes() {
         long now = clock.millis();
-        List<NodeStatus> out = new ArrayList<>(nodes.size());
-        for (NodeEntry n : nodes.values()) {
+        List<NodeStatus> out = new ArrayList<>();
+        for (NodeEntry n : nodes.all()) {
             out.add(Snapshots.status(n, now));
         }
         out.sort(Comparator.comparing(NodeStatus::node));
@@ -672,13 +432,13 @@ public final class HeartbeatTracker {
 
     /** One node, if this instance tracks it. */
     public synchronized Optional<NodeStatus> node(String name) {
-        NodeEntry n = nodes.get(new NodeKey(name.getBytes(StandardCharsets.UTF_8)));
+        NodeEntry n = nodes.get(name);
         return n == null ? Optional.empty() : Optional.of(Snapshots.status(n, clock.millis()));
     }
 
     /** Tracked (node, stream) pairs; at most {@code heartbeat.max-tracked-streams}. */
     public int trackedStreams() {
-        return tracked;
+        return nodes.tracked();
     }
 
     // ---------------------------------------------------------------- persistence and ownership
@@ -689,7 +449,7 @@ public final class HeartbeatTracker {
      * their events are keyed to.
      */
     public synchronized void usePartitions(ToIntFunction<String> partitionOfNode) {
-        for (NodeEntry n : new ArrayList<>(nodes.values())) {
+        for (NodeEntry n : nodes.snapshotOfAll()) {
             remove(n);
         }
         owned.clear();
@@ -707,39 +467,31 @@ public final class HeartbeatTracker {
         long now = clock.millis();
         for (NodeSnapshot snap : restored) {
             if (snap.removed() || !partitions.contains(snap.partition())
-                    || nodes.containsKey(new NodeKey(snap.node().getBytes(StandardCharsets.UTF_8)))) {
+                    || nodes.get(snap.node()) != null) {
                 continue;
             }
-            NodeSpec spec = specs.get(snap.node());
+            NodeSpec spec = nodes.spec(snap.node());
             NodeEntry n;
             if (spec != null) {
                 n = addInventoryNode(spec, snap.partition());
             } else {
-                n = new NodeEntry(snap.node(), null, false, snap.partition());
-                nodes.put(n, n);
+                n = nodes.addEnrolledNode(snap.node(), snap.partition());
             }
-            Snapshots.restore(n, snap, this::restoredSlot);
+            Snapshots.restore(n, snap, nodes::addEnrolledSlot);
             for (Slot s : n.slots) {
                 if (s != null && (s.state == StreamState.HEALTHY || s.state == StreamState.PENDING
                         || s.state == StreamState.MAINTENANCE)) {
-                    arm(s, now);
+                    judge.arm(s, now);
                 }
             }
             touched.add(n);
         }
         for (NodeSpec spec : inventory.nodes()) {
             int p = partitioner.applyAsInt(spec.name());
-            if (partitions.contains(p) && !nodes.containsKey(new NodeKey(spec.name().getBytes(StandardCharsets.UTF_8)))) {
+            if (partitions.contains(p) && nodes.get(spec.name()) == null) {
                 addInventoryNode(spec, p);
             }
         }
-    }
-
-    private Slot restoredSlot(NodeEntry n, Stream stream) {
-        if (n.expected || !settings.enrolStreams().contains(stream) || tracked >= settings.maxTrackedStreams()) {
-            return null;
-        }
-        return addSlot(n, stream, settings.defaultThreshold().toMillis(), false, StreamState.HEALTHY);
     }
 
     /**
@@ -749,7 +501,7 @@ public final class HeartbeatTracker {
     public synchronized List<NodeSnapshot> release(Collection<Integer> partitions) {
         owned.removeAll(partitions);
         List<NodeSnapshot> out = new ArrayList<>();
-        for (NodeEntry n : new ArrayList<>(nodes.values())) {
+        for (NodeEntry n : nodes.snapshotOfAll()) {
             if (partitions.contains(n.partition)) {
                 out.add(Snapshots.of(n));
                 remove(n);
@@ -767,7 +519,7 @@ public final class HeartbeatTracker {
         List<NodeSnapshot> out = new ArrayList<>(tombstones);
         tombstones.clear();
         if (progress) {
-            for (NodeEntry n : nodes.values()) {
+            for (NodeEntry n : nodes.all()) {
                 for (Slot s : n.slots) {
                     if (s != null && s.lastSeenMs != s.flushedLastSeenMs) {
                         changed.add(n);
@@ -786,9 +538,5 @@ public final class HeartbeatTracker {
     /** Partitions this instance owns in partitioned mode. */
     public synchronized Set<Integer> ownedPartitions() {
         return Set.copyOf(owned);
-    }
-
-    Clock clock() {
-        return clock;
     }
 }

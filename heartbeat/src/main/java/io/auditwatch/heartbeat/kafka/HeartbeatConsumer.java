@@ -91,7 +91,10 @@ public final class HeartbeatConsumer implements AutoCloseable {
         thread.start();
     }
 
-    /** True once every partition assigned so far has been consumed up to its end offset at assignment. */
+    /**
+     * True when every owned partition has been consumed up to its end offset captured at assignment
+     * (node judgement runs), also when this instance owns no partition; false before the first poll.
+     */
     public boolean caughtUp() {
         return caughtUp;
     }
@@ -179,6 +182,7 @@ public final class HeartbeatConsumer implements AutoCloseable {
 
     private void checkCatchUp() {
         if (catchUpTargets.isEmpty()) {
+            caughtUp = true; // also an instance that owns nothing (more instances than partitions) is ready
             return;
         }
         Set<TopicPartition> assigned = consumer.assignment();
@@ -269,6 +273,10 @@ public final class HeartbeatConsumer implements AutoCloseable {
         // A brand-new group starts at the end: replaying all history would judge old gaps as news.
         c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat");
+        // Incremental rebalancing: only partitions that move are revoked, so the others keep judging
+        // instead of every instance flushing and re-reading all its state at each join or leave.
+        c.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName());
         return c;
     }
 

@@ -8,7 +8,7 @@ import java.util.Random;
 /**
  * CPU time (not wall time) per {@code onEvent}, same shape as {@link TrackerBenchmark}: on a shared,
  * overloaded machine JMH's wall-clock average mostly measures the time slices other processes take;
- * the thread's own CPU time does not. Run: {@code -Pbench -Dbench.main=<this class> -Dbench.args=25000}.
+ * the thread's own CPU time does not. Run: {@code -Pbench -Dbench.main=<this class> -Dbench.args=25000} (add {@code no-meters} to see the meters' share).
  */
 public final class CpuPerEvent {
     private static final int ORDER = 1 << 20;
@@ -19,7 +19,12 @@ public final class CpuPerEvent {
 
     public static void main(String[] args) {
         int nodes = args.length > 0 && !args[0].isBlank() && !args[0].startsWith("-") ? Integer.parseInt(args[0]) : 25_000;
-        Estate estate = new Estate(nodes, new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        if (args.length > 1 && args[1].equals("no-meters")) {
+            // Where the time goes: the same run with every meter a no-op.
+            registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny());
+        }
+        Estate estate = new Estate(nodes, registry);
         Random r = new Random(42);
         int[] order = new int[ORDER];
         int[] streams = new int[ORDER];
