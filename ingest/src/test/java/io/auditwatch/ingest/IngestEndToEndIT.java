@@ -261,7 +261,7 @@ class IngestEndToEndIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             mine.clear();
             for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
-                if (indexOf(r.value(), marker.getBytes(UTF_8)) >= 0) {
+                if (TopicReader.indexOf(r.value(), marker.getBytes(UTF_8)) >= 0) {
                     mine.add(r);
                 }
             }
@@ -269,19 +269,6 @@ class IngestEndToEndIT {
         });
         assertEquals(count, mine.size());
         return mine;
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static void octet(ByteArrayOutputStream wire, String message) throws IOException {

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +52,7 @@ class LoggerSenderIT {
     void tcpOctetCountingRfc5424() throws Exception {
         String text = "logger-5424-" + System.nanoTime();
         logger("-T", "--octet-count", "--rfc5424", "-P", Integer.toString(service.tcpPort()), "-t", "lgtest", text);
-        JsonNode env = awaitOne(text);
+        JsonNode env = reader.awaitOne(text);
         assertEquals("octet_counting", env.get("framing").asText());
         assertEquals("rfc5424", env.get("format").asText());
         assertEquals("lgtest", env.at("/syslog/app_name").asText());
@@ -68,7 +65,7 @@ class LoggerSenderIT {
     void tcpLfRfc3164() throws Exception {
         String text = "logger-3164-" + System.nanoTime();
         logger("-T", "--rfc3164", "-P", Integer.toString(service.tcpPort()), "-t", "lgtest", text);
-        JsonNode env = awaitOne(text);
+        JsonNode env = reader.awaitOne(text);
         assertEquals("lf", env.get("framing").asText());
         assertEquals("rfc3164", env.get("format").asText());
         assertEquals("lgtest", env.at("/syslog/app_name").asText());
@@ -79,7 +76,7 @@ class LoggerSenderIT {
     void udpDefaultFormat() throws Exception {
         String text = "logger-udp-" + System.nanoTime();
         logger("-d", "-P", Integer.toString(service.udpPort()), "-t", "lgtest", text);
-        JsonNode env = awaitOne(text);
+        JsonNode env = reader.awaitOne(text);
         assertEquals("udp", env.at("/source/transport").asText());
         assertEquals("rfc5424", env.get("format").asText()); // logger's network default is RFC 5424
         assertEquals(text, env.at("/syslog/message").asText());
@@ -89,7 +86,7 @@ class LoggerSenderIT {
     void readmeDoneWhenCommand() throws Exception {
         String text = "hello-" + System.nanoTime();
         logger("-T", "--rfc5424", "-P", Integer.toString(service.tcpPort()), text);
-        JsonNode env = awaitOne(text);
+        JsonNode env = reader.awaitOne(text);
         assertEquals(text, env.at("/syslog/message").asText());
     }
 
@@ -106,18 +103,4 @@ class LoggerSenderIT {
         }
     }
 
-    private static JsonNode awaitOne(String text) {
-        List<JsonNode> found = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            found.clear();
-            for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
-                if (new String(r.value(), UTF_8).contains(text)) {
-                    found.add(EnvelopeCodec.read(r.value()));
-                }
-            }
-            return !found.isEmpty();
-        });
-        assertEquals(1, found.size());
-        return found.get(0);
-    }
 }

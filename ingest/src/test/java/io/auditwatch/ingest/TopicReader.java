@@ -1,6 +1,11 @@
 package io.auditwatch.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.auditwatch.ingest.envelope.EnvelopeCodec;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assertions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +44,41 @@ public final class TopicReader implements AutoCloseable {
 
     public List<ConsumerRecord<byte[], byte[]>> records() {
         return records;
+    }
+
+    /** Reads until exactly {@code count} records contain {@code marker}; returns them as envelopes. */
+    public List<JsonNode> awaitEnvelopes(String marker, int count) {
+        byte[] needle = marker.getBytes(StandardCharsets.UTF_8);
+        List<JsonNode> found = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+            found.clear();
+            for (ConsumerRecord<byte[], byte[]> r : poll()) {
+                if (indexOf(r.value(), needle) >= 0) {
+                    found.add(EnvelopeCodec.read(r.value()));
+                }
+            }
+            return found.size() >= count;
+        });
+        Assertions.assertEquals(count, found.size(), "records carrying " + marker);
+        return found;
+    }
+
+    /** The one envelope whose record contains {@code marker}. */
+    public JsonNode awaitOne(String marker) {
+        return awaitEnvelopes(marker, 1).get(0);
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i <= hay.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Override

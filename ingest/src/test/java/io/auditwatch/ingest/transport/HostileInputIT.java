@@ -29,7 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,11 +82,11 @@ class HostileInputIT {
             out.write(("\n<14>1 2026-11-23T17:00:02Z hostile app - - - after-" + marker + "\n").getBytes(UTF_8));
             out.flush();
         }
-        JsonNode big = awaitOne(marker + " ");
+        JsonNode big = reader.awaitOne(marker + " ");
         assertEquals(64 * 1024, EnvelopeCodec.raw(big).length);
         assertTrue(big.get("truncated").asBoolean());
         assertTrue(big.get("flags").toString().contains("truncated"));
-        awaitOne("after-" + marker);
+        reader.awaitOne("after-" + marker);
         assertTrue(count("auditwatch_messages_truncated") > before);
     }
 
@@ -102,16 +101,16 @@ class HostileInputIT {
             out.write((ok.getBytes(UTF_8).length + " " + ok).getBytes(UTF_8));
             out.flush();
         }
-        JsonNode twenty = awaitOne(marker + "-20digits");
+        JsonNode twenty = reader.awaitOne(marker + "-20digits");
         assertEquals("unparsed", twenty.get("format").asText());
-        awaitOne(marker + "-counted");
+        reader.awaitOne(marker + "-counted");
 
         // A count larger than what follows: the connection's last frame is kept when it closes.
         String shortMarker = "short-count-" + System.nanoTime();
         try (Socket s = connect(HONEST)) {
             s.getOutputStream().write(("500 <14>1 2026-11-23T17:00:01Z hostile app - - - " + shortMarker).getBytes(UTF_8));
         }
-        JsonNode cut = awaitOne(shortMarker);
+        JsonNode cut = reader.awaitOne(shortMarker);
         assertEquals("eof", cut.get("framing").asText());
     }
 
@@ -130,11 +129,11 @@ class HostileInputIT {
                 out.write(m);
             }
         }
-        JsonNode u = awaitOne(marker + "-utf8");
+        JsonNode u = reader.awaitOne(marker + "-utf8");
         assertArrayEquals(invalidUtf8, EnvelopeCodec.raw(u));
         assertTrue(u.get("flags").toString().contains("invalid_utf8"));
-        assertArrayEquals(withNul, EnvelopeCodec.raw(awaitOne(marker + "-nul")));
-        JsonNode p = awaitOne(marker + "-pri");
+        assertArrayEquals(withNul, EnvelopeCodec.raw(reader.awaitOne(marker + "-nul")));
+        JsonNode p = reader.awaitOne(marker + "-pri");
         assertEquals("unparsed", p.get("format").asText());
         assertEquals("pri_out_of_range", p.get("parse_error").asText());
         assertTrue(count("auditwatch_parse_failures") > parseFailures);
@@ -152,7 +151,7 @@ class HostileInputIT {
         try (Socket s = connect(HONEST)) {
             s.getOutputStream().write((msg + "\n").getBytes(UTF_8));
         }
-        JsonNode env = awaitOne(marker);
+        JsonNode env = reader.awaitOne(marker);
         assertEquals(msg, new String(EnvelopeCodec.raw(env), UTF_8));
         assertTrue(env.has("classify_note"), env.toString().substring(0, 300));
         assertTrue(count("auditwatch_classify_shortfalls") > shortfalls);
@@ -188,7 +187,7 @@ class HostileInputIT {
             trickler.shutdownNow();
         }
         assertTrue(rejected("frame_deadline") > deadlines);
-        JsonNode kept = awaitOne(marker);
+        JsonNode kept = reader.awaitOne(marker);
         assertEquals("eof", kept.get("framing").asText());
     }
 
@@ -210,7 +209,7 @@ class HostileInputIT {
             try (Socket s = connect(HONEST)) {
                 s.getOutputStream().write(("<14>1 2026-11-23T17:00:01Z honest app - - - " + marker + "\n").getBytes(UTF_8));
             }
-            awaitOne(marker);
+            reader.awaitOne(marker);
             in.println("check");
             assertEquals("open 10000", out.readLine());
             in.println("quit");
@@ -235,7 +234,7 @@ class HostileInputIT {
             try (Socket s = connect(HONEST)) {
                 s.getOutputStream().write(("<14>1 2026-11-23T17:00:01Z honest app - - - " + marker + "\n").getBytes(UTF_8));
             }
-            awaitOne(marker);
+            reader.awaitOne(marker);
         } finally {
             for (Socket s : flood) {
                 s.close();
@@ -269,7 +268,7 @@ class HostileInputIT {
             try (Socket s = connect(HONEST)) {
                 s.getOutputStream().write(("<14>1 2026-11-23T17:00:01Z honest app - - - " + marker + "\n").getBytes(UTF_8));
             }
-            awaitOne(marker);
+            reader.awaitOne(marker);
         } finally {
             stop.set(true);
             blaster.join(30_000);
@@ -314,32 +313,4 @@ class HostileInputIT {
         return out;
     }
 
-    private static JsonNode awaitOne(String marker) {
-        List<JsonNode> found = new ArrayList<>();
-        byte[] needle = marker.getBytes(UTF_8);
-        await().atMost(Duration.ofSeconds(90)).until(() -> {
-            found.clear();
-            for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
-                if (indexOf(r.value(), needle) >= 0) {
-                    found.add(EnvelopeCodec.read(r.value()));
-                }
-            }
-            return !found.isEmpty();
-        });
-        assertEquals(1, found.size(), "exactly one event carries " + marker);
-        return found.get(0);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i <= hay.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
 }

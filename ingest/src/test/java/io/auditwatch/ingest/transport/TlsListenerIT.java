@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditwatch.ingest.TestService;
 import io.auditwatch.ingest.TopicReader;
-import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +80,7 @@ class TlsListenerIT {
         String marker = "mtls-ok-" + System.nanoTime();
         // Docker tcp+tls with rfc5424micro: octet counting, the count includes the trailing LF.
         send("node7", octet("<30>1 2026-11-23T17:00:01.5Z node-7 web 1234 web - " + marker + "\n"));
-        JsonNode env = awaitOne(marker);
+        JsonNode env = reader.awaitOne(marker);
         assertEquals("node-7.example.org", env.get("node").asText());
         assertEquals("certificate", env.get("node_source").asText());
         assertEquals("tls", env.at("/source/transport").asText());
@@ -94,7 +92,7 @@ class TlsListenerIT {
     void commonNameIsTheIdentityWithoutSan() throws Exception {
         String marker = "mtls-cn-" + System.nanoTime();
         send("cnonly", ("<30>Nov 23 17:00:01 web/3f2a9c1d0b7e[1234]: " + marker + "\n").getBytes(UTF_8));
-        JsonNode env = awaitOne(marker);
+        JsonNode env = reader.awaitOne(marker);
         assertEquals("node-cn-only", env.get("node").asText());
     }
 
@@ -102,7 +100,7 @@ class TlsListenerIT {
     void hostnameThatDisagreesWithTheCertificateIsKeptAndFlagged() throws Exception {
         String marker = "mtls-mismatch-" + System.nanoTime();
         send("node7", octet("<30>1 2026-11-23T17:00:01Z node-9 web 1234 web - " + marker));
-        JsonNode env = awaitOne(marker);
+        JsonNode env = reader.awaitOne(marker);
         assertEquals("node-7.example.org", env.get("node").asText());
         assertTrue(env.get("flags").toString().contains("identity_mismatch"), env.toString());
         double mismatches = service.service().registry().get("auditwatch_identity_mismatches").counter().count();
@@ -130,7 +128,7 @@ class TlsListenerIT {
             OutputStream in = p.getOutputStream();
             in.write(("<30>1 2026-11-23T17:00:01Z node-7 openssl - - - " + marker + "\n").getBytes(UTF_8));
             in.flush();
-            JsonNode env = awaitOne(marker);
+            JsonNode env = reader.awaitOne(marker);
             assertEquals("node-7.example.org", env.get("node").asText());
             assertEquals("lf", env.get("framing").asText());
             in.close();
@@ -156,7 +154,7 @@ class TlsListenerIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !serverSerial().equals(before));
         String marker = "after-reload-" + System.nanoTime();
         send("node7", octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + marker));
-        awaitOne(marker);
+        reader.awaitOne(marker);
     }
 
     private static BigInteger serverSerial() throws Exception {
@@ -189,7 +187,7 @@ class TlsListenerIT {
         // Everything valid sent after this marker lands, so nothing of the rejected client is in flight.
         String after = "after-" + marker;
         send("node7", octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + after));
-        awaitOne(after);
+        reader.awaitOne(after);
         for (ConsumerRecord<byte[], byte[]> r : reader.records()) {
             assertFalse(new String(r.value(), UTF_8).contains(marker + " "), "a rejected client's event reached Kafka");
         }
@@ -218,18 +216,4 @@ class TlsListenerIT {
         return out;
     }
 
-    private static JsonNode awaitOne(String marker) {
-        List<JsonNode> found = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            found.clear();
-            for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
-                if (new String(r.value(), UTF_8).contains(marker)) {
-                    found.add(EnvelopeCodec.read(r.value()));
-                }
-            }
-            return !found.isEmpty();
-        });
-        assertEquals(1, found.size());
-        return found.get(0);
-    }
 }
