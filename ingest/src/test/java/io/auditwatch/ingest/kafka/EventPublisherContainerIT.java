@@ -3,8 +3,6 @@ package io.auditwatch.ingest.kafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
-import org.testcontainers.junit.jupiter.Container;
-import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
 import java.time.Duration;
@@ -16,14 +14,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The same round trip against Apache's own broker image, for machines with a Docker engine. Without
- * one, JUnit reports this class as skipped ("disabledWithoutDocker"), never as failed.
+ * The same round trip against Apache's own broker image, for machines with a Docker engine that
+ * can run it. Without one, or without the image, the class is skipped with the reason, never failed.
  */
-@Testcontainers(disabledWithoutDocker = true)
 class EventPublisherContainerIT {
-    /** The image of the Kafka release the clients come from (parent pom: kafka.version). */
-    @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.3.1");
+    static KafkaContainer KAFKA;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void start() {
+        KAFKA = io.auditwatch.ingest.ContainerKafka.startOrSkip();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stop() {
+        if (KAFKA != null) {
+            KAFKA.stop();
+        }
+    }
 
     @Test
     void whatIsPublishedIsWhatIsConsumed() {
