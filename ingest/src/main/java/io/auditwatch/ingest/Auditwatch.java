@@ -11,6 +11,10 @@ import io.auditwatch.ingest.kafka.EventPublisher;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.kafka.TopicCreator;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
+import io.auditwatch.ingest.spool.FsyncPolicy;
+import io.auditwatch.ingest.spool.Spool;
+import io.auditwatch.ingest.spool.SpoolHealth;
+import io.auditwatch.ingest.spool.SpoolSettings;
 import io.auditwatch.ingest.pipeline.Ingestor;
 import io.auditwatch.ingest.pipeline.NodeResolver;
 import io.auditwatch.ingest.transport.EventLoops;
@@ -54,6 +58,7 @@ public final class Auditwatch implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private EmbeddedKafka embeddedKafka;
     private EventPublisher publisher;
+    private Spool spool;
     private StreamListener tcp;
     private StreamListener tls;
     private UdpListener udp;
@@ -96,9 +101,18 @@ public final class Auditwatch implements AutoCloseable {
         PublisherSettings ps = new PublisherSettings(bootstrapServers, config.get(Keys.KAFKA_TOPIC),
                 config.get(Keys.KAFKA_PARTITIONS), config.get(Keys.KAFKA_REPLICATION).shortValue(),
                 config.get(Keys.KAFKA_QUEUE_BYTES), config.get(Keys.KAFKA_MAX_BLOCK),
-                PublisherSettings.DEFAULT_CLOSE_DEADLINE, null, PublisherSettings.DEFAULT_HEALTH_CHECK_INTERVAL);
+                config.get(Keys.SPOOL_DRAIN_DEADLINE), null, PublisherSettings.DEFAULT_HEALTH_CHECK_INTERVAL);
         TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
-        publisher = new EventPublisher(ps, registry);
+        if (config.get(Keys.SPOOL_ENABLED)) {
+            SpoolSettings ss = new SpoolSettings(dataDir.resolve("spool"), config.get(Keys.SPOOL_MAX_BYTES),
+                    FsyncPolicy.of(config.get(Keys.SPOOL_FSYNC)), config.get(Keys.SPOOL_FSYNC_INTERVAL),
+                    config.get(Keys.SPOOL_ALERT_FILL) / 100.0);
+            // Alerts: the lead wires the alerting pipeline's sink here; until then the spool logs them.
+            spool = new Spool(ss, ps.queueBytes(), registry, clock, System::nanoTime, null);
+            // Closed after the publisher: the publisher's last appends and acknowledgements land first.
+            toClose.push(spool);
+        }
+        publisher = new EventPublisher(ps, registry, clock, spool);
         toClose.push(publisher);
 
         IngestMetrics metrics = new IngestMetrics(registry);
@@ -193,6 +207,11 @@ public final class Auditwatch implements AutoCloseable {
     /** The Kafka cluster in use (the embedded broker's address when none is configured). */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The disk spool's state, or null when {@code spool.enabled} is false. */
+    public SpoolHealth spoolHealth() {
+        return spool == null ? null : spool.health();
     }
 
     /** The bound TCP port, or -1 when the listener is disabled. */
