@@ -104,9 +104,14 @@ public final class Auditwatch implements AutoCloseable {
                 config.get(Keys.SPOOL_DRAIN_DEADLINE), null, PublisherSettings.DEFAULT_HEALTH_CHECK_INTERVAL);
         TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
         if (config.get(Keys.SPOOL_ENABLED)) {
-            SpoolSettings ss = new SpoolSettings(dataDir.resolve("spool"), config.get(Keys.SPOOL_MAX_BYTES),
-                    FsyncPolicy.of(config.get(Keys.SPOOL_FSYNC)), config.get(Keys.SPOOL_FSYNC_INTERVAL),
-                    config.get(Keys.SPOOL_ALERT_FILL) / 100.0);
+            SpoolSettings ss;
+            try {
+                ss = new SpoolSettings(dataDir.resolve("spool"), config.get(Keys.SPOOL_MAX_BYTES),
+                        FsyncPolicy.of(config.get(Keys.SPOOL_FSYNC)), config.get(Keys.SPOOL_FSYNC_INTERVAL),
+                        config.get(Keys.SPOOL_ALERT_FILL) / 100.0);
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(Keys.SPOOL_MAX_BYTES, e.getMessage());
+            }
             // Alerts: the lead wires the alerting pipeline's sink here; until then the spool logs them.
             spool = new Spool(ss, ps.queueBytes(), registry, clock, System::nanoTime, null);
             // Closed after the publisher: the publisher's last appends and acknowledgements land first.

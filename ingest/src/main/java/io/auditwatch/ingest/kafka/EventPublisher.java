@@ -259,7 +259,7 @@ public final class EventPublisher implements AutoCloseable {
                     + " during close)", queuedAtClose, inflightAtClose, delivered);
         } else {
             log.error("Kafka publisher closed with {} events NOT delivered to topic {} within the {} ms deadline"
-                            + " ({} acknowledged during close). They are lost: the disk spool that will keep them is not built yet.",
+                            + " ({} acknowledged during close). They are lost: spool.enabled is false.",
                     lost, settings.topic(), deadline.toMillis(), delivered);
         }
     }

@@ -256,8 +256,10 @@ public final class Spool implements EventLog, AutoCloseable {
         }
         writeBuffer.flip();
         try {
+            // Positional: after a failed write, the next one still lands where its offset says.
+            long at = appendEnd - activeBase;
             while (writeBuffer.hasRemaining()) {
-                active.write(writeBuffer);
+                at += active.write(writeBuffer, at);
             }
             if (settings.fsync() == FsyncPolicy.ALWAYS) {
                 force();
