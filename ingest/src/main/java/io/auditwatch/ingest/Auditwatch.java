@@ -35,6 +35,10 @@ import io.auditwatch.ingest.kafka.EventPublisher;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.kafka.TopicCreator;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
+import io.auditwatch.ingest.spool.FsyncPolicy;
+import io.auditwatch.ingest.spool.Spool;
+import io.auditwatch.ingest.spool.SpoolHealth;
+import io.auditwatch.ingest.spool.SpoolSettings;
 import io.auditwatch.ingest.pipeline.Ingestor;
 import io.auditwatch.ingest.pipeline.NodeResolver;
 import io.auditwatch.ingest.transport.EventLoops;
@@ -85,6 +89,7 @@ public final class Auditwatch implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private EmbeddedKafka embeddedKafka;
     private EventPublisher publisher;
+    private Spool spool;
     private StreamListener tcp;
     private UdpListener udp;
     private String bootstrapServers;
@@ -144,7 +149,9 @@ public final class Auditwatch implements AutoCloseable {
         PublisherSettings ps = new PublisherSettings(bootstrapServers, config.get(Keys.KAFKA_TOPIC),
                 config.get(Keys.KAFKA_PARTITIONS), config.get(Keys.KAFKA_REPLICATION).shortValue(),
                 config.get(Keys.KAFKA_QUEUE_BYTES), config.get(Keys.KAFKA_MAX_BLOCK),
-                config.get(Keys.KAFKA_CLOSE_DEADLINE), clientProperties, config.get(Keys.KAFKA_HEALTH_INTERVAL));
+                // With the spool, what Kafka has not acknowledged by the deadline stays on disk for the next start.
+                config.get(Keys.SPOOL_ENABLED) ? config.get(Keys.SPOOL_DRAIN_DEADLINE) : config.get(Keys.KAFKA_CLOSE_DEADLINE),
+                clientProperties, config.get(Keys.KAFKA_HEALTH_INTERVAL));
         TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
 
         KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
@@ -166,7 +173,20 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(judge::shutdownNow);
         judge.scheduleAtFixedRate(guarded("heartbeat evaluation", tracker::evaluate), 1, 1, TimeUnit.SECONDS);
 
-        publisher = new EventPublisher(ps, registry);
+        if (config.get(Keys.SPOOL_ENABLED)) {
+            SpoolSettings ss;
+            try {
+                ss = new SpoolSettings(dataDir.resolve("spool"), config.get(Keys.SPOOL_MAX_BYTES),
+                        FsyncPolicy.of(config.get(Keys.SPOOL_FSYNC)), config.get(Keys.SPOOL_FSYNC_INTERVAL),
+                        config.get(Keys.SPOOL_ALERT_FILL) / 100.0);
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(Keys.SPOOL_MAX_BYTES, e.getMessage());
+            }
+            spool = new Spool(ss, ps.queueBytes(), registry, clock, System::nanoTime, alerting);
+            // Closed after the publisher: the publisher's last appends and acknowledgements land first.
+            toClose.push(spool);
+        }
+        publisher = new EventPublisher(ps, registry, clock, spool);
         toClose.push(publisher);
 
         metrics = new IngestMetrics(registry);
@@ -390,6 +410,11 @@ public final class Auditwatch implements AutoCloseable {
     /** The Kafka cluster in use (the embedded broker's address when none is configured). */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The disk spool's state, or null when {@code spool.enabled} is false. */
+    public SpoolHealth spoolHealth() {
+        return spool == null ? null : spool.health();
     }
 
     /** The bound TCP port, or -1 when the listener is disabled. */

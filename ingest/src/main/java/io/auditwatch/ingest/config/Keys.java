@@ -39,6 +39,22 @@ public final class Keys {
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
             ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
 
+    // Disk spool (write-ahead between the listeners and Kafka; README: delivery semantics)
+    public static final ConfigKey<Boolean> SPOOL_ENABLED = key("spool.enabled", "true", ValueType.BOOLEAN,
+            "every accepted event goes through the disk spool under <data-dir>/spool; false keeps them in memory only");
+    public static final ConfigKey<Long> SPOOL_MAX_BYTES = key("spool.max-bytes", "1GiB", ValueType.SIZE,
+            "bound of the spool's files; when full TCP reads pause and UDP datagrams are dropped (counted)");
+    public static final ConfigKey<String> SPOOL_FSYNC = key("spool.fsync", "always",
+            ValueType.oneOf("always", "interval", "os"),
+            "always: forced before an event counts as accepted; interval: every fsync-interval; os: left to the kernel");
+    public static final ConfigKey<Duration> SPOOL_FSYNC_INTERVAL = key("spool.fsync-interval", "1s", ValueType.DURATION,
+            "period of fsync: interval (what a power loss can cost)");
+    public static final ConfigKey<Integer> SPOOL_ALERT_FILL = key("spool.alert-fill-percent", "80",
+            ValueType.intRange(1, 100, "a percentage 1-100"),
+            "fill level of the spool that raises the DISK_NEARLY_FULL pipeline alert");
+    public static final ConfigKey<Duration> SPOOL_DRAIN_DEADLINE = key("spool.drain-deadline", "8s", ValueType.DURATION,
+            "on shutdown, how long spooled events are still sent to Kafka; the rest stays in the spool for the next start");
+
     // Listeners
     public static final ConfigKey<String> UDP_HOST = key("listeners.udp.host", "0.0.0.0", ValueType.NON_EMPTY,
             "bind address of the UDP listener");
@@ -183,6 +199,7 @@ public final class Keys {
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
             KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_CLIENT_PROPERTIES,
+            SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_DRAIN_DEADLINE,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
             UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, REDACT_LICENSE,

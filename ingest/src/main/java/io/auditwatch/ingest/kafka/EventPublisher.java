@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +38,16 @@ import java.util.function.LongSupplier;
  * 10 s per reason. A send that fails before reaching the producer's buffer with a retriable error
  * (no metadata yet: Kafka unreachable at start-up) is retried with backoff, keeping the event and
  * its place. A delivery that fails after the producer's own retries ({@code delivery.timeout.ms},
- * 2 min) is given up: counted, logged, and lost until the disk spool exists ({@link #dispatch} and
- * {@link #giveUp} are where it plugs in).
+ * 2 min) is given up: counted, logged, and lost.
+ *
+ * <p><b>With an {@link EventLog} (the disk spool)</b> the publisher is write-ahead: its publisher
+ * thread appends what {@link #offer} queued to the log (group commit: everything queued since the last
+ * append in one write and one fsync), which frees the memory bound; a second thread, the sender, reads
+ * the log in order and sends it; Kafka's acknowledgement acknowledges the record in the log, and a
+ * failed delivery is sent again from the log instead of being lost. The memory bound then covers what
+ * is not yet in the log: when the log is full, appends wait, the bound fills, TCP reads pause and UDP
+ * datagrams are rejected, as without a log. {@link #close} leaves what Kafka did not acknowledge in
+ * the log for the next start.
  */
 public final class EventPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
@@ -58,6 +67,12 @@ public final class EventPublisher implements AutoCloseable {
     /** After close() interrupts the publisher thread, how long it may take to notice. */
     static final long JOIN_AFTER_INTERRUPT_MILLIS = 1_000;
 
+    /**
+     * Events per append to the log: one write and (with {@code fsync: always}) one fsync for up to this
+     * many; 4,096 events of ~300 bytes are about a megabyte, the spool's write buffer.
+     */
+    static final int MAX_APPEND_BATCH = 4_096;
+
     private final PublisherSettings settings;
     private final Producer<byte[], byte[]> producer;
     private final Admin admin;
@@ -69,6 +84,10 @@ public final class EventPublisher implements AutoCloseable {
     private final Map<FailureReason, RateLimitedLog> failureLogs = new EnumMap<>(FailureReason.class);
     private final RateLimitedLog rejectionLog;
     private final Thread thread;
+    private final EventLog eventLog;
+    private final Thread sender;
+    private volatile boolean stopSending;
+    private volatile long retryAtNanos;
     private final ScheduledExecutorService prober;
 
     private volatile boolean accepting = true;
@@ -94,13 +113,27 @@ public final class EventPublisher implements AutoCloseable {
 
     /** @param clock wall clock for {@link PublisherHealth#lastSuccess()} */
     public EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock) {
+        this(settings, registry, clock, null);
+    }
+
+    /**
+     * A write-ahead publisher: every event goes through {@code eventLog} (see the class comment).
+     *
+     * @param eventLog the disk spool, or null to send from memory only
+     */
+    public EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, EventLog eventLog) {
         this(settings, registry, clock, System::nanoTime, new KafkaProducer<>(ClientConfigs.producer(settings)),
-                Admin.create(ClientConfigs.admin(settings, PROBE_TIMEOUT)));
+                Admin.create(ClientConfigs.admin(settings, PROBE_TIMEOUT)), eventLog);
     }
 
     /** @param admin the probe's client, or null for no probe (unit tests with a mock producer) */
     EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
                    Producer<byte[], byte[]> producer, Admin admin) {
+        this(settings, registry, clock, nanoTime, producer, admin, null);
+    }
+
+    EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
+                   Producer<byte[], byte[]> producer, Admin admin, EventLog eventLog) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
@@ -119,9 +152,17 @@ public final class EventPublisher implements AutoCloseable {
                 settings.topic(), settings.bootstrapServers(), settings.queueBytes(),
                 (int) (BoundedEventQueue.HIGH_WATERMARK * 100), (int) (BoundedEventQueue.LOW_WATERMARK * 100),
                 ClientConfigs.redacted(ClientConfigs.producer(settings)));
-        this.thread = new Thread(this::run, "auditwatch-kafka-publisher");
+        this.eventLog = eventLog;
+        this.thread = new Thread(eventLog == null ? this::run : this::appendToLog, "auditwatch-kafka-publisher");
         thread.setDaemon(true);
         thread.start();
+        if (eventLog != null) {
+            sender = new Thread(this::sendFromLog, "auditwatch-kafka-sender");
+            sender.setDaemon(true);
+            sender.start();
+        } else {
+            sender = null;
+        }
         if (admin != null) {
             prober = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "auditwatch-kafka-probe");
@@ -176,6 +217,10 @@ public final class EventPublisher implements AutoCloseable {
             }
             closed = true;
         }
+        if (eventLog != null) {
+            closeWithLog(deadline);
+            return;
+        }
         long end = nanoTime.getAsLong() + deadline.toNanos();
         long successBefore = (long) metrics.success.count();
         int queuedAtClose = queue.queuedEvents();
@@ -213,9 +258,9 @@ public final class EventPublisher implements AutoCloseable {
             log.info("Kafka publisher closed: nothing left undelivered ({} queued and {} in flight at close, {} acknowledged"
                     + " during close)", queuedAtClose, inflightAtClose, delivered);
         } else {
-            log.error("Kafka publisher closed; events NOT delivered to topic {} within the {} ms deadline: {}"
-                            + " ({} acknowledged during close). They are lost: the disk spool that will keep them is not built yet.",
-                    settings.topic(), deadline.toMillis(), lost, delivered);
+            log.error("Kafka publisher closed with {} events NOT delivered to topic {} within the {} ms deadline"
+                            + " ({} acknowledged during close). They are lost: spool.enabled is false.",
+                    lost, settings.topic(), deadline.toMillis(), delivered);
         }
     }
 
@@ -284,6 +329,203 @@ public final class EventPublisher implements AutoCloseable {
             }
             backoff = Math.min(backoff * 2, RETRY_BACKOFF_MAX_MILLIS);
         }
+    }
+
+    /**
+     * The publisher thread with a log: moves what {@link #offer} queued into the log, in order, many
+     * events per append (group commit). Returns when closing and the queue is empty.
+     */
+    private void appendToLog() {
+        List<OutboundEvent> batch = new ArrayList<>();
+        try {
+            while (true) {
+                OutboundEvent first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (!accepting && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                OutboundEvent more;
+                while (batch.size() < MAX_APPEND_BATCH && (more = queue.poll(0, TimeUnit.MILLISECONDS)) != null) {
+                    batch.add(more);
+                }
+                int taken;
+                try {
+                    taken = eventLog.append(batch);
+                } catch (RuntimeException e) {
+                    // The disk failed: these events are neither stored nor sendable. Counted and logged, never silent.
+                    for (OutboundEvent e2 : batch) {
+                        giveUp(e2, FailureReason.OTHER, e);
+                    }
+                    batch.clear();
+                    continue;
+                }
+                for (int i = 0; i < taken; i++) {
+                    queue.release(batch.get(i));
+                }
+                if (taken < batch.size()) {
+                    for (OutboundEvent e : batch.subList(taken, batch.size())) {
+                        giveUp(e, FailureReason.SHUTDOWN, new InterruptedException("close deadline passed, spool full"));
+                    }
+                    return;
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            // close() passed its deadline; it accounts for what is left in the queue.
+        }
+    }
+
+    /**
+     * The sender thread: reads the log in order and sends. Returns when closing, nothing is left to
+     * append, and the log is drained; or when {@link #close} stops it at its deadline.
+     */
+    private void sendFromLog() {
+        try {
+            while (!stopSending) {
+                long wait = retryAtNanos - nanoTime.getAsLong();
+                if (wait > 0) {
+                    Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(wait) + 1, POLL_MILLIS));
+                    continue;
+                }
+                EventLog.Entry entry = eventLog.next(POLL_MILLIS);
+                if (entry != null) {
+                    sendEntry(entry);
+                } else if (!accepting && !thread.isAlive() && eventLog.drained()) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // close() passed its deadline: what is not acknowledged stays in the log.
+        }
+    }
+
+    /** Hands one logged record to the producer; retries with backoff while the producer cannot take it. */
+    private void sendEntry(EventLog.Entry entry) throws InterruptedException {
+        OutboundEvent event = entry.event();
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(settings.topic(), null, event.key(), event.value(), event.headers());
+        long backoff = RETRY_BACKOFF_MIN_MILLIS;
+        while (true) {
+            Exception failure;
+            inflight.incrementAndGet();
+            inSend = true;
+            syncFailure = null;
+            try {
+                producer.send(record, (metadata, exception) -> {
+                    if (exception != null && inSend && Thread.currentThread() == sender) {
+                        syncFailure = exception;
+                    } else {
+                        completedFromLog(entry, exception);
+                    }
+                });
+                failure = syncFailure;
+            } catch (RuntimeException e) {
+                failure = e;
+            } finally {
+                inSend = false;
+            }
+            if (failure == null) {
+                return;
+            }
+            inflight.decrementAndGet();
+            FailureReason reason = FailureReason.of(failure);
+            if (failure instanceof InterruptException || stopSending) {
+                eventLog.failed(entry);
+                throw new InterruptedException("close deadline passed during send");
+            }
+            if (reason == FailureReason.RECORD_TOO_LARGE) {
+                dropTooLarge(entry, failure);
+                return;
+            }
+            // Everything else may heal (metadata, leader, ACLs fixed by an operator): the log keeps the record.
+            countFailure(reason, failure, "retrying in " + backoff + " ms");
+            Thread.sleep(backoff);
+            backoff = Math.min(backoff * 2, RETRY_BACKOFF_MAX_MILLIS);
+        }
+    }
+
+    /** The producer's verdict on a logged record; on the producer's I/O thread. */
+    private void completedFromLog(EventLog.Entry entry, Exception exception) {
+        inflight.decrementAndGet();
+        if (exception == null) {
+            metrics.success.increment();
+            long latency = nanoTime.getAsLong() - entry.event().acceptedNanos();
+            if (latency >= 0) {
+                metrics.latency.record(latency, TimeUnit.NANOSECONDS);
+            }
+            lastSuccess = clock.instant();
+            reachable = true;
+            consecutiveFailures.set(0);
+            eventLog.acknowledged(entry);
+            return;
+        }
+        FailureReason reason = FailureReason.of(exception);
+        if (reason == FailureReason.RECORD_TOO_LARGE) {
+            dropTooLarge(entry, exception);
+            return;
+        }
+        if (!closing) {
+            countFailure(reason, exception, "sending again from the spool");
+            // Give the cluster a moment before the spool hands the same records out again.
+            retryAtNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_BACKOFF_MAX_MILLIS);
+        }
+        eventLog.failed(entry);
+    }
+
+    /** Kafka will never take this record; keeping it would stop the log behind it. Counted as lost. */
+    private void dropTooLarge(EventLog.Entry entry, Throwable cause) {
+        countLoss(FailureReason.RECORD_TOO_LARGE, "event dropped: " + describe(cause));
+        eventLog.acknowledged(entry);
+    }
+
+    /**
+     * Close with a log: the publisher thread appends what is still queued (disk speed), the sender
+     * sends until the log is drained or the deadline passes; then the producer gets what time is left.
+     * Only events that could not even be appended (the log full until the deadline) are lost.
+     */
+    private void closeWithLog(Duration deadline) {
+        long end = nanoTime.getAsLong() + deadline.toNanos();
+        long successBefore = (long) metrics.success.count();
+        accepting = false;
+        try {
+            thread.join(Math.max(1, remainingMillis(end)));
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(JOIN_AFTER_INTERRUPT_MILLIS);
+            }
+            sender.join(Math.max(1, remainingMillis(end)));
+            if (sender.isAlive()) {
+                stopSending = true;
+                sender.interrupt();
+                sender.join(JOIN_AFTER_INTERRUPT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closing = true;
+        for (OutboundEvent e : queue.drainAndRelease()) {
+            countLoss(FailureReason.SHUTDOWN, "never stored: the spool stayed full until the close deadline");
+        }
+        producer.close(Duration.ofMillis(remainingMillis(end)));
+        inflight.set(0);
+        if (prober != null) {
+            prober.shutdownNow();
+            admin.close(Duration.ZERO);
+        }
+        failureLogs.values().forEach(RateLimitedLog::flush);
+        rejectionLog.flush();
+        long delivered = (long) metrics.success.count() - successBefore;
+        long lost = shutdownLosses.get();
+        long left = eventLog.pendingRecords();
+        if (lost > 0) {
+            log.error("Kafka publisher closed with {} events NOT stored: the spool was full until the {} ms deadline",
+                    lost, deadline.toMillis());
+        }
+        log.info("Kafka publisher closed: {} acknowledged during close, {} not yet acknowledged stay in the spool for"
+                + " the next start", delivered, left);
     }
 
     /** The producer's verdict on an event that reached its buffer; on the producer's I/O thread. */

@@ -5,7 +5,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 /**
@@ -15,7 +17,8 @@ import java.util.function.LongSupplier;
  * <p>{@link #check()} is called after every change of the level, from any thread. The common case
  * (no crossing) reads two volatile values and takes no lock. A crossing is decided under a lock that
  * re-reads the level after each transition, so the last caller always leaves the state matching the
- * latest level even when an increase and a decrease race.
+ * latest level even when an increase and a decrease race. Listeners are told after the lock is
+ * released, in decision order, by one thread at a time.
  */
 final class PressureGate {
     private static final Logger log = LoggerFactory.getLogger(PressureGate.class);
@@ -26,6 +29,8 @@ final class PressureGate {
     private final LongSupplier nanoTime;
     private final List<PressureListener> listeners = new CopyOnWriteArrayList<>();
     private final Object lock = new Object();
+    private final ConcurrentLinkedQueue<Boolean> notes = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean delivering = new AtomicBoolean();
 
     private volatile boolean paused;
     private long pausedSinceNanos;
@@ -73,17 +78,39 @@ final class PressureGate {
                     pausedSinceNanos = nanoTime.getAsLong();
                     log.warn("Kafka publisher holds {} bytes, at or above its high watermark of {}: pausing TCP reads"
                             + " until it drains to {}", current, highBytes, lowBytes);
-                    listeners.forEach(l -> notify(l, true));
+                    notes.add(Boolean.TRUE);
                 } else if (paused && current <= lowBytes) {
                     paused = false;
                     long pausedFor = nanoTime.getAsLong() - pausedSinceNanos;
                     pausedNanosBefore += pausedFor;
                     log.info("Kafka publisher drained to {} bytes: resuming TCP reads after {} ms",
                             current, pausedFor / 1_000_000);
-                    listeners.forEach(l -> notify(l, false));
+                    notes.add(Boolean.FALSE);
                 } else {
-                    return;
+                    break;
                 }
+            }
+        }
+        deliver();
+    }
+
+    /**
+     * Tells the listeners, outside {@link #lock}, in the order the transitions were decided. A
+     * listener may call back into the gate while holding its own lock (ReadGate offers held events
+     * under its monitor, and an offer checks the gate): calling listeners under the gate's lock
+     * deadlocked the publisher thread against ReadGate's drainer (found by the spool-full test).
+     * Whoever finds notes waiting and nobody delivering delivers them; the others return at once.
+     */
+    private void deliver() {
+        while (!notes.isEmpty() && delivering.compareAndSet(false, true)) {
+            try {
+                Boolean pause;
+                while ((pause = notes.poll()) != null) {
+                    boolean p = pause;
+                    listeners.forEach(l -> notify(l, p));
+                }
+            } finally {
+                delivering.set(false);
             }
         }
     }

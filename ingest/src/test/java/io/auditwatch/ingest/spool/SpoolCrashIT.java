@@ -1,0 +1,182 @@
+package io.auditwatch.ingest.spool;
+
+import io.auditwatch.ingest.TestService;
+import io.auditwatch.ingest.TopicReader;
+import io.auditwatch.ingest.kafka.EmbeddedKafka;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kill -9 of the service (a child JVM, {@code Main run}) under load with {@code fsync: always}, then a
+ * restart on the same data directory: every message the spool held when the process died reaches
+ * Kafka, in order per node, and what is missing is only each connection's tail that the process had
+ * not accepted (still in socket buffers or the memory queue). The broker runs in the test JVM, so
+ * the kill does not take Kafka with it.
+ */
+class SpoolCrashIT {
+    static final int RATE = 5_000;
+    static final int CONNECTIONS = 4;
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedKafka broker;
+    private final List<Process> children = new ArrayList<>();
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafka.start(tmp.resolve("kafka"), "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @AfterEach
+    void killChildren() throws InterruptedException {
+        for (Process p : children) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void killNineUnderLoadLosesNothingTheSpoolHeld() throws Exception {
+        Path data = tmp.resolve("service");
+        int tcpPort = TestService.freeTcpPort();
+        String topic = "audit.events.crash";
+        Process first = start(data, tcpPort, topic, tmp.resolve("first.log"));
+        SyslogLoad load = new SyslogLoad(tcpPort, CONNECTIONS, RATE, 120);
+        LockSupport.parkNanos(Duration.ofSeconds(4).toNanos());
+        first.destroyForcibly(); // SIGKILL
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        load.close();
+        long sent = load.totalSent();
+
+        Map<Integer, BitSet> spooled = readSpool(data.resolve("spool"));
+        long spooledCount = spooled.values().stream().mapToLong(BitSet::cardinality).sum();
+
+        Process second = start(data, tcpPort, topic, tmp.resolve("second.log"));
+        SyslogLoad.Seen seen;
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic)) {
+            seen = SyslogLoad.Seen.of(reader.poll());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!containsAll(seen, spooled) && System.nanoTime() < deadline) {
+                seen.update(reader.poll());
+            }
+            LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
+            seen.update(reader.poll());
+        }
+        second.destroy(); // SIGTERM: graceful
+        assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+
+        System.out.printf("crash test: %d messages written to sockets before the kill, %d in the spool files after it,"
+                        + " %d distinct in Kafka after the restart, %d never accepted (in flight at the kill), %d duplicates%n",
+                sent, spooledCount, seen.distinct(), sent - seen.distinct(), seen.duplicates.size());
+        SpoolOutageIT.report(seen);
+        for (Map.Entry<Integer, BitSet> e : spooled.entrySet()) {
+            BitSet s = e.getValue();
+            for (int n = s.nextSetBit(0); n >= 0; n = s.nextSetBit(n + 1)) {
+                assertTrue(seen.has(e.getKey(), n), "spooled s=" + e.getKey() + " n=" + n + " is not in Kafka");
+            }
+        }
+        assertEquals(List.of(), seen.reordered, "a node's messages arrived out of order");
+        for (int c = 0; c < CONNECTIONS; c++) {
+            List<Long> missing = seen.missing(c, load.sent(c));
+            List<Long> present = seen.byConnection.getOrDefault(c, List.of());
+            long max = present.stream().mapToLong(Long::longValue).max().orElse(-1);
+            assertTrue(missing.stream().allMatch(n -> n > max),
+                    "connection " + c + " lost messages before its last delivered one " + max + ": " + missing.subList(0, Math.min(20, missing.size())));
+        }
+        assertTrue(spooledCount > 0, "nothing was in the spool at the kill");
+    }
+
+    private static boolean containsAll(SyslogLoad.Seen seen, Map<Integer, BitSet> spooled) {
+        for (Map.Entry<Integer, BitSet> e : spooled.entrySet()) {
+            BitSet s = e.getValue();
+            for (int n = s.nextSetBit(0); n >= 0; n = s.nextSetBit(n + 1)) {
+                if (!seen.has(e.getKey(), n)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Every message in the segment files as the killed process left them, with the spool's own reader. */
+    static Map<Integer, BitSet> readSpool(Path dir) throws IOException {
+        Map<Integer, BitSet> out = new HashMap<>();
+        TreeMap<Long, Path> segments = SpoolDirectory.segments(dir);
+        for (Path seg : segments.values()) {
+            try (SegmentReader r = new SegmentReader(seg, 0)) {
+                SegmentReader.Item item;
+                while ((item = r.next(Files.size(seg))) != null) {
+                    if (item instanceof SegmentReader.Frame f) {
+                        long[] q = SyslogLoad.seqOf(RecordCodec.decode(f.payload(), 0).event().value());
+                        if (q != null) {
+                            out.computeIfAbsent((int) q[0], k -> new BitSet()).set((int) q[1]);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private Process start(Path data, int tcpPort, String topic, Path log) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.auditwatch.ingest.Main", "run");
+        Map<String, String> env = pb.environment();
+        env.put("AUDITWATCH_DATA_DIR", data.toString());
+        env.put("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        env.put("AUDITWATCH_KAFKA_TOPIC", topic);
+        env.put("AUDITWATCH_SPOOL_FSYNC", "always");
+        env.put("AUDITWATCH_LISTENERS_TCP_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_LISTENERS_TCP_PORT", Integer.toString(tcpPort));
+        env.put("AUDITWATCH_LISTENERS_UDP_PORT", "0");
+        env.put("AUDITWATCH_ADMIN_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_ADMIN_PORT", Integer.toString(TestService.freeTcpPort()));
+        env.put("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@example.org");
+        env.put("AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@example.org");
+        pb.directory(tmp.toFile());
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        children.add(p);
+        await().atMost(Duration.ofSeconds(90)).until(() -> !p.isAlive()
+                || (Files.exists(log) && Files.readString(log).contains("auditwatch started")));
+        assertTrue(p.isAlive(), () -> "the service did not start: " + tail(log));
+        return p;
+    }
+
+    private static String tail(Path log) {
+        try {
+            String s = Files.readString(log);
+            return s.substring(Math.max(0, s.length() - 3_000));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}

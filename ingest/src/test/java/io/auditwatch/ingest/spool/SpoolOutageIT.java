@@ -1,0 +1,177 @@
+package io.auditwatch.ingest.spool;
+
+import io.auditwatch.ingest.TestService;
+import io.auditwatch.ingest.TopicReader;
+import io.auditwatch.ingest.kafka.EmbeddedKafka;
+import io.micrometer.core.instrument.Counter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real faults against the whole service and a real broker (one per class): the broker stops for
+ * 60 s under load and nothing is lost; the spool fills up and TCP senders are held back while UDP
+ * drops are counted exactly.
+ */
+class SpoolOutageIT {
+    /** The figure: at least 5,000 messages per second from several connections. */
+    static final int RATE = 5_000;
+    static final int CONNECTIONS = 4;
+
+    /** The figure: the broker is down for a full minute. */
+    static final Duration OUTAGE = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedKafka broker;
+    static Path brokerDir;
+    static int brokerPort;
+
+    @BeforeAll
+    static void startBroker() {
+        brokerDir = tmp.resolve("kafka");
+        broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", 0);
+        brokerPort = broker.port();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private static void restartBroker() {
+        broker.close();
+        broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", brokerPort);
+    }
+
+    private static TestService service(String name, Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "AUDITWATCH_KAFKA_TOPIC", "audit.events." + name));
+        env.putAll(extra);
+        return TestService.start(tmp.resolve(name), env);
+    }
+
+    @Test
+    void brokerDownForAMinuteUnderLoadLosesNothing() throws Exception {
+        String topic = "audit.events.outage";
+        try (TestService svc = service("outage", Map.of())) {
+            SyslogLoad load = new SyslogLoad(svc.tcpPort(), CONNECTIONS, RATE, 120);
+            long t0 = System.nanoTime();
+            sleep(Duration.ofSeconds(5));
+            broker.close();
+            long downAt = load.totalSent();
+            sleep(OUTAGE);
+            long spooledPeak = svc.service().spoolHealth().records();
+            broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", brokerPort);
+            long upAt = load.totalSent();
+            sleep(Duration.ofSeconds(5));
+            load.close();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long total = load.totalSent();
+            System.out.printf("outage test: %d messages in %.1f s (%.0f/s) over %d connections; %d sent while the broker"
+                            + " was down, %d records spooled at the end of the outage%n",
+                    total, seconds, total / seconds, CONNECTIONS, upAt - downAt, spooledPeak);
+            assertTrue(total / seconds >= RATE * 0.95, "load below the required rate: " + total / seconds);
+            SyslogLoad.Seen seen = readUntilComplete(topic, load, Duration.ofSeconds(120));
+            report(seen);
+            for (int c = 0; c < CONNECTIONS; c++) {
+                assertEquals(List.of(), seen.missing(c, load.sent(c)), "connection " + c + " lost messages");
+            }
+            assertEquals(List.of(), seen.reordered, "a node's messages arrived out of order");
+            assertTrue(upAt - downAt > RATE * 50L, "the load kept running during the outage");
+        }
+    }
+
+    @Test
+    void fullSpoolHoldsTcpSendersBackAndCountsUdpDropsExactly() throws Exception {
+        String topic = "audit.events.full";
+        try (TestService svc = service("full", Map.of(
+                "AUDITWATCH_SPOOL_MAX_BYTES", "1MiB",
+                "AUDITWATCH_KAFKA_QUEUE_BYTES", "64KiB",
+                "AUDITWATCH_SPOOL_FSYNC", "os"))) {
+            broker.close();
+            SyslogLoad tcp = new SyslogLoad(svc.tcpPort(), 1, 0, 200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> svc.service().spoolHealth().full());
+            long heldAt = tcp.totalSent();
+            sleep(Duration.ofSeconds(2));
+            long stillAt = tcp.totalSent();
+            // Blocked: the socket buffers (a few MB on loopback) are full and the sender's writes wait.
+            assertTrue(stillAt - heldAt < 20_000, "TCP sender kept going while the spool was full: " + heldAt + " -> " + stillAt);
+
+            Counter udpDropped = svc.service().registry().find("auditwatch_messages_dropped")
+                    .tag("reason", "udp_queue_full").counter();
+            double droppedBefore = udpDropped == null ? 0 : udpDropped.count();
+            int datagrams = 1_000;
+            try (DatagramSocket udp = new DatagramSocket()) {
+                for (int n = 0; n < datagrams; n++) {
+                    byte[] m = SyslogLoad.message(9, n, 100);
+                    udp.send(new DatagramPacket(m, m.length, InetAddress.getLoopbackAddress(), svc.udpPort()));
+                    // Paced so that the kernel's receive buffer never overflows: every loss is the service's, counted.
+                    LockSupport.parkNanos(200_000);
+                }
+            }
+            sleep(Duration.ofSeconds(1));
+            double dropped = svc.service().registry().find("auditwatch_messages_dropped")
+                    .tag("reason", "udp_queue_full").counter().count() - droppedBefore;
+
+            broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", brokerPort);
+            sleep(Duration.ofSeconds(3));
+            tcp.close();
+            SyslogLoad.Seen seen = readUntilComplete(topic, tcp, Duration.ofSeconds(90));
+            long udpArrived = seen.byConnection.getOrDefault(9, List.of()).size();
+            System.out.printf("spool-full test: TCP held at %d messages while full, %d sent in all, all arrived;"
+                    + " UDP %d sent, %d arrived, %.0f dropped and counted%n", stillAt, tcp.totalSent(), datagrams,
+                    udpArrived, dropped);
+            assertEquals(List.of(), seen.missing(0, tcp.sent(0)), "TCP messages lost");
+            assertTrue(dropped > 0, "no UDP datagram was dropped while the spool was full");
+            assertEquals(datagrams, udpArrived + (long) dropped, "every UDP datagram arrived or was counted as dropped");
+        }
+    }
+
+    private static SyslogLoad.Seen readUntilComplete(String topic, SyslogLoad load, Duration atMost) {
+        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic)) {
+            long want = load.totalSent();
+            long deadline = System.nanoTime() + atMost.toNanos();
+            SyslogLoad.Seen seen = SyslogLoad.Seen.of(reader.poll());
+            while (System.nanoTime() < deadline) {
+                seen.update(reader.poll());
+                boolean complete = true;
+                for (int c = 0; c < load.connections() && complete; c++) {
+                    complete = seen.byConnection.getOrDefault(c, List.of()).size() >= load.sent(c);
+                }
+                if (complete && seen.distinct() >= want) {
+                    // One more poll picks up stragglers (UDP, duplicates) that arrived with the last batch.
+                    sleep(Duration.ofSeconds(1));
+                    return seen.update(reader.poll());
+                }
+            }
+            return seen;
+        }
+    }
+
+    static void report(SyslogLoad.Seen seen) {
+        System.out.printf("%d distinct messages in the topic, %d duplicates%n", seen.distinct(), seen.duplicates.size());
+        seen.duplicates.stream().limit(50).forEach(d -> System.out.println("  duplicate: " + d));
+    }
+
+    private static void sleep(Duration d) {
+        // The load threads do the work; the test thread only waits out the scenario's phases.
+        LockSupport.parkNanos(d.toNanos());
+    }
+}
