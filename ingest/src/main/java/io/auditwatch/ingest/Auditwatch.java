@@ -329,6 +329,11 @@ public final class Auditwatch implements AutoCloseable {
         p.put("kafka", publisher.health().kafkaReachable() ? "UP" : "DOWN");
         p.put("listeners", listenersReady().up() ? "UP" : "DOWN");
         p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP") : "DOWN");
+        if (spool != null) {
+            var h = spool.health();
+            p.put("spool", (h.full() ? "FULL " : "OK ") + Math.round(h.fill() * 100) + "% of " + (h.capacityBytes() >> 20)
+                    + " MiB, " + h.records() + " records");
+        }
         monitor.failing().forEach((k, since) -> p.put(k, "FAILING since " + since));
         return p;
     }

@@ -25,12 +25,19 @@ public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<Str
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pipeline));
     }
 
-    /** True when every pipeline value is {@code UP} or {@code OK}; an empty map counts as ok. */
+    /**
+     * True when every pipeline value is {@code UP} or {@code OK}, alone or followed by a space and
+     * a detail ({@code OK 3% of 1024 MiB}); an empty map counts as ok.
+     */
     public boolean pipelineOk() {
         return pipeline.values().stream().allMatch(StatusView::healthy);
     }
 
     static boolean healthy(String value) {
-        return value != null && (value.equalsIgnoreCase("UP") || value.equalsIgnoreCase("OK"));
+        if (value == null) {
+            return false;
+        }
+        String head = value.indexOf(' ') < 0 ? value : value.substring(0, value.indexOf(' '));
+        return head.equalsIgnoreCase("UP") || head.equalsIgnoreCase("OK");
     }
 }

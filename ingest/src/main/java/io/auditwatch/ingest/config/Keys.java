@@ -33,7 +33,7 @@ public final class Keys {
             "port of the embedded broker on 127.0.0.1 (only when bootstrap-servers is empty)");
 
     public static final ConfigKey<Duration> KAFKA_CLOSE_DEADLINE = key("kafka.close-deadline", "8s", ValueType.DURATION,
-            "on shutdown, how long accepted events may take to reach Kafka (fits inside docker stop's 10 s)");
+            "with spool.enabled false: on shutdown, how long accepted events may take to reach Kafka (the rest is lost)");
     public static final ConfigKey<Duration> KAFKA_HEALTH_INTERVAL = key("kafka.health-check-interval", "10s",
             ValueType.DURATION, "how often Kafka's reachability is probed (/ready, kafka-unreachable alert)");
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",

@@ -208,7 +208,7 @@ public final class EventPublisher implements AutoCloseable {
     /**
      * Stops accepting, sends what is queued, and waits for Kafka's acknowledgements until
      * {@code deadline} has passed. What is still unacknowledged then is counted as failed
-     * ({@code reason="shutdown"}) and logged: it is lost until the disk spool exists. Idempotent.
+     * ({@code reason="shutdown"}) and logged: without the spool ({@code spool.enabled: false}) it is lost. Idempotent.
      */
     public void close(Duration deadline) {
         synchronized (this) {

@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  *
  * <ul>
  *   <li>{@code auditwatch_kafka_publish_total{result}} counter, events: {@code success} acknowledged
- *       by Kafka, {@code failure} given up (lost until the disk spool exists), {@code rejected} not
+ *       by Kafka, {@code failure} given up (with the spool only records too large for Kafka and shutdown losses), {@code rejected} not
  *       accepted because the bound was full or the publisher closed.</li>
  *   <li>{@code auditwatch_kafka_publish_failures_total{reason}} counter, failed attempts: every given-up
  *       event and every send attempt that is retried, by {@link FailureReason}.</li>

@@ -97,7 +97,11 @@ public final class ReadGate implements PressureListener {
 
     @Override
     public void resume() {
-        drainer.execute(this::drainAndResume);
+        try {
+            drainer.execute(this::drainAndResume);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // Shutting down: close() hands over what is held; nothing is waiting to resume.
+        }
     }
 
     private void drainAndResume() {
