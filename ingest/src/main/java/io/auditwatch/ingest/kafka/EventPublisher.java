@@ -122,7 +122,8 @@ public final class EventPublisher implements AutoCloseable {
      * @param eventLog the disk spool, or null to send from memory only
      */
     public EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, EventLog eventLog) {
-        this(settings, registry, clock, System::nanoTime, new KafkaProducer<>(ClientConfigs.producer(settings)),
+        this(settings, registry, clock, System::nanoTime,
+                new KafkaProducer<>(ClientConfigs.producer(settings, eventLog != null)),
                 Admin.create(ClientConfigs.admin(settings, PROBE_TIMEOUT)), eventLog);
     }
 
@@ -151,7 +152,7 @@ public final class EventPublisher implements AutoCloseable {
                         + " resume at {}%), producer settings {}",
                 settings.topic(), settings.bootstrapServers(), settings.queueBytes(),
                 (int) (BoundedEventQueue.HIGH_WATERMARK * 100), (int) (BoundedEventQueue.LOW_WATERMARK * 100),
-                ClientConfigs.redacted(ClientConfigs.producer(settings)));
+                ClientConfigs.redacted(ClientConfigs.producer(settings, eventLog != null)));
         this.eventLog = eventLog;
         this.thread = new Thread(eventLog == null ? this::run : this::appendToLog, "auditwatch-kafka-publisher");
         thread.setDaemon(true);
