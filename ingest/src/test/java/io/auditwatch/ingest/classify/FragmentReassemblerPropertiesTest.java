@@ -18,7 +18,7 @@ class FragmentReassemblerPropertiesTest {
     @Property(tries = 300)
     void cuttingAnyLineAsDockerDoesAndOfferingThePiecesGivesTheLineBack(
             @ForAll @IntRange(min = 0, max = 200_000) int length, @ForAll byte fill, @ForAll boolean json) {
-        byte[] line = json && length >= 40
+        byte[] line = json && length >= 41
                 ? FragmentReassemblerTest.jsonOfLength(length) : filled(length, fill == '\n' ? 0 : fill);
         FragmentReassembler r = new FragmentReassembler();
         List<Reassembled> out = new ArrayList<>();
