@@ -21,13 +21,15 @@ public interface EventLog {
 
     /**
      * Appends in order and returns when the events count as stored under the log's durability
-     * policy. Waits while the log is full.
+     * policy. Waits while the log is full. Never called on a Netty event loop.
      *
-     * @throws InterruptedException when interrupted while waiting for room; events not yet appended
-     *     are not stored (those appended before the wait are)
-     * @return how many of {@code events} were stored (all, unless interrupted)
+     * @return how many of {@code events}, from the first, were taken (stored, or dropped and counted
+     *     by the log); fewer than all only when the thread was interrupted while waiting for room, in
+     *     which case its interrupt flag is set
+     * @throws java.io.UncheckedIOException when the disk fails; which of this call's events were
+     *     stored before the failure is unknown to the caller
      */
-    int append(List<OutboundEvent> events) throws InterruptedException;
+    int append(List<OutboundEvent> events);
 
     /**
      * The next record not yet handed out, in append order, waiting up to {@code timeoutMillis}.

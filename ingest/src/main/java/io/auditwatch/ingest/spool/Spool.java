@@ -254,9 +254,13 @@ public final class Spool implements EventLog, AutoCloseable {
         if (buffered == 0) {
             return;
         }
+        int bytes = buffered;
+        int count = bufferedRecords;
+        buffered = 0;
+        bufferedRecords = 0;
         writeBuffer.flip();
         try {
-            // Positional: after a failed write, the next one still lands where its offset says.
+            // Positional: after a failed write, the next one lands where its offset says.
             long at = appendEnd - activeBase;
             while (writeBuffer.hasRemaining()) {
                 at += active.write(writeBuffer, at);
@@ -272,12 +276,10 @@ public final class Spool implements EventLog, AutoCloseable {
         } finally {
             writeBuffer.clear();
         }
-        appendEnd += buffered;
-        buffered = 0;
+        appendEnd += bytes;
         committedEnd = appendEnd;
-        records.addAndGet(bufferedRecords);
-        metrics.appended.increment(bufferedRecords);
-        bufferedRecords = 0;
+        records.addAndGet(count);
+        metrics.appended.increment(count);
         synchronized (signal) {
             signal.notifyAll();
         }
@@ -585,11 +587,7 @@ public final class Spool implements EventLog, AutoCloseable {
         return new SpoolHealth(bytes, settings.maxBytes(), recs, age, waitingForRoom || alerts.fullFiring());
     }
 
-    /** Where appends resume; exposed for tests and the crash test's inspection of the files. */
-    long appendEnd() {
-        return appendEnd;
-    }
-
+    /** The offset below which Kafka acknowledged everything (what the checkpoint persists). */
     long ackedOffset() {
         return ackedOffset;
     }
