@@ -46,6 +46,12 @@ import org.slf4j.LoggerFactory;
 public final class HeartbeatConsumer implements AutoCloseable {
     public static final String GROUP_ID = "auditwatch-heartbeat";
     public static final String STATE_TOPIC = "auditwatch.heartbeat";
+    /**
+     * Bound of each step of a shutdown (state flush, offset commit, leaving the group). Kafka's
+     * own defaults (30 s close, 60 s commit) would outlast a SIGTERM grace period when the group is
+     * still rebalancing, e.g. right after a killed instance whose session has not expired yet.
+     */
+    static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
     private static final Logger log = LoggerFactory.getLogger(HeartbeatConsumer.class);
     /** Short enough that transitions reach the state topic within a tenth of a second. */
     private static final Duration POLL = Duration.ofMillis(100);
@@ -160,17 +166,17 @@ public final class HeartbeatConsumer implements AutoCloseable {
                 write(tracker.release(mine));
                 producer.flush();
                 try {
-                    consumer.commitSync();
+                    consumer.commitSync(SHUTDOWN_TIMEOUT);
                 } catch (RuntimeException e) {
                     log.warn("final offset commit failed: {}", e.toString());
                 }
-                consumer.close();
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(SHUTDOWN_TIMEOUT));
             }
         } catch (RuntimeException e) {
             log.warn("heartbeat consumer shutdown: {}", e.toString());
         } finally {
             if (producer != null) {
-                producer.close(Duration.ofSeconds(5));
+                producer.close(SHUTDOWN_TIMEOUT);
             }
         }
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * kill -9 of the service (a child JVM, {@code Main run}) under load with {@code fsync: always}, then a
@@ -89,7 +90,11 @@ class SpoolCrashIT {
             seen.update(reader.poll());
         }
         second.destroy(); // SIGTERM: graceful
-        assertTrue(second.waitFor(30, TimeUnit.SECONDS));
+        if (!second.waitFor(30, TimeUnit.SECONDS)) {
+            String dump = new String(new ProcessBuilder("jstack", Long.toString(second.pid())).redirectErrorStream(true)
+                    .start().getInputStream().readAllBytes());
+            fail("the restarted service did not stop within 30 s of SIGTERM:\n" + tail(tmp.resolve("second.log")) + "\n" + dump);
+        }
 
         System.out.printf("crash test: %d messages written to sockets before the kill, %d in the spool files after it,"
                         + " %d distinct in Kafka after the restart, %d never accepted (in flight at the kill), %d duplicates%n",
