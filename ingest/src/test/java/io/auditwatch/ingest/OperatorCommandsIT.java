@@ -38,7 +38,7 @@ class OperatorCommandsIT {
                 "AUDITWATCH_ADMIN_USERNAME", "ops",
                 "AUDITWATCH_ADMIN_PASSWORD_FILE", password.toString()));
         cliEnv = service.env();
-        await().atMost(Duration.ofSeconds(60)).until(() -> service.service().heartbeat().caughtUp());
+        service.awaitHeartbeatReading();
         for (String node : new String[] {"ops-node-1", "ops-node-2"}) {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), service.tcpPort())) {
                 s.getOutputStream().write(("<30>1 " + java.time.Instant.now() + " " + node

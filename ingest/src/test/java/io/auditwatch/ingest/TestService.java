@@ -47,6 +47,15 @@ public final class TestService implements AutoCloseable {
         return new TestService(Auditwatch.start(config, clock), env);
     }
 
+    /**
+     * Waits until heartbeat owns its partitions and has caught up: a brand-new consumer group starts
+     * at the end of audit.events, so events sent before that are not judged (by design).
+     */
+    public void awaitHeartbeatReading() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> !service.heartbeat().ownedPartitions().isEmpty() && service.heartbeat().caughtUp());
+    }
+
     public Auditwatch service() {
         return service;
     }

@@ -62,7 +62,7 @@ class WholeChainIT {
     void senderStopsAndTheIssoAndSaAreEmailedThenRecoveryFollows() throws Exception {
         // A brand-new consumer group starts at the end of audit.events: wait until heartbeat is
         // reading, as /ready does, so the first event is not before its starting point.
-        await().atMost(Duration.ofSeconds(60)).until(() -> service.service().heartbeat().caughtUp());
+        service.awaitHeartbeatReading();
         send("<30>1 " + java.time.Instant.now() + " chain-node-1 web/3f2a9c1d0b7e 1 web/3f2a9c1d0b7e - first line from the sender");
         // Heartbeat has the node once it read the event back from audit.events.
         await().atMost(Duration.ofSeconds(60)).until(() -> service.service().tracker().node("chain-node-1").isPresent());

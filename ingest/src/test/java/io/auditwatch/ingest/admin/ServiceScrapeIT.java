@@ -56,7 +56,7 @@ class ServiceScrapeIT {
     void start() throws Exception {
         service = TestService.start(dir.resolve("data"), Map.of());
         // Heartbeat's new consumer group starts at the end of audit.events: let it start first.
-        await().atMost(Duration.ofSeconds(60)).until(() -> service.service().heartbeat().caughtUp());
+        service.awaitHeartbeatReading();
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), service.tcpPort())) {
             for (int i = 0; i < 3; i++) {
                 s.getOutputStream().write(("<30>1 2026-11-23T17:00:01Z scrape-node web/3f2a9c1d0b7e 1 web/3f2a9c1d0b7e - line " + i
