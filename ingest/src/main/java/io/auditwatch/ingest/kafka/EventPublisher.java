@@ -281,6 +281,36 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     /**
+     * Hands one record to the producer, counting it in flight. A failure the producer reports
+     * synchronously (on {@code caller}'s own thread, inside {@code send}: no metadata in time, a
+     * closed producer) is returned instead of reaching {@code completion}; every other outcome
+     * reaches {@code completion} on the producer's I/O thread.
+     *
+     * @return the synchronous failure, or null when the record is on its way
+     */
+    private Exception trySend(ProducerRecord<byte[], byte[]> record, Thread caller,
+            java.util.function.Consumer<Exception> completion) {
+        inflight.incrementAndGet();
+        inSend = true;
+        syncFailure = null;
+        try {
+            producer.send(record, (metadata, exception) -> {
+                if (exception != null && inSend && Thread.currentThread() == caller) {
+                    syncFailure = exception;
+                } else {
+                    completion.accept(exception);
+                }
+            });
+            return syncFailure;
+        } catch (RuntimeException e) {
+            // InterruptException (close() interrupted a metadata wait), or a closed producer.
+            return e;
+        } finally {
+            inSend = false;
+        }
+    }
+
+    /**
      * The send path, in one place: where the disk spool will divert events while Kafka is
      * unreachable. Runs on the publisher thread only.
      */
@@ -289,25 +319,7 @@ public final class EventPublisher implements AutoCloseable {
                 new ProducerRecord<>(settings.topic(), null, event.key(), event.value(), event.headers());
         long backoff = RETRY_BACKOFF_MIN_MILLIS;
         while (true) {
-            Exception failure;
-            inflight.incrementAndGet();
-            inSend = true;
-            syncFailure = null;
-            try {
-                producer.send(record, (metadata, exception) -> {
-                    if (exception != null && inSend && Thread.currentThread() == thread) {
-                        syncFailure = exception;
-                    } else {
-                        completed(event, exception);
-                    }
-                });
-                failure = syncFailure;
-            } catch (RuntimeException e) {
-                // InterruptException (close() interrupted a metadata wait), or a closed producer.
-                failure = e;
-            } finally {
-                inSend = false;
-            }
+            Exception failure = trySend(record, thread, exception -> completed(event, exception));
             if (failure == null) {
                 return;
             }
@@ -410,24 +422,7 @@ public final class EventPublisher implements AutoCloseable {
                 new ProducerRecord<>(settings.topic(), null, event.key(), event.value(), event.headers());
         long backoff = RETRY_BACKOFF_MIN_MILLIS;
         while (true) {
-            Exception failure;
-            inflight.incrementAndGet();
-            inSend = true;
-            syncFailure = null;
-            try {
-                producer.send(record, (metadata, exception) -> {
-                    if (exception != null && inSend && Thread.currentThread() == sender) {
-                        syncFailure = exception;
-                    } else {
-                        completedFromLog(entry, exception);
-                    }
-                });
-                failure = syncFailure;
-            } catch (RuntimeException e) {
-                failure = e;
-            } finally {
-                inSend = false;
-            }
+            Exception failure = trySend(record, sender, exception -> completedFromLog(entry, exception));
             if (failure == null) {
                 return;
             }
