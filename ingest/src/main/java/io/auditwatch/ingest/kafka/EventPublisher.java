@@ -286,13 +286,15 @@ public final class EventPublisher implements AutoCloseable {
      * closed producer) is returned instead of reaching {@code completion}; every other outcome
      * reaches {@code completion} on the producer's I/O thread.
      *
-     * @return the synchronous failure, or null when the record is on its way
+     * @return the synchronous failure (then no longer counted in flight), or null when the record
+     *     is on its way
      */
     private Exception trySend(ProducerRecord<byte[], byte[]> record, Thread caller,
             java.util.function.Consumer<Exception> completion) {
         inflight.incrementAndGet();
         inSend = true;
         syncFailure = null;
+        Exception failure;
         try {
             producer.send(record, (metadata, exception) -> {
                 if (exception != null && inSend && Thread.currentThread() == caller) {
@@ -301,29 +303,35 @@ public final class EventPublisher implements AutoCloseable {
                     completion.accept(exception);
                 }
             });
-            return syncFailure;
+            failure = syncFailure;
         } catch (RuntimeException e) {
             // InterruptException (close() interrupted a metadata wait), or a closed producer.
-            return e;
+            failure = e;
         } finally {
             inSend = false;
         }
+        if (failure != null) {
+            inflight.decrementAndGet();
+        }
+        return failure;
+    }
+
+    private ProducerRecord<byte[], byte[]> record(OutboundEvent event) {
+        return new ProducerRecord<>(settings.topic(), null, event.key(), event.value(), event.headers());
     }
 
     /**
-     * The send path, in one place: where the disk spool will divert events while Kafka is
-     * unreachable. Runs on the publisher thread only.
+     * The send path without a spool: retriable synchronous failures are retried with backoff, the
+     * rest is given up and counted. Runs on the publisher thread only.
      */
     private void dispatch(OutboundEvent event) throws InterruptedException {
-        ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(settings.topic(), null, event.key(), event.value(), event.headers());
+        ProducerRecord<byte[], byte[]> record = record(event);
         long backoff = RETRY_BACKOFF_MIN_MILLIS;
         while (true) {
             Exception failure = trySend(record, thread, exception -> completed(event, exception));
             if (failure == null) {
                 return;
             }
-            inflight.decrementAndGet();
             FailureReason reason = FailureReason.of(failure);
             if (failure instanceof InterruptException) {
                 giveUp(event, FailureReason.SHUTDOWN, failure);
@@ -417,16 +425,13 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Hands one logged record to the producer; retries with backoff while the producer cannot take it. */
     private void sendEntry(EventLog.Entry entry) throws InterruptedException {
-        OutboundEvent event = entry.event();
-        ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(settings.topic(), null, event.key(), event.value(), event.headers());
+        ProducerRecord<byte[], byte[]> record = record(entry.event());
         long backoff = RETRY_BACKOFF_MIN_MILLIS;
         while (true) {
             Exception failure = trySend(record, sender, exception -> completedFromLog(entry, exception));
             if (failure == null) {
                 return;
             }
-            inflight.decrementAndGet();
             FailureReason reason = FailureReason.of(failure);
             if (failure instanceof InterruptException || stopSending) {
                 eventLog.failed(entry);
