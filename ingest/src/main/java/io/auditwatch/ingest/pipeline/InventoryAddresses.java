@@ -2,8 +2,6 @@ package io.auditwatch.ingest.pipeline;
 
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.NodeSpec;
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -15,7 +13,7 @@ import java.util.List;
  * messages carry no usable HOSTNAME (Docker's default format). The most specific block wins.
  */
 public final class InventoryAddresses implements NodeResolver.AddressMap {
-    private record Entry(IpSubnetFilterRule rule, int bits, String node) {
+    private record Entry(Cidr block, String node) {
     }
 
     private final List<Entry> entries;
@@ -29,18 +27,14 @@ public final class InventoryAddresses implements NodeResolver.AddressMap {
         List<Entry> out = new ArrayList<>();
         for (NodeSpec n : inventory.nodes()) {
             for (String a : n.addresses()) {
-                String s = a.trim();
-                int slash = s.indexOf('/');
-                String addr = slash < 0 ? s : s.substring(0, slash);
                 try {
-                    int bits = slash < 0 ? (addr.contains(":") ? 128 : 32) : Integer.parseInt(s.substring(slash + 1));
-                    out.add(new Entry(new IpSubnetFilterRule(addr, bits, IpFilterRuleType.ACCEPT), bits, n.name()));
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("node " + n.name() + ": '" + s + "' is not an address or CIDR block");
+                    out.add(new Entry(Cidr.parse(a), n.name()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("node " + n.name() + ": " + e.getMessage());
                 }
             }
         }
-        out.sort(Comparator.comparingInt(Entry::bits).reversed());
+        out.sort(Comparator.comparingInt((Entry e) -> e.block().bits()).reversed());
         return new InventoryAddresses(List.copyOf(out));
     }
 
@@ -55,7 +49,7 @@ public final class InventoryAddresses implements NodeResolver.AddressMap {
         }
         InetSocketAddress sa = new InetSocketAddress(address, 0);
         for (Entry e : entries) {
-            if (e.rule().matches(sa)) {
+            if (e.block().matches(sa)) {
                 return e.node();
             }
         }

@@ -1,7 +1,6 @@
 package io.auditwatch.ingest.transport;
 
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
+import io.auditwatch.ingest.pipeline.Cidr;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +10,11 @@ import java.util.List;
  * {@code 2001:db8::/32}) or single addresses. An empty list allows every source.
  */
 public final class SourceFilter {
-    private final List<IpSubnetFilterRule> rules;
+    private final List<Cidr> blocks;
     private final List<String> text;
 
-    private SourceFilter(List<IpSubnetFilterRule> rules, List<String> text) {
-        this.rules = rules;
+    private SourceFilter(List<Cidr> blocks, List<String> text) {
+        this.blocks = blocks;
         this.text = text;
     }
 
@@ -28,36 +27,19 @@ public final class SourceFilter {
         if (cidrs.isEmpty()) {
             return ALLOW_ALL;
         }
-        List<IpSubnetFilterRule> rules = new ArrayList<>();
+        List<Cidr> blocks = new ArrayList<>();
         for (String c : cidrs) {
-            String s = c.trim();
-            int slash = s.indexOf('/');
-            String addr = slash < 0 ? s : s.substring(0, slash);
-            int bits;
-            try {
-                bits = slash < 0 ? (addr.contains(":") ? 128 : 32) : Integer.parseInt(s.substring(slash + 1));
-                if (!isLiteral(addr)) {
-                    throw new IllegalArgumentException(s);
-                }
-                rules.add(new IpSubnetFilterRule(addr, bits, IpFilterRuleType.ACCEPT));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("'" + s + "' is not an IP address or CIDR block like 10.0.0.0/8");
-            }
+            blocks.add(Cidr.parse(c));
         }
-        return new SourceFilter(List.copyOf(rules), List.copyOf(cidrs));
-    }
-
-    /** Accepts only numeric literals: a host name here would make every check a DNS lookup. */
-    private static boolean isLiteral(String addr) {
-        return !addr.isEmpty() && (addr.indexOf(':') >= 0 || addr.chars().allMatch(ch -> ch == '.' || Character.isDigit(ch)));
+        return new SourceFilter(List.copyOf(blocks), List.copyOf(cidrs));
     }
 
     public boolean allows(InetSocketAddress remote) {
-        if (rules.isEmpty()) {
+        if (blocks.isEmpty()) {
             return true;
         }
-        for (IpSubnetFilterRule r : rules) {
-            if (r.matches(remote)) {
+        for (Cidr b : blocks) {
+            if (b.matches(remote)) {
                 return true;
             }
         }
@@ -66,6 +48,6 @@ public final class SourceFilter {
 
     @Override
     public String toString() {
-        return rules.isEmpty() ? "any" : String.join(",", text);
+        return blocks.isEmpty() ? "any" : String.join(",", text);
     }
 }
