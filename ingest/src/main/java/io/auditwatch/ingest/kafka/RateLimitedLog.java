@@ -8,10 +8,12 @@ import java.util.function.LongSupplier;
 
 /**
  * One log line per interval at most for a repeating condition, carrying how many times it happened
- * since the previous line and the latest detail: a failing Kafka must be visible in the log without
- * writing a line per event. The first occurrence is logged at once.
+ * since the previous line and the latest detail: a failing Kafka, a damaged spool or a flood of bad
+ * connections must be visible in the log without writing a line per event (every occurrence is
+ * still counted in the metrics). The first occurrence is logged at once. The one rate-limited log
+ * of ingest: the publisher, the spool and the listeners share it.
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
     /** Ten seconds: a failure shows within one scrape interval, and an outage costs 6 lines a minute per reason. */
     static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -23,6 +25,11 @@ final class RateLimitedLog {
     private final AtomicLong lastLineNanos;
     private volatile String latest;
 
+    /** A log of {@code what} at most every {@link #DEFAULT_INTERVAL_NANOS}. */
+    public RateLimitedLog(Logger log, String what) {
+        this(log, what, DEFAULT_INTERVAL_NANOS, System::nanoTime);
+    }
+
     RateLimitedLog(Logger log, String what, long intervalNanos, LongSupplier nanoTime) {
         this.log = log;
         this.what = what;
@@ -32,7 +39,7 @@ final class RateLimitedLog {
     }
 
     /** Counts one occurrence; logs a line if the last one is at least an interval old. */
-    void record(String detail) {
+    public void record(String detail) {
         latest = detail;
         count.incrementAndGet();
         long now = nanoTime.getAsLong();
@@ -43,7 +50,7 @@ final class RateLimitedLog {
     }
 
     /** Logs what was counted since the last line, if anything (at close, so nothing goes unreported). */
-    void flush() {
+    public void flush() {
         if (count.get() > 0) {
             emit();
         }

@@ -3,6 +3,7 @@ package io.auditwatch.ingest.spool;
 import io.auditwatch.alerting.AlertSink;
 import io.auditwatch.ingest.kafka.EventLog;
 import io.auditwatch.ingest.kafka.OutboundEvent;
+import io.auditwatch.ingest.kafka.RateLimitedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +117,7 @@ public final class Spool implements EventLog, AutoCloseable {
     private final AtomicLong records = new AtomicLong();
     private long checkpointed;
     private long lastCheckpointNanos;
-    private final RateLimitedWarning corruptLog = new RateLimitedWarning(log);
+    private final RateLimitedLog corruptLog = new RateLimitedLog(log, "Damaged spool records skipped");
 
     private volatile boolean closed;
 
@@ -385,7 +386,7 @@ public final class Spool implements EventLog, AutoCloseable {
             if (item instanceof SegmentReader.Gap) {
                 if (!seenBefore) {
                     metrics.dropped(DropReason.CORRUPT).increment();
-                    corruptLog.warn("Spool segment " + file + ": " + (end - start) + " damaged bytes at offset "
+                    corruptLog.record("Spool segment " + file + ": " + (end - start) + " damaged bytes at offset "
                             + item.start() + " skipped; the records in them are lost");
                 }
                 return settle(new Pending(start, end, null, 0, false));
@@ -398,7 +399,7 @@ public final class Spool implements EventLog, AutoCloseable {
             } catch (IllegalArgumentException e) {
                 if (!seenBefore) {
                     metrics.dropped(DropReason.CORRUPT).increment();
-                    corruptLog.warn("Spool segment " + file + ": record at offset " + item.start()
+                    corruptLog.record("Spool segment " + file + ": record at offset " + item.start()
                             + " has a valid CRC but does not decode (" + e.getMessage() + "); skipped");
                 }
                 return settle(new Pending(start, end, null, 0, true));

@@ -1,6 +1,7 @@
 package io.auditwatch.ingest.transport;
 
 import io.auditwatch.ingest.envelope.Transport;
+import io.auditwatch.ingest.kafka.RateLimitedLog;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
@@ -41,7 +42,8 @@ public final class ConnectionGuard {
     private final int maxPerSource;
     private final long frameDeadlineNanos;
     private final IngestMetrics metrics;
-    private final RateLimitedLog rejections = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** One rate-limited log per refusal reason. */
+    private final ConcurrentHashMap<String, RateLimitedLog> rejections = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perSource = new ConcurrentHashMap<>();
 
@@ -71,7 +73,9 @@ public final class ConnectionGuard {
 
     private void reject(ChannelHandlerContext ctx, Transport t, String reason, InetSocketAddress remote) {
         metrics.connectionRejected(t, reason);
-        rejections.warn(reason, "Rejected {} connection from {}: {}", t.id(), remote.getAddress().getHostAddress(), reason);
+        rejections.computeIfAbsent(t.id() + "/" + reason,
+                k -> new RateLimitedLog(LOG, "Rejected " + t.id() + " connections (" + reason + ")"))
+                .record("from " + remote.getAddress().getHostAddress());
         ctx.close();
     }
 

@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.transport;
 
+import io.auditwatch.ingest.kafka.RateLimitedLog;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -9,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import javax.naming.InvalidNameException;
@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  */
 final class TlsIdentityHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TlsIdentityHandler.class);
-    private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    /** One rate-limited log per failure reason (a closed set, see {@link #reason}). */
+    private static final java.util.concurrent.ConcurrentHashMap<String, RateLimitedLog> FAILURES =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** GeneralName type of a dNSName in subjectAltName (RFC 5280, 4.2.1.6). */
     private static final int SAN_DNS = 2;
 
@@ -44,8 +46,9 @@ final class TlsIdentityHandler extends ChannelInboundHandlerAdapter {
             if (!done.isSuccess()) {
                 String reason = reason(done.cause());
                 metrics.tlsHandshakeFailed(reason);
-                FAILURES.warn(reason, "TLS handshake with {} failed ({}): {}", remote.getAddress().getHostAddress(),
-                        reason, done.cause() == null ? "" : done.cause().getMessage());
+                FAILURES.computeIfAbsent(reason, r -> new RateLimitedLog(LOG, "TLS handshakes failed (" + r + ")"))
+                        .record("with " + remote.getAddress().getHostAddress() + ": "
+                                + (done.cause() == null ? "" : done.cause().getMessage()));
                 ctx.close();
             } else {
                 String identity = identity(ctx.pipeline().get(SslHandler.class));
