@@ -303,6 +303,7 @@ public final class Auditwatch implements AutoCloseable {
                 .readiness(ReadinessCheck.of("heartbeat", () -> !heartbeat.running()
                         ? ReadinessCheck.Result.down("consumer stopped: " + heartbeat.failure())
                         : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
+                        : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
                         : ReadinessCheck.Result.down("catching up with " + PublisherSettings.DEFAULT_TOPIC)))
                 .status(new StatusSource(clock, tracker, alerting, this::pipelineSummary))
                 .post("/api/maintenance", api::maintenance)

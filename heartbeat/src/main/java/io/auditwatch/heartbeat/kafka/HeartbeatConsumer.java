@@ -68,6 +68,8 @@ public final class HeartbeatConsumer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running;
     private volatile boolean caughtUp;
+    /** Set by the first rebalance that completes, also one that assigns nothing. */
+    private volatile boolean joined;
     private volatile Throwable failure;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -99,10 +101,16 @@ public final class HeartbeatConsumer implements AutoCloseable {
 
     /**
      * True when every owned partition has been consumed up to its end offset captured at assignment
-     * (node judgement runs), also when this instance owns no partition; false before the first poll.
+     * (node judgement runs), also when this instance was assigned no partition; false until the
+     * first rebalance has completed (before it, nobody here judges anything).
      */
     public boolean caughtUp() {
         return caughtUp;
+    }
+
+    /** True once the consumer group has completed a first rebalance for this instance. */
+    public boolean joined() {
+        return joined;
     }
 
     /** False after {@link #close()} or a fatal error (see {@link #failure()}): for {@code /ready}. */
@@ -187,6 +195,9 @@ public final class HeartbeatConsumer implements AutoCloseable {
     }
 
     private void checkCatchUp() {
+        if (!joined) {
+            return;
+        }
         if (catchUpTargets.isEmpty()) {
             caughtUp = true; // also an instance that owns nothing (more instances than partitions) is ready
             return;
@@ -249,6 +260,9 @@ public final class HeartbeatConsumer implements AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // The cooperative protocol calls this after every rebalance, with an empty set when
+            // nothing new came: the group has been joined either way.
+            joined = true;
             if (partitions.isEmpty()) {
                 return;
             }

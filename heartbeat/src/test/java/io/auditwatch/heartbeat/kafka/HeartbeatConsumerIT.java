@@ -155,6 +155,17 @@ class HeartbeatConsumerIT {
     }
 
     @Test
+    void notCaughtUpUntilTheGroupHasAssignedPartitions() throws Exception {
+        // /ready follows caughtUp(): a consumer that has not joined its group yet judges nothing and
+        // must not look ready (it did, for the length of the first join, before this was fixed).
+        String topic = "events-join";
+        broker.createTopic(topic, 2);
+        Instance a = start(topic, "g-join");
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(a.consumer::caughtUp);
+        assertEquals(Set.of(0, 1), a.consumer.ownedPartitions(), "caught up before the assignment");
+    }
+
+    @Test
     void recordsWithHeadersAreTrackedAndTheStateTopicIsCompacted() throws Exception {
         String topic = "events-tracked";
         broker.createTopic(topic, 3);
