@@ -139,6 +139,31 @@ class TlsListenerIT {
     }
 
     @Test
+    void noTls13SessionTicketIsLeftUnreadInAWriteOnlySender() throws Exception {
+        // A ticket sent after the handshake sits unread in a sender that only writes, and its close
+        // then resets the connection, dropping what this side had not read yet (TlsContextSource).
+        String marker = "ticket-" + System.nanoTime();
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + service.service().tlsPort(),
+                "-tls1_3", "-msg", "-cert", pki.file("node7.crt").toString(), "-key", pki.file("node7.key").toString(),
+                "-CAfile", pki.file("ca.crt").toString(), "-no_ign_eof", "-verify_return_error")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("s_client-ticket.log").toFile()).start();
+        try {
+            OutputStream in = p.getOutputStream();
+            in.write(("<30>1 2026-11-23T17:00:01Z node-7 openssl - - - " + marker + "\n").getBytes(UTF_8));
+            in.flush();
+            // The server answers the client's Finished (with a ticket, if any) before it reads the line.
+            reader.awaitOne(marker);
+            in.close();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            String out = Files.readString(dir.resolve("s_client-ticket.log"));
+            assertTrue(out.contains("TLS 1.3, Handshake") && out.contains("ServerHello"), out);
+            assertFalse(out.contains("NewSessionTicket"), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void renewedServerCertificateAppliesWithoutRestart() throws Exception {
         BigInteger before = serverSerial();
         pki.leaf("renewed", "ca", "auditwatch-renewed", "IP:127.0.0.1");
