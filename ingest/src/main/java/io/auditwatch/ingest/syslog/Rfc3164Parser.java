@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * RFC 3164 after {@code <PRI>}: {@code TIMESTAMP SP [HOSTNAME SP] TAG[PID]: MSG}, and the variants real
  * senders produce (FORMATS.md sections a and f): no HOSTNAME (Docker's default format, busybox), an RFC
- * 3339 timestamp (rsyslog templates), spaces after PRI (Go's {@code DefaultFormatter}), and TAGs
+ * 3339 timestamp (rsyslog templates) or one without offset (syslog-ng's loggen), spaces after PRI (Go's {@code DefaultFormatter}), and TAGs
  * containing {@code : / { ,} (Docker tag templates such as {@code nginx:alpine/web/3f2a9c1d0b7e}).
  *
  * <p>The TAG runs up to {@code [}, to a {@code :} followed by SP or the end, or to SP. HOSTNAME and TAG
@@ -43,7 +43,7 @@ final class Rfc3164Parser {
         int tsEnd;
         if (p < n && Timestamps.isDigit(raw[p])) {
             tsEnd = Rfc5424Parser.tokenEnd(raw, p);
-            if (!Timestamps.isRfc3339(raw, p, tsEnd)) {
+            if (!Timestamps.isRfc3339(raw, p, tsEnd) && !Timestamps.isLocalDateTime(raw, p, tsEnd)) {
                 tsEnd = -1;
             }
         } else {

@@ -42,28 +42,48 @@ final class Timestamps {
         if (to - from < RFC3339_MIN_LENGTH) {
             return false;
         }
-        int p = from;
-        if (!digits(b, p, 4) || b[p + 4] != '-' || !inRange(b, p + 5, 1, 12) || b[p + 7] != '-'
-                || !inRange(b, p + 8, 1, 31) || (b[p + 10] != 'T' && b[p + 10] != 't')
-                || !time(b, p + 11)) {
+        int p = localDateTimeEnd(b, from, to);
+        if (p < 0) {
             return false;
-        }
-        p += 19;
-        if (b[p] == '.') {
-            int f = p + 1;
-            while (f < to && isDigit(b[f])) {
-                f++;
-            }
-            if (f == p + 1) {
-                return false;
-            }
-            p = f;
         }
         if (p + 1 == to && (b[p] == 'Z' || b[p] == 'z')) {
             return true;
         }
         return p + 6 == to && (b[p] == '+' || b[p] == '-') && inRange(b, p + 1, 0, 23) && b[p + 3] == ':'
                 && inRange(b, p + 4, 0, 59);
+    }
+
+    /**
+     * True when {@code b[from, to)} is an RFC 3339 date-time without its offset
+     * ({@code 2026-12-01T21:22:44}, optionally with a fraction): ISO 8601 local time, as syslog-ng's
+     * {@code loggen} and some appliances write it in RFC 3164 messages. It is read in the zone of
+     * RFC 3164 timestamps, which carry none either. RFC 5424 requires the offset, so its parser does
+     * not accept this.
+     */
+    static boolean isLocalDateTime(byte[] b, int from, int to) {
+        return to - from >= RFC3339_MIN_LENGTH - 1 && localDateTimeEnd(b, from, to) == to;
+    }
+
+    /** Index after {@code yyyy-mm-ddThh:mm:ss[.fraction]} at {@code from}; -1 when it is not there. Needs 19 bytes. */
+    private static int localDateTimeEnd(byte[] b, int from, int to) {
+        int p = from;
+        if (!digits(b, p, 4) || b[p + 4] != '-' || !inRange(b, p + 5, 1, 12) || b[p + 7] != '-'
+                || !inRange(b, p + 8, 1, 31) || (b[p + 10] != 'T' && b[p + 10] != 't')
+                || !time(b, p + 11)) {
+            return -1;
+        }
+        p += 19;
+        if (p < to && b[p] == '.') {
+            int f = p + 1;
+            while (f < to && isDigit(b[f])) {
+                f++;
+            }
+            if (f == p + 1) {
+                return -1;
+            }
+            p = f;
+        }
+        return p;
     }
 
     /**
@@ -90,11 +110,20 @@ final class Timestamps {
         return p + 9;
     }
 
-    /** Converts a timestamp recognised by {@link #isRfc3339} or {@link #rfc3164End}; null when impossible. */
+    /**
+     * Converts a timestamp recognised by {@link #isRfc3339}, {@link #isLocalDateTime} or
+     * {@link #rfc3164End}; null when impossible.
+     */
     static Instant toInstant(byte[] b, int from, int to, Instant receivedAt, ZoneId zoneFor3164) {
         try {
             if (isRfc3339(b, from, to)) {
                 return rfc3339ToInstant(b, from, to);
+            }
+            if (isLocalDateTime(b, from, to)) {
+                // Same fields, no offset: the seconds are local time in the RFC 3164 zone.
+                Instant asUtc = rfc3339ToInstant(b, from, to);
+                LocalDateTime local = LocalDateTime.ofEpochSecond(asUtc.getEpochSecond(), asUtc.getNano(), java.time.ZoneOffset.UTC);
+                return local.atZone(zoneFor3164).toInstant();
             }
             if (rfc3164End(b, from, to) == to) {
                 return rfc3164ToInstant(b, from, to, receivedAt, zoneFor3164);
@@ -111,7 +140,7 @@ final class Timestamps {
                 + number(b, from + 17, 2);
         int p = from + 19;
         int nanos = 0;
-        if (b[p] == '.') {
+        if (p < to && b[p] == '.') {
             p++;
             int scale = 100_000_000;
             for (; p < to && isDigit(b[p]); p++) {
@@ -121,7 +150,7 @@ final class Timestamps {
                 }
             }
         }
-        if (b[p] == '+' || b[p] == '-') {
+        if (p < to && (b[p] == '+' || b[p] == '-')) {
             int offset = number(b, p + 1, 2) * 3600 + number(b, p + 4, 2) * 60;
             seconds -= b[p] == '+' ? offset : -offset;
         }

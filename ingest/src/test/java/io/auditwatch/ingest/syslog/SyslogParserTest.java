@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -255,6 +256,27 @@ class SyslogParserTest {
         assertEquals("2026-08-19T10:58:05+00:00", m.timestamp());
         assertEquals("alp-nginx-web", m.hostname());
         assertEquals("audisp-syslog", m.appName());
+    }
+
+    @Test
+    void isoLocalTimestampWithoutOffsetInsideRfc3164() {
+        // [real] syslog-ng 3.38 loggen without -P, captured from the wire here.
+        SyslogMessage m = parse("<38>2026-12-01T21:22:44 localhost prg00000[1234]: seq: 0000000000, thread: 0000, runid: 1796160164");
+        assertEquals(SyslogFormat.RFC3164, m.format());
+        assertEquals("2026-12-01T21:22:44", m.timestamp());
+        assertEquals("localhost", m.hostname());
+        assertEquals("prg00000", m.appName());
+        assertEquals("1234", m.procId());
+        assertEquals("seq: 0000000000, thread: 0000, runid: 1796160164", m.msg());
+        Instant received = Instant.parse("2026-12-01T21:22:45Z");
+        assertEquals(Instant.parse("2026-12-01T21:22:44Z"), m.eventTime(received, null));
+        assertEquals(Instant.parse("2026-12-01T20:22:44.5Z"),
+                parse("<38>2026-12-01T21:22:44.5 h t: m").eventTime(received, java.time.ZoneId.of("Europe/Berlin")));
+    }
+
+    @Test
+    void rfc5424StillRequiresTheOffset() {
+        assertEquals(ParseError.BAD_TIMESTAMP, parse("<38>1 2026-12-01T21:22:44 h a - - - x").error());
     }
 
     @Test
