@@ -5,8 +5,8 @@ import java.net.InetSocketAddress;
 
 /**
  * Decides an event's node identity, strongest rule first (DESIGN.md): the TLS client
- * certificate's identity, the inventory's mapping of the source address, the syslog HOSTNAME, the
- * sender's address.
+ * certificate's identity, the inventory's mapping of the source address, the syslog HOSTNAME (unless
+ * it is {@code localhost}), the sender's address.
  */
 public final class NodeResolver {
     /** The resolved identity and the rule that decided it. */
@@ -37,10 +37,21 @@ public final class NodeResolver {
                 return new Identity(mapped, NodeSource.INVENTORY);
             }
         }
-        if (hostname != null && !hostname.isEmpty()) {
+        if (hostname != null && !hostname.isEmpty() && !isLoopbackName(hostname)) {
             return new Identity(hostname, NodeSource.HOSTNAME);
         }
         return new Identity(addressText(remote), NodeSource.ADDRESS);
+    }
+
+    /**
+     * True for the names a sender uses when it does not know its own: {@code localhost} and its
+     * usual variants (loggen and unconfigured hosts send it). Every such host would otherwise be
+     * one node called "localhost", so the sender's address decides instead.
+     */
+    static boolean isLoopbackName(String hostname) {
+        String h = hostname.toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.equals("localhost.localdomain") || h.equals("localhost6")
+                || h.equals("localhost6.localdomain6") || h.equals("ip6-localhost") || h.equals("ip6-loopback");
     }
 
     static String addressText(InetSocketAddress remote) {
