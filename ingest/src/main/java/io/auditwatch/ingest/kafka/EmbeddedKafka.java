@@ -91,7 +91,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         long started = System.nanoTime();
         Path dir = dataDir.toAbsolutePath().normalize();
         int clientPort = port == 0 ? freePort(host) : requireFree(host, port);
+        // Two successive picks can return the same port (CI saw it: the broker refused two listeners
+        // on one port), and the client port is only free until the broker binds it.
         int controllerPort = freePort("127.0.0.1");
+        while (controllerPort == clientPort) {
+            controllerPort = freePort("127.0.0.1");
+        }
         String advertised = advertisedHost(host);
         KafkaConfig config = new KafkaConfig(brokerProperties(dir, host, clientPort, advertised, controllerPort), false);
 
