@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -197,6 +198,33 @@ class DockerSyslogDriverIT {
         int total = events.values().stream().mapToInt(List::size).sum();
         assertEquals(List.of(), problems);
         assertEquals(expected, total);
+    }
+
+    @Test
+    void aBurstOverTlsEndedByTheContainersExitLandsExactlyOnce() throws Exception {
+        // Docker closes its syslog connection when the container exits: every line written before
+        // must be in Kafka, exactly once. (This passed also while the server still sent a TLS 1.3
+        // ticket, because auditwatch had read everything by the close; loggen's faster close showed
+        // the loss, see TlsContextSource.)
+        String m = "burst-" + runId;
+        int lines = 20_000;
+        h.runContainer(Transport.TLS, h.tlsOptions(DockerHarness.CLIENT),
+                "/bin/busybox seq 1 " + lines + " | /bin/busybox sed 's/^/" + m + " /'");
+        Map<String, Integer> seen = new HashMap<>();
+        int[] scanned = {0};
+        await().atMost(DockerHarness.DELIVERY_TIMEOUT).until(() -> {
+            List<ConsumerRecord<byte[], byte[]>> all = h.reader.poll();
+            for (; scanned[0] < all.size(); scanned[0]++) {
+                String text = EnvelopeCodec.read(all.get(scanned[0]).value()).at("/syslog/message").asText();
+                if (text.startsWith(m + " ")) {
+                    seen.merge(text, 1, Integer::sum);
+                }
+            }
+            return seen.size() >= lines;
+        });
+        assertEquals(lines, seen.size());
+        assertEquals(List.of(), seen.entrySet().stream().filter(e -> e.getValue() != 1).map(Map.Entry::getKey).toList(),
+                "lines that landed more than once");
     }
 
     @Test
