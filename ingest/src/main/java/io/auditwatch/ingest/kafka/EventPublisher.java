@@ -183,12 +183,21 @@ public final class EventPublisher implements AutoCloseable {
      *     is counted as {@code rejected}
      */
     public boolean offer(OutboundEvent event) {
-        if (accepting && queue.offer(event)) {
+        if (tryOffer(event)) {
             return true;
         }
         metrics.rejected.increment();
         rejectionLog.record(accepting ? "bound of " + settings.queueBytes() + " bytes full" : "publisher closing");
         return false;
+    }
+
+    /**
+     * Like {@link #offer} but counts and logs nothing when the event is not taken: for a caller
+     * that keeps the event and tries again (the stream listeners' {@code ReadGate}), where a refusal
+     * loses nothing and must not show as {@code rejected}.
+     */
+    public boolean tryOffer(OutboundEvent event) {
+        return accepting && queue.offer(event);
     }
 
     /** Registers a listener; it gets {@code pause()} at once if the publisher is paused now. */

@@ -12,6 +12,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class ReadGate implements PressureListener {
     private static final Logger LOG = LoggerFactory.getLogger(ReadGate.class);
 
-    private final EventPublisher publisher;
+    /** The publisher's {@link EventPublisher#tryOffer}: takes the event, or refuses without counting. */
+    private final Predicate<OutboundEvent> publisher;
     private final ChannelGroup channels = new DefaultChannelGroup("stream-listeners", GlobalEventExecutor.INSTANCE);
     private final ArrayDeque<OutboundEvent> overflow = new ArrayDeque<>();
     private final ExecutorService drainer = Executors.newSingleThreadExecutor(r -> {
@@ -40,6 +42,10 @@ public final class ReadGate implements PressureListener {
     private volatile boolean holding;
 
     public ReadGate(EventPublisher publisher, MeterRegistry registry) {
+        this(publisher::tryOffer, registry);
+    }
+
+    ReadGate(Predicate<OutboundEvent> publisher, MeterRegistry registry) {
         this.publisher = publisher;
         Gauge.builder("auditwatch_tcp_reads_paused", this, g -> g.holding ? 1 : 0)
                 .description("1 while stream listeners have stopped reading because the way to Kafka is full")
@@ -50,7 +56,7 @@ public final class ReadGate implements PressureListener {
     }
 
     /** Tracks a stream connection so that pauses apply to it. */
-    public void register(Channel ch) {
+    public synchronized void register(Channel ch) {
         channels.add(ch);
         if (holding) {
             ch.config().setAutoRead(false);
@@ -64,11 +70,11 @@ public final class ReadGate implements PressureListener {
      *     events no connection is waiting on (reassembly timeouts)
      */
     public void admit(OutboundEvent event, Channel source) {
-        if (!holding && publisher.offer(event)) {
+        if (!holding && publisher.test(event)) {
             return;
         }
         synchronized (this) {
-            if (overflow.isEmpty() && publisher.offer(event)) {
+            if (overflow.isEmpty() && publisher.test(event)) {
                 return;
             }
             overflow.addLast(event);
@@ -76,20 +82,26 @@ public final class ReadGate implements PressureListener {
                 holding = true;
                 LOG.warn("Publisher queue full: stream listeners stop reading until Kafka catches up");
             }
-        }
-        if (source != null) {
-            source.config().setAutoRead(false);
+            if (source != null) {
+                // Under the lock, like the resume: done after it, this pause would never be lifted
+                // (CI saw a TCP sender held for good with an empty queue and nothing held).
+                source.config().setAutoRead(false);
+            }
         }
     }
 
+    /*
+     * Every change of holding and of the connections' autoRead happens under this object's lock, so
+     * the last change a connection sees always matches holding: setAutoRead only flips a flag and
+     * queues the socket update on the connection's event loop, in the order of the calls.
+     */
+
     @Override
-    public void pause() {
-        synchronized (this) {
-            if (!holding) {
-                LOG.warn("Publisher queue above its high watermark: stream listeners stop reading");
-            }
-            holding = true;
+    public synchronized void pause() {
+        if (!holding) {
+            LOG.warn("Publisher queue above its high watermark: stream listeners stop reading");
         }
+        holding = true;
         for (Channel ch : channels) {
             ch.config().setAutoRead(false);
         }
@@ -104,20 +116,18 @@ public final class ReadGate implements PressureListener {
         }
     }
 
-    private void drainAndResume() {
-        synchronized (this) {
-            while (!overflow.isEmpty()) {
-                if (!publisher.offer(overflow.peekFirst())) {
-                    return; // still full: the next resume() tries again
-                }
-                overflow.removeFirst();
+    private synchronized void drainAndResume() {
+        while (!overflow.isEmpty()) {
+            if (!publisher.test(overflow.peekFirst())) {
+                return; // still full: the next resume() tries again
             }
-            holding = false;
+            overflow.removeFirst();
         }
-        LOG.info("Publisher has room again: stream listeners resume reading");
+        holding = false;
         for (Channel ch : channels) {
             ch.config().setAutoRead(true);
         }
+        LOG.info("Publisher has room again: stream listeners resume reading");
     }
 
     /** Messages waiting here for room in the publisher queue. */
@@ -129,7 +139,7 @@ public final class ReadGate implements PressureListener {
     public void close() {
         drainer.shutdown();
         synchronized (this) {
-            while (!overflow.isEmpty() && publisher.offer(overflow.peekFirst())) {
+            while (!overflow.isEmpty() && publisher.test(overflow.peekFirst())) {
                 overflow.removeFirst();
             }
             if (!overflow.isEmpty()) {
