@@ -47,14 +47,11 @@ class IngestEndToEndIT {
     @BeforeAll
     static void start() {
         service = TestService.start(dataDir, Map.of());
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        reader = service.events();
     }
 
     @AfterAll
     static void stop() {
-        if (reader != null) {
-            reader.close();
-        }
         if (service != null) {
             service.close();
         }

@@ -35,14 +35,11 @@ class LoggerSenderIT {
     static void start() {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/logger")), "util-linux logger is not installed (apt-get install bsdutils)");
         service = TestService.start(dataDir, Map.of());
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        reader = service.events();
     }
 
     @AfterAll
     static void stop() {
-        if (reader != null) {
-            reader.close();
-        }
         if (service != null) {
             service.close();
         }

@@ -49,14 +49,11 @@ class SourceIdentityIT {
                 "AUDITWATCH_HEARTBEAT_INVENTORY_FILE", inventory.toString(),
                 "AUDITWATCH_LISTENERS_TCP_ALLOWED_SOURCES", "127.0.0.1/32",
                 "AUDITWATCH_LISTENERS_UDP_ALLOWED_SOURCES", "127.0.0.1"));
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        reader = service.events();
     }
 
     @AfterAll
     static void stop() {
-        if (reader != null) {
-            reader.close();
-        }
         if (service != null) {
             service.close();
         }

@@ -19,6 +19,7 @@ import java.util.Map;
 public final class TestService implements AutoCloseable {
     private final Auditwatch service;
     private final Map<String, String> env;
+    private TopicReader events;
 
     private TestService(Auditwatch service, Map<String, String> env) {
         this.service = service;
@@ -76,9 +77,37 @@ public final class TestService implements AutoCloseable {
         return service.bootstrapServers();
     }
 
+    /** A reader of {@code audit.events} from its beginning, made on first use, closed with the service. */
+    public synchronized TopicReader events() {
+        if (events == null) {
+            events = new TopicReader(bootstrapServers(), "audit.events");
+        }
+        return events;
+    }
+
+    /** The AUDITWATCH_* variables of a TLS listener on 127.0.0.1:{@code port}; {@code clientCa} null for no mTLS. */
+    public static Map<String, String> tlsListener(int port, Path cert, Path key, Path clientCa) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
+                "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(port),
+                "AUDITWATCH_LISTENERS_TLS_CERT_FILE", cert.toString(),
+                "AUDITWATCH_LISTENERS_TLS_KEY_FILE", key.toString()));
+        if (clientCa != null) {
+            env.put("AUDITWATCH_LISTENERS_TLS_CLIENT_CA_FILE", clientCa.toString());
+            env.put("AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "required");
+        }
+        return env;
+    }
+
     @Override
-    public void close() {
-        service.close();
+    public synchronized void close() {
+        try {
+            if (events != null) {
+                events.close();
+            }
+        } finally {
+            service.close();
+        }
     }
 
     /**

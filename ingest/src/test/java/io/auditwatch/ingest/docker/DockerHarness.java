@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -69,13 +68,8 @@ final class DockerHarness implements AutoCloseable {
             pki.leaf(CLIENT, "ca", "dockerhost-cn", "DNS:" + identity);
             pki.ca("rogue-ca");
             pki.leaf(ROGUE_CLIENT, "rogue-ca", "dockerhost-cn", "DNS:" + identity);
-            service = TestService.start(dir.resolve("data"), Map.of(
-                    "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
-                    "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(TestService.freeTcpPort()),
-                    "AUDITWATCH_LISTENERS_TLS_CERT_FILE", pki.file("server.crt").toString(),
-                    "AUDITWATCH_LISTENERS_TLS_KEY_FILE", pki.file("server.key").toString(),
-                    "AUDITWATCH_LISTENERS_TLS_CLIENT_CA_FILE", pki.file("ca.crt").toString(),
-                    "AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "required"));
+            service = TestService.start(dir.resolve("data"), TestService.tlsListener(TestService.freeTcpPort(),
+                    pki.file("server.crt"), pki.file("server.key"), pki.file("ca.crt")));
             TopicReader reader = new TopicReader(service.bootstrapServers(), "audit.events");
             return new DockerHarness(docker, pki, service, reader, hostname, identity);
         } catch (Exception | Error e) {

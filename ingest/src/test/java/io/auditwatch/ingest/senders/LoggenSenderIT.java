@@ -49,19 +49,13 @@ class LoggenSenderIT {
         pki.ca("ca");
         pki.leaf("server", "ca", "auditwatch.test", "DNS:auditwatch.test,IP:127.0.0.1");
         tlsPort = TestService.freeTcpPort();
-        service = TestService.start(dir.resolve("data"), Map.of(
-                "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
-                "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(tlsPort),
-                "AUDITWATCH_LISTENERS_TLS_CERT_FILE", pki.file("server.crt").toString(),
-                "AUDITWATCH_LISTENERS_TLS_KEY_FILE", pki.file("server.key").toString()));
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        service = TestService.start(dir.resolve("data"),
+                TestService.tlsListener(tlsPort, pki.file("server.crt"), pki.file("server.key"), null));
+        reader = service.events();
     }
 
     @AfterAll
     static void stop() {
-        if (reader != null) {
-            reader.close();
-        }
         if (service != null) {
             service.close();
         }

@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,21 +50,13 @@ class RsyslogSenderIT {
         pki.leaf("server", "ca", "auditwatch.test", "DNS:auditwatch.test,IP:127.0.0.1");
         pki.leaf("client", "ca", "rsyslog-tls", "DNS:rsyslog-tls.example.org");
         tlsPort = TestService.freeTcpPort();
-        service = TestService.start(dir.resolve("data"), Map.of(
-                "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
-                "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(tlsPort),
-                "AUDITWATCH_LISTENERS_TLS_CERT_FILE", pki.file("server.crt").toString(),
-                "AUDITWATCH_LISTENERS_TLS_KEY_FILE", pki.file("server.key").toString(),
-                "AUDITWATCH_LISTENERS_TLS_CLIENT_CA_FILE", pki.file("ca.crt").toString(),
-                "AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "required"));
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        service = TestService.start(dir.resolve("data"),
+                TestService.tlsListener(tlsPort, pki.file("server.crt"), pki.file("server.key"), pki.file("ca.crt")));
+        reader = service.events();
     }
 
     @AfterAll
     static void stop() {
-        if (reader != null) {
-            reader.close();
-        }
         if (service != null) {
             service.close();
         }

@@ -54,14 +54,11 @@ class HostileInputIT {
         service = TestService.start(dataDir, Map.of(
                 "AUDITWATCH_LISTENERS_MAX_CONNECTIONS_PER_SOURCE", Integer.toString(PER_SOURCE),
                 "AUDITWATCH_LISTENERS_FRAME_DEADLINE", "5s"));
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        reader = service.events();
     }
 
     @AfterAll
     static void stop() {
-        if (reader != null) {
-            reader.close();
-        }
         if (service != null) {
             service.close();
         }

@@ -54,22 +54,15 @@ class TlsListenerIT {
         pki.leaf("rogue", "rogue-ca", "node-7-forged", "DNS:node-7.example.org");
         Files.copy(certs.resolve("server.crt"), certs.resolve("live.crt"));
         Files.copy(certs.resolve("server.key"), certs.resolve("live.key"));
-        service = TestService.start(dir.resolve("data"), Map.of(
-                "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
-                "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(TestService.freeTcpPort()),
-                "AUDITWATCH_LISTENERS_TLS_CERT_FILE", certs.resolve("live.crt").toString(),
-                "AUDITWATCH_LISTENERS_TLS_KEY_FILE", certs.resolve("live.key").toString(),
-                "AUDITWATCH_LISTENERS_TLS_CLIENT_CA_FILE", certs.resolve("ca.crt").toString(),
-                "AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "required",
-                "AUDITWATCH_LISTENERS_TLS_RELOAD_INTERVAL", "200ms"));
-        reader = new TopicReader(service.bootstrapServers(), "audit.events");
+        Map<String, String> env = new java.util.HashMap<>(TestService.tlsListener(TestService.freeTcpPort(),
+                certs.resolve("live.crt"), certs.resolve("live.key"), certs.resolve("ca.crt")));
+        env.put("AUDITWATCH_LISTENERS_TLS_RELOAD_INTERVAL", "200ms");
+        service = TestService.start(dir.resolve("data"), env);
+        reader = service.events();
     }
 
     @AfterAll
     static void stop() {
-        if (reader != null) {
-            reader.close();
-        }
         if (service != null) {
             service.close();
         }
