@@ -2,7 +2,6 @@ package io.auditwatch.ingest.kafka;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -13,7 +12,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -55,8 +53,6 @@ public final class EventPublisher implements AutoCloseable {
     /** How often the idle publisher thread looks whether close() started. */
     static final long POLL_MILLIS = 50;
 
-    /** Reachability probe timeout: a healthy cluster answers describeCluster in milliseconds. */
-    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(3);
 
     /** First wait before retrying a send that failed for want of metadata; doubles up to the max. */
     static final long RETRY_BACKOFF_MIN_MILLIS = 100;
@@ -76,7 +72,6 @@ public final class EventPublisher implements AutoCloseable {
     private final PublisherSettings settings;
     private final Producer<byte[], byte[]> producer;
     private final Admin admin;
-    private final Clock clock;
     private final LongSupplier nanoTime;
     private final BoundedEventQueue queue;
     private final KafkaMetrics metrics;
@@ -95,11 +90,7 @@ public final class EventPublisher implements AutoCloseable {
     private boolean closed;
     private final AtomicLong shutdownLosses = new AtomicLong();
 
-    private volatile boolean reachable;
-    private boolean probed; // prober thread only: the first failed probe is logged even though never reachable
-    private volatile Instant lastSuccess;
-    private final AtomicLong consecutiveFailures = new AtomicLong();
-    private volatile String lastError;
+    private final KafkaReachability reachability;
 
     // Touched only by the publisher thread: tells a failure reported synchronously from inside
     // producer.send (the event never reached the producer's buffer) from a delivery failure.
@@ -124,7 +115,7 @@ public final class EventPublisher implements AutoCloseable {
     public EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, EventLog eventLog) {
         this(settings, registry, clock, System::nanoTime,
                 new KafkaProducer<>(ClientConfigs.producer(settings, eventLog != null)),
-                Admin.create(ClientConfigs.admin(settings, PROBE_TIMEOUT)), eventLog);
+                Admin.create(ClientConfigs.admin(settings, KafkaReachability.PROBE_TIMEOUT)), eventLog);
     }
 
     /** @param admin the probe's client, or null for no probe (unit tests with a mock producer) */
@@ -136,12 +127,12 @@ public final class EventPublisher implements AutoCloseable {
     EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
                    Producer<byte[], byte[]> producer, Admin admin, EventLog eventLog) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.clock = Objects.requireNonNull(clock, "clock");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.admin = admin;
         this.queue = new BoundedEventQueue(settings.queueBytes(), nanoTime);
-        this.metrics = new KafkaMetrics(registry, queue, inflight, () -> reachable);
+        this.reachability = new KafkaReachability(settings.bootstrapServers(), Objects.requireNonNull(clock, "clock"));
+        this.metrics = new KafkaMetrics(registry, queue, inflight, reachability::reachable);
         for (FailureReason r : FailureReason.values()) {
             failureLogs.put(r, new RateLimitedLog(log, "Kafka publish failures (reason " + r.label() + ") on topic "
                     + settings.topic(), RateLimitedLog.DEFAULT_INTERVAL_NANOS, nanoTime));
@@ -170,7 +161,7 @@ public final class EventPublisher implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            prober.scheduleWithFixedDelay(this::probe, 0, settings.healthCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
+            prober.scheduleWithFixedDelay(() -> reachability.probe(admin), 0, settings.healthCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
         } else {
             prober = null;
         }
@@ -206,7 +197,7 @@ public final class EventPublisher implements AutoCloseable {
     }
 
     public PublisherHealth health() {
-        return new PublisherHealth(reachable, lastSuccess, consecutiveFailures.get(), lastError);
+        return reachability.health();
     }
 
     /** Closes within {@link PublisherSettings#closeDeadline()}. */
@@ -461,14 +452,7 @@ public final class EventPublisher implements AutoCloseable {
     private void completedFromLog(EventLog.Entry entry, Exception exception) {
         inflight.decrementAndGet();
         if (exception == null) {
-            metrics.success.increment();
-            long latency = nanoTime.getAsLong() - entry.event().acceptedNanos();
-            if (latency >= 0) {
-                metrics.latency.record(latency, TimeUnit.NANOSECONDS);
-            }
-            lastSuccess = clock.instant();
-            reachable = true;
-            consecutiveFailures.set(0);
+            acknowledged(entry.event());
             eventLog.acknowledged(entry);
             return;
         }
@@ -542,14 +526,7 @@ public final class EventPublisher implements AutoCloseable {
     private void completed(OutboundEvent event, Exception exception) {
         inflight.decrementAndGet();
         if (exception == null) {
-            metrics.success.increment();
-            long latency = nanoTime.getAsLong() - event.acceptedNanos();
-            if (latency >= 0) {
-                metrics.latency.record(latency, TimeUnit.NANOSECONDS);
-            }
-            lastSuccess = clock.instant();
-            reachable = true;
-            consecutiveFailures.set(0);
+            acknowledged(event);
             queue.release(event);
             return;
         }
@@ -559,6 +536,16 @@ public final class EventPublisher implements AutoCloseable {
             reason = FailureReason.SHUTDOWN;
         }
         giveUp(event, reason, exception);
+    }
+
+    /** Kafka acknowledged {@code event}: counted, its latency recorded, Kafka known reachable. */
+    private void acknowledged(OutboundEvent event) {
+        metrics.success.increment();
+        long latency = nanoTime.getAsLong() - event.acceptedNanos();
+        if (latency >= 0) {
+            metrics.latency.record(latency, TimeUnit.NANOSECONDS);
+        }
+        reachability.succeeded();
     }
 
     /** An event Kafka will not get from us: counted, logged, released. The spool will take it here. */
@@ -573,39 +560,15 @@ public final class EventPublisher implements AutoCloseable {
             shutdownLosses.incrementAndGet();
         }
         metrics.failures(reason).increment();
-        consecutiveFailures.incrementAndGet();
-        lastError = detail;
+        reachability.failed(detail);
         failureLogs.get(reason).record(detail);
     }
 
     private void countFailure(FailureReason reason, Throwable cause, String action) {
         metrics.failures(reason).increment();
-        consecutiveFailures.incrementAndGet();
-        lastError = describe(cause);
-        failureLogs.get(reason).record(lastError + "; " + action);
-    }
-
-    private void probe() {
-        boolean probed = this.probed;
-        this.probed = true;
-        try {
-            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) PROBE_TIMEOUT.toMillis()))
-                    .nodes().get(PROBE_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
-            if (!reachable) {
-                log.info("Kafka at {} is reachable", settings.bootstrapServers());
-            }
-            reachable = true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            if (reachable || !probed) {
-                log.warn("Kafka at {} does not answer: {}", settings.bootstrapServers(), describe(cause));
-            }
-            reachable = false;
-            consecutiveFailures.incrementAndGet();
-            lastError = "probe: " + describe(cause);
-        }
+        String detail = describe(cause);
+        reachability.failed(detail);
+        failureLogs.get(reason).record(detail + "; " + action);
     }
 
     private long remainingMillis(long endNanos) {
