@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * keeps it true while nothing is sent.
  */
 final class KafkaReachability {
+    /** The publisher's logger: "Kafka at ... is reachable / does not answer" keep the name they always had. */
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
 
     /** Probe timeout: a healthy cluster answers describeCluster in milliseconds. */
