@@ -53,7 +53,6 @@ public final class EventPublisher implements AutoCloseable {
     /** How often the idle publisher thread looks whether close() started. */
     static final long POLL_MILLIS = 50;
 
-
     /** First wait before retrying a send that failed for want of metadata; doubles up to the max. */
     static final long RETRY_BACKOFF_MIN_MILLIS = 100;
 

@@ -132,16 +132,7 @@ class LoggenSenderIT {
     private static List<JsonNode> awaitAll(Predicate<JsonNode> which, int threads, int perThread) {
         Map<String, Integer> seen = new HashMap<>();
         List<JsonNode> matching = new ArrayList<>();
-        try {
-            await().atMost(Duration.ofSeconds(120)).until(() -> {
-                collect(which, seen, matching);
-                return seen.size() >= threads * perThread;
-            });
-        } catch (ConditionTimeoutException e) {
-            throw new AssertionError(seen.size() + " of " + threads * perThread + " loggen messages arrived; "
-                    + envelopes.size() + " envelopes in all, the last: " + (envelopes.isEmpty() ? "-" : envelopes.get(envelopes.size() - 1))
-                    + "; loggen said: " + lastOutput, e);
-        }
+        awaitDistinct(which, threads * perThread, seen, matching);
         assertEquals(threads * perThread, seen.size(), "distinct messages");
         assertEquals(threads * perThread, matching.size(), "envelopes (a duplicate would make more)");
         for (int t = 0; t < threads; t++) {
@@ -155,12 +146,23 @@ class LoggenSenderIT {
     private static List<JsonNode> awaitAtLeast(Predicate<JsonNode> which, long count) {
         Map<String, Integer> seen = new HashMap<>();
         List<JsonNode> matching = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(120)).until(() -> {
-            collect(which, seen, matching);
-            return seen.size() >= count;
-        });
+        awaitDistinct(which, count, seen, matching);
         assertEquals(seen.size(), matching.size(), "no duplicates");
         return matching;
+    }
+
+    /** Reads until {@code count} distinct loggen messages match {@code which}; says what arrived when they do not. */
+    private static void awaitDistinct(Predicate<JsonNode> which, long count, Map<String, Integer> seen, List<JsonNode> matching) {
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                collect(which, seen, matching);
+                return seen.size() >= count;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(seen.size() + " of " + count + " loggen messages arrived; "
+                    + envelopes.size() + " envelopes in all, the last: " + (envelopes.isEmpty() ? "-" : envelopes.get(envelopes.size() - 1))
+                    + "; loggen said: " + lastOutput, e);
+        }
     }
 
     /** Every envelope read so far, decoded once. */
