@@ -96,6 +96,21 @@ class EventPublisherTest {
     }
 
     @Test
+    void aTryOfferRefusedOnAFullBoundCountsNothing() {
+        // The stream listeners' gate keeps what it cannot queue: a refusal there loses nothing.
+        start(producer);
+        int accepted = 0;
+        while (publisher.tryOffer(TestEvents.ofSize(1024))) {
+            accepted++;
+        }
+        assertEquals(64, accepted);
+        assertFalse(publisher.tryOffer(TestEvents.ofSize(1024)));
+        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count());
+        assertFalse(publisher.offer(TestEvents.ofSize(1024)));
+        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count());
+    }
+
+    @Test
     void acknowledgementsBelowTheLowWatermarkResumeReaders() {
         start(producer);
         while (publisher.offer(TestEvents.ofSize(1024))) {
