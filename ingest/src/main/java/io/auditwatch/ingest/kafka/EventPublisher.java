@@ -1,5 +1,7 @@
 package io.auditwatch.ingest.kafka;
 
+import io.auditwatch.ingest.log.RateLimitedLog;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.kafka;
 
+
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +9,7 @@ import java.util.Objects;
  * How {@link EventPublisher} and {@link TopicCreator} reach and use Kafka.
  *
  * @param bootstrapServers {@code host:port[,host:port...]} of the cluster (the embedded broker's
- *     {@link EmbeddedKafka#bootstrapServers()} when none is configured)
+ *     address when none is configured)
  * @param topic the events topic, {@code audit.events} by default
  * @param partitions partitions when {@link TopicCreator} creates the topic; ignored if it exists
  * @param replicationFactor replication factor when the topic is created; 1 for the embedded broker,

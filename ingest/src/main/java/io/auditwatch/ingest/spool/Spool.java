@@ -3,7 +3,7 @@ package io.auditwatch.ingest.spool;
 import io.auditwatch.alerting.AlertSink;
 import io.auditwatch.ingest.kafka.EventLog;
 import io.auditwatch.ingest.kafka.OutboundEvent;
-import io.auditwatch.ingest.kafka.RateLimitedLog;
+import io.auditwatch.ingest.log.RateLimitedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

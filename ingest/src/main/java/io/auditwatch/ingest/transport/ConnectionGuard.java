@@ -1,7 +1,7 @@
 package io.auditwatch.ingest.transport;
 
 import io.auditwatch.ingest.envelope.Transport;
-import io.auditwatch.ingest.kafka.RateLimitedLog;
+import io.auditwatch.ingest.log.RateLimitedLog;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;

@@ -1,6 +1,6 @@
 package io.auditwatch.ingest.transport;
 
-import io.auditwatch.ingest.kafka.RateLimitedLog;
+import io.auditwatch.ingest.log.RateLimitedLog;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.TopicReader;
+import io.auditwatch.service.TestService;
+import io.auditwatch.service.TopicReader;
 import io.auditwatch.ingest.docker.DriverCase.Transport;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import io.auditwatch.ingest.transport.TestPki;

@@ -22,7 +22,7 @@ class EventPublisherContainerIT {
 
     @org.junit.jupiter.api.BeforeAll
     static void start() {
-        KAFKA = io.auditwatch.ingest.ContainerKafka.startOrSkip();
+        KAFKA = io.auditwatch.service.ContainerKafka.startOrSkip();
     }
 
     @org.junit.jupiter.api.AfterAll

@@ -1,5 +1,7 @@
 package io.auditwatch.ingest.kafka;
 
+import io.auditwatch.service.kafka.EmbeddedKafka;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.DefaultEventLoop;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

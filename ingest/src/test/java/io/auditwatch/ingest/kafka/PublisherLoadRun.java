@@ -1,5 +1,7 @@
 package io.auditwatch.ingest.kafka;
 
+import io.auditwatch.service.kafka.EmbeddedKafka;
+
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;

@@ -1,5 +1,7 @@
 package io.auditwatch.ingest.kafka;
 
+import io.auditwatch.service.kafka.EmbeddedKafka;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.TopicReader;
+import io.auditwatch.service.TestService;
+import io.auditwatch.service.TopicReader;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import io.auditwatch.ingest.transport.TestPki;
 import java.nio.file.Path;

@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.TopicReader;
+import io.auditwatch.service.TestService;
+import io.auditwatch.service.TopicReader;
 import io.auditwatch.ingest.transport.TestPki;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,8 +1,8 @@
 package io.auditwatch.ingest.spool;
 
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.TopicReader;
-import io.auditwatch.ingest.kafka.EmbeddedKafka;
+import io.auditwatch.service.TestService;
+import io.auditwatch.service.TopicReader;
+import io.auditwatch.service.kafka.EmbeddedKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -152,7 +152,7 @@ class SpoolCrashIT {
     private Process start(Path data, int tcpPort, String topic, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.auditwatch.ingest.Main", "run");
+                "io.auditwatch.service.Main", "run");
         Map<String, String> env = pb.environment();
         env.put("AUDITWATCH_DATA_DIR", data.toString());
         env.put("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());

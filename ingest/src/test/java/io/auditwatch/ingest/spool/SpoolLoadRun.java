@@ -1,7 +1,7 @@
 package io.auditwatch.ingest.spool;
 
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.kafka.EmbeddedKafka;
+import io.auditwatch.service.TestService;
+import io.auditwatch.service.kafka.EmbeddedKafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,8 +1,8 @@
 package io.auditwatch.ingest.spool;
 
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.TopicReader;
-import io.auditwatch.ingest.kafka.EmbeddedKafka;
+import io.auditwatch.service.TestService;
+import io.auditwatch.service.TopicReader;
+import io.auditwatch.service.kafka.EmbeddedKafka;
 import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.auditwatch.ingest.TestService;
-import io.auditwatch.ingest.TopicReader;
+import io.auditwatch.service.TestService;
+import io.auditwatch.service.TopicReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;

@@ -1,0 +1,471 @@
+package io.auditwatch.service;
+
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.Alerting;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.heartbeat.HeartbeatMetrics;
+import io.auditwatch.heartbeat.HeartbeatSettings;
+import io.auditwatch.heartbeat.HeartbeatTracker;
+import io.auditwatch.heartbeat.Inventory;
+import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
+import io.auditwatch.service.admin.AdminRoutes;
+import io.auditwatch.service.admin.AdminServer;
+import io.auditwatch.service.admin.AdminSettings;
+import io.auditwatch.service.admin.BasicCredentials;
+import io.auditwatch.service.admin.ReadinessCheck;
+import io.auditwatch.service.config.ModuleSettings;
+import io.auditwatch.service.kafka.KafkaAlertHistory;
+import io.auditwatch.ingest.pipeline.InventoryAddresses;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import io.auditwatch.ingest.classify.Classifier;
+import io.auditwatch.ingest.classify.FragmentReassembler;
+import io.auditwatch.service.config.Config;
+import io.auditwatch.service.config.ConfigKey;
+import io.auditwatch.service.config.KafkaClientProperties;
+import io.auditwatch.service.config.Keys;
+import io.auditwatch.service.config.Secrets;
+import io.auditwatch.ingest.envelope.Transport;
+import io.auditwatch.service.kafka.EmbeddedKafka;
+import io.auditwatch.ingest.kafka.EventPublisher;
+import io.auditwatch.ingest.kafka.PublisherSettings;
+import io.auditwatch.ingest.kafka.TopicCreator;
+import io.auditwatch.ingest.pipeline.IngestMetrics;
+import io.auditwatch.ingest.spool.FsyncPolicy;
+import io.auditwatch.ingest.spool.Spool;
+import io.auditwatch.ingest.spool.SpoolHealth;
+import io.auditwatch.ingest.spool.SpoolSettings;
+import io.auditwatch.ingest.pipeline.Ingestor;
+import io.auditwatch.ingest.pipeline.NodeResolver;
+import io.auditwatch.ingest.transport.EventLoops;
+import io.auditwatch.ingest.transport.ReadGate;
+import io.auditwatch.ingest.transport.ConnectionGuard;
+import io.auditwatch.ingest.transport.SourceFilter;
+import io.auditwatch.ingest.transport.StreamListener;
+import io.auditwatch.ingest.transport.TlsContextSource;
+import io.auditwatch.ingest.transport.UdpListener;
+import io.netty.handler.ssl.ClientAuth;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assembled service: embedded broker (when no cluster is configured), publisher, listeners,
+ * heartbeat, alerting and the admin server, started in dependency order and stopped in reverse.
+ */
+public final class Auditwatch implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Auditwatch.class);
+
+    /** Kafka unreachable this long raises KAFKA_UNREACHABLE: rides out a leader election or a broker restart. */
+    static final Duration KAFKA_UNREACHABLE_GRACE = Duration.ofSeconds(30);
+    /** Publishing failing this long raises PUBLISH_FAILING (the producer retries for 2 minutes itself). */
+    static final Duration PUBLISH_FAILING_GRACE = Duration.ofSeconds(60);
+    /** Disk nearly full this long raises DISK_NEARLY_FULL (ignores a short burst of temporary files). */
+    static final Duration DISK_GRACE = Duration.ofSeconds(60);
+
+    /** How long start-up waits for Kafka to answer before giving up with exit code 1. */
+    static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final PrometheusMeterRegistry registry;
+    private EmbeddedKafka embeddedKafka;
+    private EventPublisher publisher;
+    private Spool spool;
+    private StreamListener tcp;
+    private UdpListener udp;
+    private String bootstrapServers;
+    private StreamListener tls;
+    private Alerting alerting;
+    private HeartbeatTracker tracker;
+    private HeartbeatConsumer heartbeat;
+    private IngestMetrics metrics;
+    private PipelineMonitor monitor;
+    private AdminServer admin;
+
+    private Auditwatch() {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
+
+    /** Starts everything the configuration asks for; on failure closes what was started and rethrows. */
+    public static Auditwatch start(Config config, Clock clock) {
+        Auditwatch aw = new Auditwatch();
+        try {
+            aw.startAll(config, clock);
+            return aw;
+        } catch (RuntimeException e) {
+            aw.close();
+            throw e;
+        }
+    }
+
+    private void startAll(Config config, Clock clock) {
+        for (String line : config.describe()) {
+            LOG.info("config: {}", line);
+        }
+        // Settings of every part first: a configuration error stops start-up before anything runs.
+        AlertingSettings alertingSettings = ModuleSettings.alerting(config);
+        HeartbeatSettings heartbeatSettings = ModuleSettings.heartbeat(config);
+        Inventory inventory = ModuleSettings.inventory(config);
+        InventoryAddresses addresses;
+        try {
+            addresses = InventoryAddresses.of(inventory);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(Keys.HB_INVENTORY, e.getMessage());
+        }
+        bindJvmMetrics();
+        Path dataDir = Path.of(config.get(Keys.DATA_DIR));
+
+        List<String> bootstrap = config.get(Keys.KAFKA_BOOTSTRAP);
+        if (bootstrap.isEmpty()) {
+            embeddedKafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", config.get(Keys.KAFKA_EMBEDDED_PORT));
+            toClose.push(embeddedKafka);
+            bootstrapServers = embeddedKafka.bootstrapServers();
+            LOG.info("No kafka.bootstrap-servers configured: embedded single-node KRaft broker on {}, data in {}",
+                    bootstrapServers, dataDir.resolve("kafka").toAbsolutePath());
+        } else {
+            bootstrapServers = String.join(",", bootstrap);
+            LOG.info("Kafka cluster: {}", bootstrapServers);
+        }
+        Map<String, String> clientProperties = KafkaClientProperties.read(config);
+        PublisherSettings ps = new PublisherSettings(bootstrapServers, config.get(Keys.KAFKA_TOPIC),
+                config.get(Keys.KAFKA_PARTITIONS), config.get(Keys.KAFKA_REPLICATION).shortValue(),
+                config.get(Keys.KAFKA_QUEUE_BYTES), config.get(Keys.KAFKA_MAX_BLOCK),
+                // With the spool, what Kafka has not acknowledged by the deadline stays on disk for the next start.
+                config.get(Keys.SPOOL_ENABLED) ? config.get(Keys.SPOOL_DRAIN_DEADLINE) : config.get(Keys.KAFKA_CLOSE_DEADLINE),
+                clientProperties, config.get(Keys.KAFKA_HEALTH_INTERVAL));
+        TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
+
+        KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
+                config.get(Keys.KAFKA_REPLICATION).shortValue(), registry);
+        toClose.push(history);
+        ScheduledExecutorService alertingThread = scheduler("aw-alerting");
+        toClose.push(alertingThread::shutdownNow);
+        alerting = new Alerting(alertingSettings, clock, registry, history, alertingThread);
+        toClose.push(alerting);
+
+        tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting, new HeartbeatMetrics(registry, clock));
+        Map<String, Object> heartbeatClients = new LinkedHashMap<>(clientProperties);
+        heartbeatClients.put("bootstrap.servers", bootstrapServers);
+        heartbeat = new HeartbeatConsumer(heartbeatClients, config.get(Keys.KAFKA_TOPIC),
+                HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings);
+        heartbeat.start();
+        toClose.push(() -> heartbeat.close());
+        ScheduledExecutorService judge = scheduler("aw-heartbeat-judge");
+        toClose.push(judge::shutdownNow);
+        judge.scheduleAtFixedRate(guarded("heartbeat evaluation", tracker::evaluate), 1, 1, TimeUnit.SECONDS);
+
+        if (config.get(Keys.SPOOL_ENABLED)) {
+            SpoolSettings ss;
+            try {
+                ss = new SpoolSettings(dataDir.resolve("spool"), config.get(Keys.SPOOL_MAX_BYTES),
+                        FsyncPolicy.of(config.get(Keys.SPOOL_FSYNC)), config.get(Keys.SPOOL_FSYNC_INTERVAL),
+                        config.get(Keys.SPOOL_ALERT_FILL) / 100.0);
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(Keys.SPOOL_MAX_BYTES, e.getMessage());
+            }
+            spool = new Spool(ss, ps.queueBytes(), registry, clock, System::nanoTime, alerting);
+            // Closed after the publisher: the publisher's last appends and acknowledgements land first.
+            toClose.push(spool);
+        }
+        publisher = new EventPublisher(ps, registry, clock, spool);
+        toClose.push(publisher);
+
+        metrics = new IngestMetrics(registry);
+        Ingestor ingestor = new Ingestor(clock, new Classifier(config.get(Keys.REDACT_LICENSE)),
+                new NodeResolver(addresses.isEmpty() ? NodeResolver.AddressMap.NONE : addresses),
+                metrics, ZoneOffset.UTC, new FragmentReassembler(config.get(Keys.REASSEMBLY_TIMEOUT),
+                        FragmentReassembler.DEFAULT_MAX_REASSEMBLED_BYTES, FragmentReassembler.DEFAULT_MAX_PENDING_GROUPS,
+                        FragmentReassembler.DEFAULT_MAX_PENDING_BYTES));
+        ReadGate gate = new ReadGate(publisher, registry);
+        publisher.addPressureListener(gate);
+        toClose.push(gate::close);
+        // Closed before the gate: connections stop delivering before the gate hands over what it holds.
+        EventLoops loops = new EventLoops(0, true);
+        toClose.push(loops);
+
+        // Docker's 16 KiB pieces whose line never completed are released by this timer (half the timeout).
+        long tick = Math.max(100, config.get(Keys.REASSEMBLY_TIMEOUT).toMillis() / 2);
+        loops.workers().next().scheduleAtFixedRate(() -> ingestor.expire(e -> gate.admit(e, null)), tick, tick,
+                TimeUnit.MILLISECONDS);
+        int maxMessage = (int) Math.min(Integer.MAX_VALUE - 64, config.get(Keys.MAX_MESSAGE_SIZE));
+        ConnectionGuard guard = new ConnectionGuard(sourceFilter(config, Keys.TCP_ALLOWED),
+                config.get(Keys.MAX_CONNECTIONS), config.get(Keys.MAX_CONNECTIONS_PER_SOURCE),
+                config.get(Keys.FRAME_DEADLINE), metrics);
+        if (config.get(Keys.TCP_PORT) > 0) {
+            tcp = StreamListener.start("tcp", Transport.TCP, config.get(Keys.TCP_HOST), config.get(Keys.TCP_PORT),
+                    maxMessage, loops, ingestor, gate, metrics, guard, null);
+            toClose.push(tcp);
+        }
+        if (config.get(Keys.TLS_PORT) > 0) {
+            TlsContextSource tlsSource = tlsSource(config, metrics);
+            toClose.push(tlsSource);
+            tls = StreamListener.start("tls", Transport.TLS, config.get(Keys.TLS_HOST), config.get(Keys.TLS_PORT),
+                    maxMessage, loops, ingestor, gate, metrics, guard, tlsSource);
+            toClose.push(tls);
+        }
+        if (config.get(Keys.UDP_PORT) > 0) {
+            udp = UdpListener.start("udp", config.get(Keys.UDP_HOST), config.get(Keys.UDP_PORT), maxMessage, loops,
+                    ingestor, publisher, metrics, sourceFilter(config, Keys.UDP_ALLOWED));
+            toClose.push(udp);
+        }
+        monitor = pipelineMonitor(config, clock, dataDir);
+        ScheduledExecutorService watch = scheduler("aw-pipeline-monitor");
+        toClose.push(watch::shutdownNow);
+        watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
+
+        if (config.get(Keys.ADMIN_PORT) > 0) {
+            admin = AdminServer.start(adminSettings(config), registry, adminRoutes(clock));
+            toClose.push(admin);
+            LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes)", config.get(Keys.ADMIN_HOST),
+                    admin.port());
+        }
+        LOG.info("auditwatch started");
+    }
+
+    private PipelineMonitor pipelineMonitor(Config config, Clock clock, Path dataDir) {
+        PipelineMonitor m = new PipelineMonitor(clock, alerting);
+        m.watch(new PipelineMonitor.Condition(AlertKind.KAFKA_UNREACHABLE, "kafka",
+                () -> !publisher.health().kafkaReachable(),
+                () -> "Kafka unreachable (" + bootstrapServers + "): " + publisher.health().lastError(),
+                KAFKA_UNREACHABLE_GRACE,
+                // Per-node silence is not the root cause while events cannot reach Kafka: hold node alerts.
+                () -> tracker.pipelineDegraded("Kafka unreachable"), tracker::pipelineHealthy));
+        m.watch(new PipelineMonitor.Condition(AlertKind.PUBLISH_FAILING, "publish",
+                // While Kafka is unreachable that alert says it all; this one is for a reachable cluster
+                // that still refuses the events (authorization, record too large, topic gone).
+                () -> publisher.health().kafkaReachable() && publisher.health().consecutiveFailures() > 0,
+                () -> "events failing to publish to " + config.get(Keys.KAFKA_TOPIC) + " ("
+                        + publisher.health().consecutiveFailures() + " consecutive failures, last: "
+                        + publisher.health().lastError() + ")",
+                PUBLISH_FAILING_GRACE));
+        for (StreamListener l : new StreamListener[] {tcp, tls}) {
+            if (l != null) {
+                m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN, l.transport().id(), () -> !l.isBound(),
+                        () -> "syslog " + l.transport().id() + " listener on port " + l.port() + " is not bound", Duration.ZERO));
+            }
+        }
+        if (udp != null) {
+            UdpListener u = udp;
+            m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN, "udp", () -> !u.isBound(),
+                    () -> "syslog udp listener on port " + u.port() + " is not bound", Duration.ZERO));
+        }
+        ParseFailureRate parse = new ParseFailureRate(clock, metrics);
+        m.watch(new PipelineMonitor.Condition(AlertKind.PARSE_FAILURES, "syslog", parse::aboveLimit, parse::describe,
+                Duration.ZERO));
+        m.watch(new PipelineMonitor.Condition(AlertKind.DISK_NEARLY_FULL, "data-dir",
+                () -> DiskSpace.freeRatio(dataDir) < DiskSpace.NEARLY_FULL_FREE_RATIO,
+                () -> "disk of " + dataDir.toAbsolutePath() + " nearly full: " + DiskSpace.describe(dataDir),
+                DISK_GRACE));
+        return m;
+    }
+
+    private AdminSettings adminSettings(Config config) {
+        AdminSettings a = AdminSettings.of(config.get(Keys.ADMIN_HOST), config.get(Keys.ADMIN_PORT));
+        String user = config.get(Keys.ADMIN_USERNAME);
+        if (!user.isEmpty()) {
+            char[] password = Secrets.read(config, Keys.ADMIN_PASSWORD, Keys.ADMIN_PASSWORD_FILE);
+            if (password == null || password.length == 0) {
+                throw config.invalid(Keys.ADMIN_USERNAME, "needs a password in admin.password-file or AUDITWATCH_ADMIN_PASSWORD");
+            }
+            a = a.withCredentials(BasicCredentials.of(user, new String(password)));
+        }
+        return a;
+    }
+
+    private AdminRoutes adminRoutes(Clock clock) {
+        AdminApi api = new AdminApi(clock, tracker, alerting);
+        return new AdminRoutes()
+                .readiness(ReadinessCheck.of("listeners", this::listenersReady))
+                .readiness(ReadinessCheck.of("kafka", () -> {
+                    var h = publisher.health();
+                    return h.kafkaReachable() ? ReadinessCheck.Result.ok(bootstrapServers)
+                            : ReadinessCheck.Result.down("unreachable: " + h.lastError());
+                }))
+                .readiness(ReadinessCheck.of("heartbeat", () -> !heartbeat.running()
+                        ? ReadinessCheck.Result.down("consumer stopped: " + heartbeat.failure())
+                        : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
+                        : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
+                        : ReadinessCheck.Result.down("catching up with " + PublisherSettings.DEFAULT_TOPIC)))
+                .status(new StatusSource(clock, tracker, alerting, this::pipelineSummary))
+                .post("/api/maintenance", api::maintenance)
+                .post("/api/maintenance/end", api::endMaintenance)
+                .post("/api/decommission", api::decommission)
+                .post("/api/test-alert", api::testAlert);
+    }
+
+    private ReadinessCheck.Result listenersReady() {
+        List<String> down = new ArrayList<>();
+        for (StreamListener l : new StreamListener[] {tcp, tls}) {
+            if (l != null && !l.isBound()) {
+                down.add(l.transport().id());
+            }
+        }
+        if (udp != null && !udp.isBound()) {
+            down.add("udp");
+        }
+        return down.isEmpty() ? ReadinessCheck.Result.ok() : ReadinessCheck.Result.down("not bound: " + down);
+    }
+
+    private Map<String, String> pipelineSummary() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka", publisher.health().kafkaReachable() ? "UP" : "DOWN");
+        p.put("listeners", listenersReady().up() ? "UP" : "DOWN");
+        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP") : "DOWN");
+        if (spool != null) {
+            var h = spool.health();
+            p.put("spool", (h.full() ? "FULL " : "OK ") + Math.round(h.fill() * 100) + "% of " + (h.capacityBytes() >> 20)
+                    + " MiB, " + h.records() + " records");
+        }
+        monitor.failing().forEach((k, since) -> p.put(k, "FAILING since " + since));
+        return p;
+    }
+
+    private static ScheduledExecutorService scheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A periodic task that logs and survives its own failure (a scheduled task that throws stops recurring). */
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("{} failed; retrying at the next tick", what, e);
+            }
+        };
+    }
+
+    private static SourceFilter sourceFilter(Config config, ConfigKey<List<String>> key) {
+        try {
+            return SourceFilter.of(config.get(key));
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(key, e.getMessage());
+        }
+    }
+
+    private static TlsContextSource tlsSource(Config config, IngestMetrics metrics) {
+        String cert = config.get(Keys.TLS_CERT);
+        String key = config.get(Keys.TLS_KEY);
+        String keystore = config.get(Keys.TLS_KEYSTORE);
+        String ca = config.get(Keys.TLS_CLIENT_CA);
+        if (keystore.isEmpty() && (cert.isEmpty() || key.isEmpty())) {
+            throw config.invalid(Keys.TLS_PORT, "a TLS listener needs listeners.tls.cert-file and listeners.tls.key-file,"
+                    + " or listeners.tls.keystore-file");
+        }
+        ClientAuth auth = switch (config.get(Keys.TLS_CLIENT_AUTH)) {
+            case "required" -> ClientAuth.REQUIRE;
+            case "optional" -> ClientAuth.OPTIONAL;
+            default -> ClientAuth.NONE;
+        };
+        if (auth != ClientAuth.NONE && ca.isEmpty()) {
+            throw config.invalid(Keys.TLS_CLIENT_AUTH, "client-auth " + config.get(Keys.TLS_CLIENT_AUTH)
+                    + " needs listeners.tls.client-ca-file");
+        }
+        char[] password = keystore.isEmpty() ? null
+                : Secrets.read(config, Keys.TLS_KEYSTORE_PASSWORD, Keys.TLS_KEYSTORE_PASSWORD_FILE);
+        TlsContextSource.Material m = new TlsContextSource.Material(path(cert), path(key), path(keystore),
+                password == null ? new char[0] : password, path(ca), auth);
+        try {
+            return new TlsContextSource(m, config.get(Keys.TLS_RELOAD), metrics::tlsReloadFailed);
+        } catch (IllegalArgumentException e) {
+            throw config.invalid(keystore.isEmpty() ? Keys.TLS_CERT : Keys.TLS_KEYSTORE, e.getMessage());
+        }
+    }
+
+    private static Path path(String s) {
+        return s.isEmpty() ? null : Path.of(s);
+    }
+
+    private void bindJvmMetrics() {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** The Kafka cluster in use (the embedded broker's address when none is configured). */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The disk spool's state, or null when {@code spool.enabled} is false. */
+    public SpoolHealth spoolHealth() {
+        return spool == null ? null : spool.health();
+    }
+
+    /** The bound TCP port, or -1 when the listener is disabled. */
+    public int tcpPort() {
+        return tcp == null ? -1 : tcp.port();
+    }
+
+    /** The bound admin port, or -1 when the admin server is disabled. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    public Alerting alerting() {
+        return alerting;
+    }
+
+    public HeartbeatTracker tracker() {
+        return tracker;
+    }
+
+    public HeartbeatConsumer heartbeat() {
+        return heartbeat;
+    }
+
+    public int tlsPort() {
+        return tls == null ? -1 : tls.port();
+    }
+
+    public int udpPort() {
+        return udp == null ? -1 : udp.port();
+    }
+
+    /**
+     * Graceful stop: listeners stop accepting first, then what was accepted drains to Kafka within
+     * the publisher's close deadline, then the broker (if embedded) stops. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("Error while stopping {}", c, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.auditwatch.service;
+
+import io.auditwatch.alerting.Alerting;
+import io.auditwatch.alerting.DeliveryHealth;
+import io.auditwatch.alerting.OpenAlert;
+import io.auditwatch.heartbeat.HeartbeatTracker;
+import io.auditwatch.heartbeat.NodeStatus;
+import io.auditwatch.service.admin.NodeStreamView;
+import io.auditwatch.service.admin.StatusView;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Builds the status page's and {@code /api/nodes}'s view from heartbeat, alerting and the pipeline. */
+final class StatusSource implements Supplier<StatusView> {
+    private final Clock clock;
+    private final HeartbeatTracker tracker;
+    private final Alerting alerting;
+    private final Supplier<Map<String, String>> pipeline;
+
+    StatusSource(Clock clock, HeartbeatTracker tracker, Alerting alerting, Supplier<Map<String, String>> pipeline) {
+        this.clock = clock;
+        this.tracker = tracker;
+        this.alerting = alerting;
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public StatusView get() {
+        Map<String, List<String>> alertsByNode = new LinkedHashMap<>();
+        for (OpenAlert a : alerting.openAlerts()) {
+            if (a.event().node() != null && a.resolved() == null) {
+                String what = a.kind().id() + (a.event().stream() == null ? "" : " (" + a.event().stream() + ")");
+                alertsByNode.computeIfAbsent(a.event().node(), k -> new ArrayList<>()).add(what);
+            }
+        }
+        List<NodeStreamView> rows = new ArrayList<>();
+        for (NodeStatus n : tracker.nodes()) {
+            List<String> alerts = alertsByNode.getOrDefault(n.node(), List.of());
+            for (NodeStatus.StreamStatus s : n.streams()) {
+                rows.add(new NodeStreamView(n.node(), n.role(), s.stream().id(), s.state().name(), s.lastSeen(),
+                        s.threshold(), n.maintenanceUntil(), alerts));
+            }
+        }
+        Map<String, String> p = new LinkedHashMap<>(pipeline.get());
+        DeliveryHealth d = alerting.health();
+        p.put("alert delivery", d.ok() ? "OK" : "FAILING since " + d.failingSince() + " (" + d.pending() + " pending, "
+                + d.lastFailure() + ")");
+        return new StatusView(clock.instant(), rows, p);
+    }
+}

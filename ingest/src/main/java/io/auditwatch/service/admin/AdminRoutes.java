@@ -1,0 +1,91 @@
+package io.auditwatch.service.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What the admin server serves beyond {@code /metrics} and {@code /health}: the readiness checks,
+ * the source of {@code /status} and {@code /api/nodes}, and the service's own JSON endpoints
+ * (maintenance windows, decommissioning, test alerts).
+ *
+ * <p>Filled in before {@link AdminServer#start}, which takes a snapshot; later changes have no
+ * effect. Handlers run on the admin server's handler thread, never on an I/O thread, so a slow one
+ * delays other admin requests but never a listener; still, a handler that sends mail should hand
+ * the work off and answer 202.
+ */
+public final class AdminRoutes {
+
+    /** The built-in paths; an extension may not shadow them. */
+    static final Set<String> BUILT_IN = Set.of("/metrics", "/health", "/ready", "/status", "/api/nodes");
+
+    private final List<ReadinessCheck> checks = new ArrayList<>();
+    private final Map<String, Supplier<AdminResponse>> gets = new LinkedHashMap<>();
+    private final Map<String, Function<JsonNode, AdminResponse>> posts = new LinkedHashMap<>();
+    private Supplier<StatusView> status = () -> new StatusView(Instant.now(), List.of(), Map.of());
+
+    /** Adds a {@code /ready} check; checks are reported in the order added. */
+    public AdminRoutes readiness(ReadinessCheck check) {
+        Objects.requireNonNull(check, "check");
+        if (checks.stream().anyMatch(c -> c.name().equals(check.name()))) {
+            throw new IllegalArgumentException("duplicate readiness check " + check.name());
+        }
+        checks.add(check);
+        return this;
+    }
+
+    /** The source of {@code /status} and {@code /api/nodes}; called once per request. */
+    public AdminRoutes status(Supplier<StatusView> source) {
+        this.status = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /** Serves {@code GET path} (and {@code HEAD path}) with {@code handler}. */
+    public AdminRoutes get(String path, Supplier<AdminResponse> handler) {
+        checkPath(path, gets);
+        gets.put(path, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    /**
+     * Serves {@code POST path}: the body must be JSON (an empty body is passed as an empty object);
+     * anything else gets 400 before {@code handler} is called.
+     */
+    public AdminRoutes post(String path, Function<JsonNode, AdminResponse> handler) {
+        checkPath(path, posts);
+        posts.put(path, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    private static void checkPath(String path, Map<String, ?> sameMethod) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/") || path.indexOf('?') >= 0) {
+            throw new IllegalArgumentException("path must start with '/' and carry no query: " + path);
+        }
+        if (BUILT_IN.contains(path)) {
+            throw new IllegalArgumentException("built-in admin path: " + path);
+        }
+        if (sameMethod.containsKey(path)) {
+            throw new IllegalArgumentException("path already routed: " + path);
+        }
+    }
+
+    /** An immutable copy, taken when the server starts. */
+    Snapshot snapshot() {
+        return new Snapshot(List.copyOf(checks), Map.copyOf(gets), Map.copyOf(posts), status);
+    }
+
+    record Snapshot(
+            List<ReadinessCheck> checks,
+            Map<String, Supplier<AdminResponse>> gets,
+            Map<String, Function<JsonNode, AdminResponse>> posts,
+            Supplier<StatusView> status) {
+    }
+}

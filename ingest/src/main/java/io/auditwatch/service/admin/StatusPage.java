@@ -1,0 +1,162 @@
+package io.auditwatch.service.admin;
+
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders {@code /status}: one self-contained HTML page (inline CSS, no script, no external
+ * resource) that an ISSO opens from an alert email. Every value from the view is HTML-escaped; CSS
+ * classes come from {@link StateRank}, never from input.
+ */
+final class StatusPage {
+
+    /** Seconds between reloads: fresh enough to watch a recovery, cheap enough for a tab left open. */
+    static final int REFRESH_SECONDS = 15;
+
+    private static final DateTimeFormatter UTC =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+    private static final String CSS = """
+            body{font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1b1f23;background:#f6f7f9}
+            header{padding:14px 24px;color:#fff}
+            header.ok{background:#1e7b34}header.bad{background:#b3261e}
+            h1{margin:0;font-size:22px}header p{margin:4px 0 0}
+            main{padding:12px 24px}
+            .chips span{display:inline-block;margin:0 8px 8px 0;padding:3px 10px;border-radius:12px;background:#e4e7eb}
+            table{border-collapse:collapse;width:100%;background:#fff}
+            th,td{padding:6px 10px;border-bottom:1px solid #e1e4e8;text-align:left;vertical-align:top}
+            th{background:#eef0f3;position:sticky;top:0}
+            td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+            .state{font-weight:700;padding:2px 8px;border-radius:4px;white-space:nowrap}
+            tr.bad{background:#fdecea}tr.bad .state{background:#b3261e;color:#fff;font-size:16px}
+            tr.warn .state{background:#f2b600;color:#1b1f23}
+            tr.paused .state{background:#6a737d;color:#fff}
+            tr.ok .state{background:#d4edda;color:#1e7b34}
+            ul{margin:0;padding-left:18px}
+            .chips span.ok{background:#d4edda;color:#1e7b34}.chips span.bad{background:#b3261e;color:#fff;font-weight:700}
+            td.id{white-space:nowrap}
+            footer{padding:8px 24px;color:#586069;font-size:13px}
+            """;
+
+    static String render(StatusView view) {
+        List<NodeStreamView> rows = StatusRows.sorted(view);
+        Map<String, Integer> counts = StatusRows.countsByState(rows);
+        long failed = rows.stream().filter(r -> StateRank.of(r.state()).failing()).count();
+        boolean allOk = view.pipelineOk() && failed == 0;
+
+        StringBuilder h = new StringBuilder(4096 + rows.size() * 400);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta http-equiv=\"refresh\" content=\"").append(REFRESH_SECONDS).append("\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<title>").append(allOk ? "OK" : "FAILING").append(" - auditwatch status</title>")
+                .append("<style>").append(CSS).append("</style></head><body>\n");
+
+        h.append("<header class=\"").append(allOk ? "ok" : "bad").append("\"><h1>auditwatch: ")
+                .append(view.pipelineOk() ? "pipeline OK" : "pipeline FAILING").append(", ")
+                .append(failed == 0 ? "all nodes reporting" : failed + " node stream(s) not reporting")
+                .append("</h1><p>").append(rows.size()).append(" node stream(s) watched</p></header>\n<main>\n");
+
+        h.append("<div class=\"chips\" id=\"counts\">");
+        counts.forEach((state, n) -> h.append("<span>").append(esc(state)).append(": <b>").append(n)
+                .append("</b></span>"));
+        h.append("</div>\n");
+
+        if (!view.pipeline().isEmpty()) {
+            h.append("<div class=\"chips\" id=\"pipeline\"><b>Pipeline</b> ");
+            view.pipeline().forEach((part, state) -> h.append("<span class=\"")
+                    .append(StatusView.healthy(state) ? "ok" : "bad").append("\">").append(esc(part)).append(": ")
+                    .append(esc(state)).append("</span>"));
+            h.append("</div>\n");
+        }
+
+        h.append("<table id=\"nodes\"><thead><tr><th>Node</th><th>Role</th><th>Stream</th><th>State</th>")
+                .append("<th>Last seen (UTC)</th><th>Age</th><th>Threshold</th><th>Maintenance until</th>")
+                .append("<th>Open alerts</th></tr></thead><tbody>\n");
+        for (NodeStreamView r : rows) {
+            StateRank rank = StateRank.of(r.state());
+            h.append("<tr class=\"").append(rank.cssClass()).append("\" data-node=\"").append(esc(r.node()))
+                    .append("\" data-state=\"").append(esc(r.state())).append("\">")
+                    .append("<td class=\"id\">").append(esc(r.node())).append("</td>")
+                    .append("<td>").append(esc(orDash(r.role()))).append("</td>")
+                    .append("<td class=\"id\">").append(esc(r.stream())).append("</td>")
+                    .append("<td><span class=\"state\">").append(esc(r.state())).append("</span></td>")
+                    .append("<td class=\"num\">").append(r.lastSeen() == null ? "never" : UTC.format(r.lastSeen()))
+                    .append("</td><td class=\"num\">").append(r.lastSeen() == null ? "-" : human(r.age(view.generatedAt())))
+                    .append("</td><td class=\"num\">").append(r.threshold() == null ? "-" : human(r.threshold()))
+                    .append("</td><td class=\"num\">")
+                    .append(r.maintenanceUntil() == null ? "-" : UTC.format(r.maintenanceUntil())).append("</td><td>");
+            if (!r.openAlerts().isEmpty()) {
+                h.append("<ul>");
+                r.openAlerts().forEach(a -> h.append("<li>").append(esc(a)).append("</li>"));
+                h.append("</ul>");
+            }
+            h.append("</td></tr>\n");
+        }
+        if (rows.isEmpty()) {
+            h.append("<tr><td colspan=\"9\">No node has been seen and the inventory lists none.</td></tr>\n");
+        }
+        h.append("</tbody></table>\n</main>\n<footer>Generated ").append(UTC.format(view.generatedAt()))
+                .append("; this page reloads every ").append(REFRESH_SECONDS)
+                .append(" s. The same data as JSON: <a href=\"api/nodes\">api/nodes</a>.</footer>\n</body></html>\n");
+        return h.toString();
+    }
+
+    /**
+     * {@code 3d 4h}, {@code 2h 5m}, {@code 4m 10s}, {@code 15m}, {@code 42s}: two units are enough to
+     * judge a silence; a zero second unit is left out.
+     */
+    static String human(Duration d) {
+        long s = d.getSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return two(s / 60, "m", s % 60, "s");
+        }
+        if (s < 86400) {
+            return two(s / 3600, "h", s % 3600 / 60, "m");
+        }
+        return two(s / 86400, "d", s % 86400 / 3600, "h");
+    }
+
+    private static String two(long major, String majorUnit, long minor, String minorUnit) {
+        return minor == 0 ? major + majorUnit : major + majorUnit + " " + minor + minorUnit;
+    }
+
+    /** Escapes text for element content and double-quoted attributes (OWASP XSS rule 1 and 2). */
+    static String esc(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String rep = switch (c) {
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '&' -> "&amp;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                default -> null;
+            };
+            if (rep != null && out == null) {
+                out = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (out != null) {
+                if (rep != null) {
+                    out.append(rep);
+                } else {
+                    out.append(c);
+                }
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+
+    private static String orDash(String s) {
+        return s == null || s.isEmpty() ? "-" : s;
+    }
+
+    private StatusPage() {
+    }
+}

@@ -1,0 +1,43 @@
+package io.auditwatch.service.admin;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@code /status} and {@code /api/nodes} show: a snapshot taken by the heartbeat module.
+ *
+ * @param generatedAt when the snapshot was taken; ages are computed against it
+ * @param rows one row per (node, stream), in any order (the page sorts them worst first)
+ * @param pipeline state of each pipeline part ({@code kafka -> UP}, {@code alert-delivery -> FAILING:
+ *     smtp timeout}); a value of {@code UP} or {@code OK} (any case) is healthy, anything else marks
+ *     the pipeline as failing and is displayed as the detail. Insertion order is kept.
+ */
+public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline) {
+
+    public StatusView {
+        Objects.requireNonNull(generatedAt, "generatedAt");
+        rows = rows == null ? List.of() : List.copyOf(rows);
+        pipeline = pipeline == null
+                ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pipeline));
+    }
+
+    /**
+     * True when every pipeline value is {@code UP} or {@code OK}, alone or followed by a space and
+     * a detail ({@code OK 3% of 1024 MiB}); an empty map counts as ok.
+     */
+    public boolean pipelineOk() {
+        return pipeline.values().stream().allMatch(StatusView::healthy);
+    }
+
+    static boolean healthy(String value) {
+        if (value == null) {
+            return false;
+        }
+        String head = value.indexOf(' ') < 0 ? value : value.substring(0, value.indexOf(' '));
+        return head.equalsIgnoreCase("UP") || head.equalsIgnoreCase("OK");
+    }
+}

@@ -1,0 +1,222 @@
+package io.auditwatch.service.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * The one configuration loader: YAML file, then {@code AUDITWATCH_*} environment overrides, then
+ * validation of every key. Unknown keys in the file are errors (a typo must not silently fall back
+ * to a default), and so are secrets written into the file.
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file the YAML file, or null to use defaults and the environment only
+     * @param env the environment (System.getenv() in production)
+     * @throws ConfigException naming origin, key and what is expected
+     */
+    public static Config load(Path file, Map<String, String> env) {
+        Map<String, String> raw = new LinkedHashMap<>();
+        Map<String, String> origins = new LinkedHashMap<>();
+        String fileName = file == null ? null : file.toString();
+        if (file != null) {
+            readFile(file, raw, origins);
+        }
+        for (ConfigKey<?> key : Keys.ALL) {
+            String v = env.get(key.envVar());
+            if (v != null) {
+                raw.put(key.path(), v);
+                origins.put(key.path(), "environment " + key.envVar());
+            }
+        }
+        Map<String, List<String>> maps = new LinkedHashMap<>();
+        for (String prefix : Keys.MAP_PREFIXES) {
+            String envPrefix = ConfigKey.envVarFor(prefix) + "_";
+            for (Map.Entry<String, String> e : env.entrySet()) {
+                if (e.getKey().startsWith(envPrefix) && e.getKey().length() > envPrefix.length()) {
+                    String child = e.getKey().substring(envPrefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+                    raw.put(prefix + "." + child, e.getValue());
+                    origins.put(prefix + "." + child, "environment " + e.getKey());
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            String prefix = mapPrefixOf(e.getKey());
+            if (prefix != null) {
+                maps.computeIfAbsent(e.getKey(), k -> ValueType.LIST.parse(e.getValue()));
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ConfigKey<?> key : Keys.ALL) {
+            String text = raw.get(key.path());
+            String origin = origins.getOrDefault(key.path(), "default");
+            if (text == null) {
+                text = key.defaultValue();
+            }
+            try {
+                values.put(key.path(), key.type().parse(text));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new ConfigException(origin, key.path(),
+                        "expected " + key.type().expected() + ", got '" + (key.secret() ? "(redacted)" : text) + "'");
+            }
+            origins.put(key.path(), origin);
+        }
+        for (Map.Entry<String, List<String>> e : maps.entrySet()) {
+            values.putIfAbsent(e.getKey(), e.getValue());
+        }
+        return new Config(values, origins, fileName);
+    }
+
+    /** The map prefix a path belongs to ({@code alerting.recipients.ops}), or null. */
+    static String mapPrefixOf(String path) {
+        for (String prefix : Keys.MAP_PREFIXES) {
+            if (path.startsWith(prefix + ".") && path.indexOf('.', prefix.length() + 1) < 0) {
+                return prefix;
+            }
+        }
+        return null;
+    }
+
+    private static void readFile(Path file, Map<String, String> raw, Map<String, String> origins) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file.toString(), "(file)", "does not exist");
+        } catch (JacksonException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ConfigException(file.toString(), "(file)", "is not valid YAML" + where + ": " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), "(file)", "cannot be read: " + e.getMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        if (!root.isObject()) {
+            throw new ConfigException(file.toString(), "(file)", "expected a YAML mapping at the top level");
+        }
+        Map<String, ConfigKey<?>> known = new LinkedHashMap<>();
+        for (ConfigKey<?> k : Keys.ALL) {
+            known.put(k.path(), k);
+        }
+        flatten(file.toString(), "", root, known, raw, origins);
+    }
+
+    private static void flatten(String file, String prefix, JsonNode node, Map<String, ConfigKey<?>> known,
+            Map<String, String> raw, Map<String, String> origins) {
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode v = e.getValue();
+            ConfigKey<?> key = known.get(path);
+            if (key == null && v.isObject() && (isPrefix(path, known) || Keys.MAP_PREFIXES.contains(path))) {
+                flatten(file, path, v, known, raw, origins);
+                continue;
+            }
+            if (key == null && mapPrefixOf(path) != null && (v.isArray() || v.isValueNode())) {
+                raw.put(path, listText(file, path, v));
+                origins.put(path, file);
+                continue;
+            }
+            if (key == Keys.ALERT_ESCALATION && v.isArray()) {
+                raw.put(path, escalationText(file, path, v));
+                origins.put(path, file);
+                continue;
+            }
+            if (key == null) {
+                throw new ConfigException(file, path, "unknown key; known keys here: " + siblings(prefix, known));
+            }
+            if (key.secret()) {
+                throw new ConfigException(file, path, "secrets are not read from the configuration file; set "
+                        + key.envVar() + " or use the matching *-file key");
+            }
+            String text;
+            if (v.isNull()) {
+                text = "";
+            } else if (v.isArray()) {
+                List<String> parts = new ArrayList<>();
+                for (JsonNode item : v) {
+                    if (!item.isValueNode()) {
+                        throw new ConfigException(file, path, "expected a list of plain values");
+                    }
+                    parts.add(item.asText());
+                }
+                text = String.join(",", parts);
+            } else if (v.isValueNode()) {
+                text = v.asText();
+            } else {
+                throw new ConfigException(file, path, "expected " + key.type().expected());
+            }
+            raw.put(path, text);
+            origins.put(path, file);
+        }
+    }
+
+    private static String listText(String file, String path, JsonNode v) {
+        if (v.isValueNode()) {
+            return v.isNull() ? "" : v.asText();
+        }
+        List<String> parts = new ArrayList<>();
+        for (JsonNode item : v) {
+            if (!item.isValueNode()) {
+                throw new ConfigException(file, path, "expected a list of plain values");
+            }
+            parts.add(item.asText());
+        }
+        return String.join(",", parts);
+    }
+
+    /** {@code [{after: 2h, roles: [ops, ciso]}]} as the environment form {@code 2h:ops+ciso}. */
+    private static String escalationText(String file, String path, JsonNode v) {
+        List<String> steps = new ArrayList<>();
+        for (JsonNode step : v) {
+            JsonNode after = step.get("after");
+            JsonNode roles = step.get("roles");
+            if (!step.isObject() || after == null || !after.isValueNode() || roles == null || !roles.isArray()
+                    || step.size() != 2) {
+                throw new ConfigException(file, path, "expected a list of {after: <duration>, roles: [<role>, ...]}");
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode r : roles) {
+                names.add(r.asText());
+            }
+            steps.add(after.asText() + ":" + String.join("+", names));
+        }
+        return String.join(",", steps);
+    }
+
+    private static boolean isPrefix(String path, Map<String, ConfigKey<?>> known) {
+        String p = path + ".";
+        return known.keySet().stream().anyMatch(k -> k.startsWith(p));
+    }
+
+    private static String siblings(String prefix, Map<String, ConfigKey<?>> known) {
+        String p = prefix.isEmpty() ? "" : prefix + ".";
+        TreeSet<String> names = new TreeSet<>();
+        for (String k : known.keySet()) {
+            if (k.startsWith(p)) {
+                String rest = k.substring(p.length());
+                int dot = rest.indexOf('.');
+                names.add(dot < 0 ? rest : rest.substring(0, dot));
+            }
+        }
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,218 @@
+package io.auditwatch.service.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every configuration key of auditwatch, with its default and meaning. {@code config/auditwatch.yaml}
+ * mirrors these defaults (a test keeps the two in step) and the README's reference lists them.
+ */
+public final class Keys {
+    private Keys() {
+    }
+
+    public static final ConfigKey<String> DATA_DIR = key("data-dir", "data", ValueType.NON_EMPTY,
+            "where the embedded broker, spool, outbox and state live");
+
+    // Kafka
+    public static final ConfigKey<List<String>> KAFKA_BOOTSTRAP = key("kafka.bootstrap-servers", "", ValueType.LIST,
+            "external Kafka cluster (host:port list); empty starts the embedded single-node broker");
+    public static final ConfigKey<String> KAFKA_TOPIC = key("kafka.topic", "audit.events", ValueType.NON_EMPTY,
+            "events topic");
+    public static final ConfigKey<Integer> KAFKA_PARTITIONS = key("kafka.partitions", "6",
+            ValueType.intRange(1, 10_000, "a partition count 1-10000"),
+            "partitions when auditwatch creates a missing events topic");
+    public static final ConfigKey<Integer> KAFKA_REPLICATION = key("kafka.replication-factor", "1",
+            ValueType.intRange(1, 32, "a replication factor 1-32"),
+            "replication factor when auditwatch creates a missing topic");
+    public static final ConfigKey<Long> KAFKA_QUEUE_BYTES = key("kafka.queue-bytes", "32MiB", ValueType.SIZE,
+            "events held in memory on their way to Kafka; above 80% TCP reads pause, when full UDP drops (counted)");
+    public static final ConfigKey<Duration> KAFKA_MAX_BLOCK = key("kafka.max-block", "60s", ValueType.DURATION,
+            "how long the publisher thread waits for metadata or buffer space before a send counts as failed");
+    public static final ConfigKey<Integer> KAFKA_EMBEDDED_PORT = key("kafka.embedded-port", "9092", ValueType.PORT,
+            "port of the embedded broker on 127.0.0.1 (only when bootstrap-servers is empty)");
+
+    public static final ConfigKey<Duration> KAFKA_CLOSE_DEADLINE = key("kafka.close-deadline", "8s", ValueType.DURATION,
+            "with spool.enabled false: on shutdown, how long accepted events may take to reach Kafka (the rest is lost)");
+    public static final ConfigKey<Duration> KAFKA_HEALTH_INTERVAL = key("kafka.health-check-interval", "10s",
+            ValueType.DURATION, "how often Kafka's reachability is probed (/ready, kafka-unreachable alert)");
+    public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
+            ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
+
+    // Disk spool (write-ahead between the listeners and Kafka; README: delivery semantics)
+    public static final ConfigKey<Boolean> SPOOL_ENABLED = key("spool.enabled", "true", ValueType.BOOLEAN,
+            "every accepted event goes through the disk spool under <data-dir>/spool; false keeps them in memory only");
+    public static final ConfigKey<Long> SPOOL_MAX_BYTES = key("spool.max-bytes", "1GiB", ValueType.SIZE,
+            "bound of the spool's files; when full TCP reads pause and UDP datagrams are dropped (counted)");
+    public static final ConfigKey<String> SPOOL_FSYNC = key("spool.fsync", "always",
+            ValueType.oneOf("always", "interval", "os"),
+            "always: forced before an event counts as accepted; interval: every fsync-interval; os: left to the kernel");
+    public static final ConfigKey<Duration> SPOOL_FSYNC_INTERVAL = key("spool.fsync-interval", "1s", ValueType.DURATION,
+            "period of fsync: interval (what a power loss can cost)");
+    public static final ConfigKey<Integer> SPOOL_ALERT_FILL = key("spool.alert-fill-percent", "80",
+            ValueType.intRange(1, 100, "a percentage 1-100"),
+            "fill level of the spool that raises the DISK_NEARLY_FULL pipeline alert");
+    public static final ConfigKey<Duration> SPOOL_DRAIN_DEADLINE = key("spool.drain-deadline", "8s", ValueType.DURATION,
+            "on shutdown, how long spooled events are still sent to Kafka; the rest stays in the spool for the next start");
+
+    // Listeners
+    public static final ConfigKey<String> UDP_HOST = key("listeners.udp.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the UDP listener");
+    public static final ConfigKey<Integer> UDP_PORT = key("listeners.udp.port", "5514", ValueType.PORT,
+            "UDP syslog port; 0 disables");
+    public static final ConfigKey<String> TCP_HOST = key("listeners.tcp.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the TCP listener");
+    public static final ConfigKey<Integer> TCP_PORT = key("listeners.tcp.port", "5514", ValueType.PORT,
+            "TCP syslog port (RFC 6587: octet counting and LF framing, per frame); 0 disables");
+    public static final ConfigKey<String> TLS_HOST = key("listeners.tls.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the TLS listener");
+    public static final ConfigKey<Integer> TLS_PORT = key("listeners.tls.port", "0", ValueType.PORT,
+            "syslog over TLS port (RFC 5425, usually 6514); 0 disables");
+    public static final ConfigKey<String> TLS_CERT = key("listeners.tls.cert-file", "", ValueType.STRING,
+            "PEM certificate chain of the TLS listener");
+    public static final ConfigKey<String> TLS_KEY = key("listeners.tls.key-file", "", ValueType.STRING,
+            "PEM private key (PKCS#8) of the TLS listener");
+    public static final ConfigKey<String> TLS_CLIENT_CA = key("listeners.tls.client-ca-file", "", ValueType.STRING,
+            "PEM CA certificates that sign client certificates (mutual TLS)");
+    public static final ConfigKey<String> TLS_CLIENT_AUTH = key("listeners.tls.client-auth", "none",
+            ValueType.oneOf("none", "optional", "required"), "client certificate policy");
+    public static final ConfigKey<String> TLS_KEYSTORE = key("listeners.tls.keystore-file", "", ValueType.STRING,
+            "PKCS#12 keystore with the listener's key and certificate, instead of cert-file and key-file");
+    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD_FILE = key("listeners.tls.keystore-password-file", "",
+            ValueType.STRING, "file holding the keystore password (or set AUDITWATCH_LISTENERS_TLS_KEYSTORE_PASSWORD)");
+    public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD = new ConfigKey<>("listeners.tls.keystore-password", "",
+            ValueType.STRING, "keystore password, from the environment only", true);
+    public static final ConfigKey<Duration> TLS_RELOAD = key("listeners.tls.reload-interval", "30s", ValueType.DURATION,
+            "how often certificate files are checked; changed files apply to new connections without a restart");
+    public static final ConfigKey<List<String>> TCP_ALLOWED = key("listeners.tcp.allowed-sources", "", ValueType.LIST,
+            "CIDR blocks allowed to connect to the TCP listener; empty allows all");
+    public static final ConfigKey<List<String>> UDP_ALLOWED = key("listeners.udp.allowed-sources", "", ValueType.LIST,
+            "CIDR blocks whose datagrams the UDP listener accepts; empty allows all");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS = key("listeners.max-connections", "16384",
+            ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
+            "open TCP and TLS connections in total; more are refused and counted");
+    public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_SOURCE = key("listeners.max-connections-per-source",
+            "1024", ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
+            "open TCP and TLS connections per source address (Docker opens one per container)");
+    public static final ConfigKey<Duration> FRAME_DEADLINE = key("listeners.frame-deadline", "30s", ValueType.DURATION,
+            "a frame started but not finished within this time closes the connection (slow senders); idle connections stay open");
+    public static final ConfigKey<Duration> REASSEMBLY_TIMEOUT = key("listeners.reassembly-timeout", "2s",
+            ValueType.DURATION, "how long the pieces of a line Docker cut at 16 KiB are awaited before it is stored incomplete");
+    public static final ConfigKey<Boolean> REDACT_LICENSE = key("listeners.redact-license-key", "true", ValueType.BOOLEAN,
+            "replace UCP's user.extra.licenseKey by [redacted] in the envelope's fields (the raw message is unchanged)");
+    public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
+            "longest message kept whole; a longer one is truncated to this size and flagged");
+
+    // Admin
+    public static final ConfigKey<String> ADMIN_HOST = key("admin.host", "127.0.0.1", ValueType.NON_EMPTY,
+            "bind address of the admin HTTP server");
+    public static final ConfigKey<Integer> ADMIN_PORT = key("admin.port", "9464", ValueType.PORT,
+            "admin HTTP port (/metrics, /health, /ready, /status, /api/nodes); 0 disables");
+
+    public static final ConfigKey<String> ADMIN_USERNAME = key("admin.username", "", ValueType.STRING,
+            "basic-auth user for every admin endpoint but /health; empty means no authentication");
+    public static final ConfigKey<String> ADMIN_PASSWORD_FILE = key("admin.password-file", "", ValueType.STRING,
+            "file holding the admin password (or set AUDITWATCH_ADMIN_PASSWORD)");
+    public static final ConfigKey<String> ADMIN_PASSWORD = new ConfigKey<>("admin.password", "", ValueType.STRING,
+            "admin password, from the environment only", true);
+
+    // Heartbeat
+    public static final ConfigKey<Duration> HB_DEFAULT_THRESHOLD = key("heartbeat.default-threshold", "15m",
+            ValueType.DURATION, "silence threshold of nodes and streams the inventory does not set");
+    public static final ConfigKey<Duration> HB_GRACE = key("heartbeat.grace-period", "5m", ValueType.DURATION,
+            "after start-up, expected nodes get this long before NEVER_SEEN");
+    public static final ConfigKey<String> HB_INVENTORY = key("heartbeat.inventory-file", "", ValueType.STRING,
+            "expected nodes, roles and thresholds (YAML); empty enrols every node on first sight");
+
+    public static final ConfigKey<String> HB_UNKNOWN = key("heartbeat.unknown-nodes", "enrol",
+            ValueType.oneOf("enrol", "ignore"), "nodes not in the inventory: enrol on first sight, or ignore (counted)");
+    public static final ConfigKey<List<String>> HB_ENROL_STREAMS = key("heartbeat.enrol-streams",
+            "auditd,ucp-audit,dtr-audit,dockerd,container,other", ValueType.LIST, "streams tracked for enrolled nodes");
+    public static final ConfigKey<Duration> HB_EVENT_LAG = key("heartbeat.event-lag-threshold", "5m",
+            ValueType.DURATION, "receive time minus sender time above this raises EVENT_LAG");
+    public static final ConfigKey<Integer> HB_CONSUMER_LAG = key("heartbeat.consumer-lag-bound", "100000",
+            ValueType.intRange(1, Integer.MAX_VALUE, "a record count"),
+            "records behind audit.events before CONSUMER_LAG fires and node alerts are held");
+    public static final ConfigKey<Duration> HB_FLUSH = key("heartbeat.state-flush-interval", "5s", ValueType.DURATION,
+            "periodic write of changed last-seen times to auditwatch.heartbeat (transitions are written at once)");
+    public static final ConfigKey<Duration> HB_AUDIT_DISABLED = key("heartbeat.audit-disabled-window", "5m",
+            ValueType.DURATION, "how recent ucp-controller output must be for AUDIT_DISABLED instead of a silence");
+    public static final ConfigKey<Integer> HB_MAX_STREAMS = key("heartbeat.max-tracked-streams", "10000",
+            ValueType.intRange(1, 10_000_000, "a count"),
+            "cap on tracked (node, stream) pairs per instance; enrolment beyond it is refused and counted");
+
+    // Alerting
+    public static final ConfigKey<List<String>> ALERT_ISSO = key("alerting.recipients.isso", "", ValueType.LIST,
+            "ISSO addresses (at least one)");
+    public static final ConfigKey<List<String>> ALERT_SA = key("alerting.recipients.sa", "", ValueType.LIST,
+            "SA addresses (at least one)");
+    public static final ConfigKey<String> SMTP_HOST = key("alerting.smtp.host", "", ValueType.STRING,
+            "SMTP relay; empty writes alerts as .eml files to <data-dir>/outbox and the log");
+    public static final ConfigKey<Integer> SMTP_PORT = key("alerting.smtp.port", "25", ValueType.PORT,
+            "SMTP port");
+    public static final ConfigKey<String> SMTP_STARTTLS = key("alerting.smtp.starttls", "opportunistic",
+            ValueType.oneOf("none", "opportunistic", "required", "implicit"),
+            "none, opportunistic or required STARTTLS, or implicit TLS (SMTPS)");
+    public static final ConfigKey<String> SMTP_USERNAME = key("alerting.smtp.username", "", ValueType.STRING,
+            "SMTP user; empty means no authentication");
+    public static final ConfigKey<String> SMTP_PASSWORD_FILE = key("alerting.smtp.password-file", "", ValueType.STRING,
+            "file holding the SMTP password (or set AUDITWATCH_ALERTING_SMTP_PASSWORD)");
+    public static final ConfigKey<String> SMTP_PASSWORD = new ConfigKey<>("alerting.smtp.password", "",
+            ValueType.STRING, "SMTP password, from the environment only", true);
+    public static final ConfigKey<Duration> SMTP_CONNECT_TIMEOUT = key("alerting.smtp.connect-timeout", "10s",
+            ValueType.DURATION, "TCP connect timeout to the SMTP relay");
+    public static final ConfigKey<Duration> SMTP_READ_TIMEOUT = key("alerting.smtp.read-timeout", "60s",
+            ValueType.DURATION, "per-reply timeout of the SMTP relay");
+    public static final ConfigKey<Duration> SMTP_WRITE_TIMEOUT = key("alerting.smtp.write-timeout", "60s",
+            ValueType.DURATION, "write timeout towards the SMTP relay");
+    public static final ConfigKey<String> SMTP_TRUST_CA = key("alerting.smtp.trust-ca-file", "", ValueType.STRING,
+            "PEM CA (or self-signed certificate) of a private relay; empty uses the JDK trust store");
+    public static final ConfigKey<Boolean> SMTP_CHECK_IDENTITY = key("alerting.smtp.check-server-identity", "true",
+            ValueType.BOOLEAN, "verify that the relay's certificate names alerting.smtp.host");
+    public static final ConfigKey<String> ALERT_FROM = key("alerting.from", "auditwatch@localhost", ValueType.NON_EMPTY,
+            "From address of alert emails");
+    public static final ConfigKey<Duration> ALERT_GROUP_WINDOW = key("alerting.group-window", "30s",
+            ValueType.DURATION, "transitions within this window are sent as one digest");
+    public static final ConfigKey<Duration> ALERT_REPEAT = key("alerting.repeat-interval", "4h", ValueType.DURATION,
+            "an open alert is repeated (still silent) this often");
+
+    public static final ConfigKey<String> ALERT_OUTBOX = key("alerting.outbox-dir", "", ValueType.STRING,
+            "persistent outbox, open-alert state and .eml folder; empty means <data-dir>/outbox");
+    public static final ConfigKey<Duration> ALERT_RETRY_INITIAL = key("alerting.retry.initial", "5s",
+            ValueType.DURATION, "first retry delay after a failed delivery; doubled per consecutive failure");
+    public static final ConfigKey<Duration> ALERT_RETRY_MAX = key("alerting.retry.max", "5m", ValueType.DURATION,
+            "upper bound of the retry delay");
+    public static final ConfigKey<String> ALERT_STATUS_URL = key("alerting.status-url", "", ValueType.STRING,
+            "base URL of the status page; emails then link to <url>/status");
+    public static final ConfigKey<String> ALERT_ESCALATION = key("alerting.escalation", "", ValueType.STRING,
+            "escalation steps: in YAML a list of {after: 2h, roles: [ops]}; in the environment '2h:ops,4h:ops+ciso'");
+
+    /**
+     * Keys whose last segment is a free name: {@code alerting.recipients.<role>} (address lists)
+     * and {@code alerting.routes.<kind-id>} (role lists). {@code isso} and {@code sa} are
+     * recipients like any other role, and the alerting module insists on both.
+     */
+    public static final List<String> MAP_PREFIXES = List.of("alerting.recipients", "alerting.routes");
+
+    /** Every key, in reference order. */
+    public static final List<ConfigKey<?>> ALL = List.of(
+            DATA_DIR,
+            KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
+            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_CLIENT_PROPERTIES,
+            SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_DRAIN_DEADLINE,
+            UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
+            TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
+            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, REDACT_LICENSE,
+            MAX_MESSAGE_SIZE,
+            ADMIN_HOST, ADMIN_PORT, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
+            HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
+            HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,
+            ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,
+            SMTP_PASSWORD, SMTP_CONNECT_TIMEOUT, SMTP_READ_TIMEOUT, SMTP_WRITE_TIMEOUT, SMTP_TRUST_CA,
+            SMTP_CHECK_IDENTITY, ALERT_FROM, ALERT_GROUP_WINDOW, ALERT_REPEAT, ALERT_OUTBOX, ALERT_RETRY_INITIAL,
+            ALERT_RETRY_MAX, ALERT_STATUS_URL, ALERT_ESCALATION);
+
+    private static <T> ConfigKey<T> key(String path, String def, ValueType<T> type, String doc) {
+        return new ConfigKey<>(path, def, type, doc, false);
+    }
+}

@@ -1,0 +1,110 @@
+package io.auditwatch.service.config;
+
+import io.auditwatch.alerting.AlertingConfigException;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.EscalationStep;
+import io.auditwatch.alerting.SmtpSettings;
+import io.auditwatch.alerting.TlsMode;
+import io.auditwatch.heartbeat.HeartbeatConfigException;
+import io.auditwatch.heartbeat.HeartbeatSettings;
+import io.auditwatch.heartbeat.Inventory;
+import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.heartbeat.UnknownNodePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the validated configuration into the settings records the heartbeat and alerting modules
+ * declare (they know nothing of YAML or environment variables). Their own validation errors come
+ * back as {@link ConfigException}s that name where the bad value came from.
+ */
+public final class ModuleSettings {
+    private ModuleSettings() {
+    }
+
+    public static AlertingSettings alerting(Config c) {
+        Map<String, List<String>> recipients = c.map("alerting.recipients");
+        Map<String, List<String>> routes = c.map("alerting.routes");
+        List<EscalationStep> escalation = escalation(c);
+        char[] password = Secrets.read(c, Keys.SMTP_PASSWORD, Keys.SMTP_PASSWORD_FILE);
+        String outbox = c.get(Keys.ALERT_OUTBOX);
+        Path outboxDir = outbox.isEmpty() ? Path.of(c.get(Keys.DATA_DIR), "outbox") : Path.of(outbox);
+        String trust = c.get(Keys.SMTP_TRUST_CA);
+        try {
+            SmtpSettings smtp = new SmtpSettings(c.get(Keys.SMTP_HOST), c.get(Keys.SMTP_PORT),
+                    TlsMode.parse(c.get(Keys.SMTP_STARTTLS)), c.get(Keys.SMTP_USERNAME),
+                    password == null ? "" : new String(password), c.get(Keys.SMTP_CONNECT_TIMEOUT),
+                    c.get(Keys.SMTP_READ_TIMEOUT), c.get(Keys.SMTP_WRITE_TIMEOUT),
+                    trust.isEmpty() ? null : Path.of(trust), c.get(Keys.SMTP_CHECK_IDENTITY));
+            return new AlertingSettings(recipients, routes, escalation, smtp, c.get(Keys.ALERT_FROM),
+                    c.get(Keys.ALERT_GROUP_WINDOW), c.get(Keys.ALERT_REPEAT), outboxDir, c.get(Keys.ALERT_RETRY_INITIAL),
+                    c.get(Keys.ALERT_RETRY_MAX), c.get(Keys.ALERT_STATUS_URL));
+        } catch (AlertingConfigException e) {
+            throw new ConfigException(c.origin(e.key()), e.key(), problem(e.getMessage(), e.key()));
+        }
+    }
+
+    public static HeartbeatSettings heartbeat(Config c) {
+        Set<Stream> streams = EnumSet.noneOf(Stream.class);
+        for (String s : c.get(Keys.HB_ENROL_STREAMS)) {
+            try {
+                streams.add(Stream.fromId(s));
+            } catch (IllegalArgumentException e) {
+                throw c.invalid(Keys.HB_ENROL_STREAMS, "unknown stream '" + s
+                        + "'; expected auditd, ucp-audit, dtr-audit, dockerd, container or other");
+            }
+        }
+        try {
+            return new HeartbeatSettings(c.get(Keys.HB_DEFAULT_THRESHOLD), c.get(Keys.HB_GRACE),
+                    UnknownNodePolicy.fromId(Keys.HB_UNKNOWN.path(), c.get(Keys.HB_UNKNOWN)), streams,
+                    c.get(Keys.HB_EVENT_LAG), c.get(Keys.HB_CONSUMER_LAG), c.get(Keys.HB_FLUSH),
+                    c.get(Keys.HB_AUDIT_DISABLED), c.get(Keys.HB_MAX_STREAMS));
+        } catch (HeartbeatConfigException e) {
+            throw new ConfigException(c.origin(e.key()), e.key(), problem(e.getMessage(), e.key()));
+        }
+    }
+
+    /** The inventory file's nodes, or an empty inventory when {@code heartbeat.inventory-file} is empty. */
+    public static Inventory inventory(Config c) {
+        String file = c.get(Keys.HB_INVENTORY);
+        return file.isEmpty() ? Inventory.empty() : InventoryLoader.load(Path.of(file));
+    }
+
+    private static List<EscalationStep> escalation(Config c) {
+        String text = c.get(Keys.ALERT_ESCALATION);
+        List<EscalationStep> steps = new ArrayList<>();
+        if (text.isBlank()) {
+            return steps;
+        }
+        for (String step : text.split(",")) {
+            int colon = step.indexOf(':');
+            if (colon < 0) {
+                throw c.invalid(Keys.ALERT_ESCALATION, "expected steps like '2h:ops,4h:ops+ciso', got '" + step.trim() + "'");
+            }
+            Duration after;
+            try {
+                after = ValueType.DURATION.parse(step.substring(0, colon));
+            } catch (IllegalArgumentException e) {
+                throw c.invalid(Keys.ALERT_ESCALATION, "'" + step.trim() + "': expected " + ValueType.DURATION.expected()
+                        + " before ':'");
+            }
+            List<String> roles = new ArrayList<>();
+            for (String r : step.substring(colon + 1).split("\\+")) {
+                if (!r.isBlank()) {
+                    roles.add(r.trim());
+                }
+            }
+            steps.add(new EscalationStep(after, roles));
+        }
+        return steps;
+    }
+
+    private static String problem(String message, String key) {
+        return message.startsWith(key + ": ") ? message.substring(key.length() + 2) : message;
+    }
+}

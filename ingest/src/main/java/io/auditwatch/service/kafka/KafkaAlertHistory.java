@@ -1,0 +1,133 @@
+package io.auditwatch.service.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditwatch.alerting.AlertHistory;
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.Notification;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alert history: every notification alerting queues is also written, as JSON keyed by its id,
+ * to {@code auditwatch.alerts} when Kafka is up. It never blocks the alerting thread (a bounded
+ * hand-off to its own thread) and never stops email delivery: a history record that cannot be
+ * written is counted ({@code auditwatch_alert_history_failures_total}) and logged.
+ */
+public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaAlertHistory.class);
+    public static final String TOPIC = "auditwatch.alerts";
+    /** Notifications waiting for the history thread; a digest per group window makes more than this unlikely. */
+    static final int QUEUE = 1_000;
+    /** Bounded wait for metadata on the history thread only. */
+    static final Duration MAX_BLOCK = Duration.ofSeconds(5);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final ThreadPoolExecutor thread;
+    private final Counter written;
+    private final Counter failed;
+    private final String topic;
+
+    /** @param clientProperties security and other client settings shared by every Kafka client */
+    public KafkaAlertHistory(String bootstrapServers, Map<String, String> clientProperties, String topic,
+            short replicationFactor, MeterRegistry registry) {
+        this.topic = topic;
+        ensureTopic(bootstrapServers, clientProperties, topic, replicationFactor);
+        Map<String, Object> p = new LinkedHashMap<>(clientProperties);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) MAX_BLOCK.toMillis());
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "auditwatch-alert-history");
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+        thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "aw-alert-history");
+            t.setDaemon(true);
+            return t;
+        });
+        written = Counter.builder("auditwatch_alert_history_records").description("Notifications written to auditwatch.alerts")
+                .register(registry);
+        failed = Counter.builder("auditwatch_alert_history_failures")
+                .description("Notifications that could not be written to auditwatch.alerts (email delivery is unaffected)")
+                .register(registry);
+    }
+
+    private static void ensureTopic(String bootstrap, Map<String, String> clientProperties, String topic, short rf) {
+        Map<String, Object> a = new LinkedHashMap<>(clientProperties);
+        a.put("bootstrap.servers", bootstrap);
+        a.put("request.timeout.ms", 10_000);
+        a.put("default.api.timeout.ms", 15_000);
+        try (Admin admin = Admin.create(a)) {
+            admin.createTopics(java.util.List.of(new NewTopic(topic, 1, rf))).all().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warn("Could not create {} (history records are retried per notification): {}", topic, e.getCause().toString());
+            }
+        } catch (Exception e) {
+            LOG.warn("Could not create {}: {}", topic, e.toString());
+        }
+    }
+
+    @Override
+    public void record(Notification n) {
+        byte[] value = encode(n);
+        try {
+            thread.execute(() -> producer.send(new ProducerRecord<>(topic, n.id().getBytes(StandardCharsets.UTF_8), value),
+                    (md, e) -> {
+                        if (e == null) {
+                            written.increment();
+                        } else {
+                            failed.increment();
+                            LOG.warn("Alert history record {} not written to {}: {}", n.id(), topic, e.toString());
+                        }
+                    }));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            failed.increment();
+            LOG.warn("Alert history queue full; record {} not written to {}", n.id(), topic);
+        }
+    }
+
+    static byte[] encode(Notification n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", n.id());
+        m.put("created", n.created().toString());
+        m.put("kinds", n.kinds().stream().map(AlertKind::id).toList());
+        m.put("subject", n.subject());
+        m.put("recipients", n.recipients());
+        m.put("alert_keys", n.alertKeys());
+        m.put("text", n.textBody());
+        try {
+            return JSON.writeValueAsBytes(m);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}

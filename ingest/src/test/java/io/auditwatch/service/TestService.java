@@ -1,0 +1,143 @@
+package io.auditwatch.service;
+
+import io.auditwatch.service.config.Config;
+import io.auditwatch.service.config.ConfigLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Starts the whole service on the embedded broker with free loopback ports, for end-to-end tests.
+ * Closing it stops everything it started.
+ */
+public final class TestService implements AutoCloseable {
+    private final Auditwatch service;
+    private final Map<String, String> env;
+    private TopicReader events;
+
+    private TestService(Auditwatch service, Map<String, String> env) {
+        this.service = service;
+        this.env = env;
+    }
+
+    /** A service whose data lives in {@code dataDir}; {@code overrides} are AUDITWATCH_* variables. */
+    public static TestService start(Path dataDir, Map<String, String> overrides) {
+        return start(dataDir, overrides, Clock.systemUTC());
+    }
+
+    public static TestService start(Path dataDir, Map<String, String> overrides, Clock clock) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AUDITWATCH_DATA_DIR", dataDir.toString());
+        env.put("AUDITWATCH_KAFKA_EMBEDDED_PORT", "0");
+        env.put("AUDITWATCH_LISTENERS_TCP_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_LISTENERS_TCP_PORT", Integer.toString(freeTcpPort()));
+        env.put("AUDITWATCH_LISTENERS_UDP_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_LISTENERS_UDP_PORT", Integer.toString(freeUdpPort()));
+        env.put("AUDITWATCH_ADMIN_HOST", "127.0.0.1");
+        env.put("AUDITWATCH_ADMIN_PORT", Integer.toString(freeTcpPort()));
+        env.put("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@example.org");
+        env.put("AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@example.org");
+        env.putAll(overrides);
+        Config config = ConfigLoader.load(null, env);
+        return new TestService(Auditwatch.start(config, clock), env);
+    }
+
+    /**
+     * Waits until heartbeat owns its partitions and has caught up: a brand-new consumer group starts
+     * at the end of audit.events, so events sent before that are not judged (by design).
+     */
+    public void awaitHeartbeatReading() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> !service.heartbeat().ownedPartitions().isEmpty() && service.heartbeat().caughtUp());
+    }
+
+    public Auditwatch service() {
+        return service;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    public int tcpPort() {
+        return service.tcpPort();
+    }
+
+    public int udpPort() {
+        return service.udpPort();
+    }
+
+    public String bootstrapServers() {
+        return service.bootstrapServers();
+    }
+
+    /** A reader of {@code audit.events} from its beginning, made on first use, closed with the service. */
+    public synchronized TopicReader events() {
+        if (events == null) {
+            events = new TopicReader(bootstrapServers(), "audit.events");
+        }
+        return events;
+    }
+
+    /** The AUDITWATCH_* variables of a TLS listener on 127.0.0.1:{@code port}; {@code clientCa} null for no mTLS. */
+    public static Map<String, String> tlsListener(int port, Path cert, Path key, Path clientCa) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "AUDITWATCH_LISTENERS_TLS_HOST", "127.0.0.1",
+                "AUDITWATCH_LISTENERS_TLS_PORT", Integer.toString(port),
+                "AUDITWATCH_LISTENERS_TLS_CERT_FILE", cert.toString(),
+                "AUDITWATCH_LISTENERS_TLS_KEY_FILE", key.toString()));
+        if (clientCa != null) {
+            env.put("AUDITWATCH_LISTENERS_TLS_CLIENT_CA_FILE", clientCa.toString());
+            env.put("AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "required");
+        }
+        return env;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (events != null) {
+                events.close();
+            }
+        } finally {
+            service.close();
+        }
+    }
+
+    /**
+     * A loopback TCP port free right now and not handed out before in this JVM: two successive
+     * picks can return the same port, and a test that binds two of them would then fail.
+     */
+    public static int freeTcpPort() {
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** A loopback UDP port free right now and not handed out before in this JVM. */
+    public static int freeUdpPort() {
+        while (true) {
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+}

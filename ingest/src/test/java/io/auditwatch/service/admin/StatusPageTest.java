@@ -1,0 +1,82 @@
+package io.auditwatch.service.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StatusPageTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static NodeStreamView row(String node, String state, Instant lastSeen) {
+        return new NodeStreamView(node, null, "auditd", state, lastSeen, Duration.ofMinutes(15), null, List.of());
+    }
+
+    @Test
+    void escapesEveryHtmlSpecialCharacter() {
+        assertEquals("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
+                StatusPage.esc("<a href=\"x\" title='y'>&</a>"));
+    }
+
+    @Test
+    void plainTextIsReturnedUnchanged() {
+        String s = "node-7.example.org";
+        assertTrue(s == StatusPage.esc(s));
+    }
+
+    @Test
+    void escapesValuesInAttributesRolesAlertsAndPipeline() {
+        StatusView view = new StatusView(NOW, List.of(new NodeStreamView("\"><img src=x>", "<u>", "auditd",
+                "<i>WEIRD</i>", NOW, null, null, List.of("<svg onload=1>"))), Map.of("<k>", "<v>"));
+        String html = StatusPage.render(view);
+        assertFalse(html.contains("<img"));
+        assertFalse(html.contains("<svg"));
+        assertFalse(html.contains("<u>"));
+        assertFalse(html.contains("<i>"));
+        assertFalse(html.contains("<k>"));
+        assertTrue(html.contains("data-node=\"&quot;&gt;&lt;img src=x&gt;\""));
+    }
+
+    @Test
+    void sortsWorstFirstThenLongestSilence() {
+        StatusView view = new StatusView(NOW, List.of(
+                row("a", "OK", NOW.minusSeconds(5)),
+                row("b", "SILENT", NOW.minusSeconds(1000)),
+                row("c", "MAINTENANCE", NOW.minusSeconds(50)),
+                row("d", "NEVER_SEEN", null),
+                row("e", "SILENT", NOW.minusSeconds(5000)),
+                row("f", "LATE", NOW.minusSeconds(10))), Map.of());
+        assertEquals(List.of("e", "b", "d", "f", "c", "a"),
+                StatusRows.sorted(view).stream().map(NodeStreamView::node).toList());
+    }
+
+    @Test
+    void humanDurationsUseTwoUnits() {
+        assertEquals("42s", StatusPage.human(Duration.ofSeconds(42)));
+        assertEquals("4m 10s", StatusPage.human(Duration.ofSeconds(250)));
+        assertEquals("15m", StatusPage.human(Duration.ofMinutes(15)));
+        assertEquals("2h 5m", StatusPage.human(Duration.ofMinutes(125)));
+        assertEquals("3d 4h", StatusPage.human(Duration.ofHours(76)));
+    }
+
+    @Test
+    void ageOfALastSeenInTheFutureIsZero() {
+        assertEquals(Duration.ZERO, row("a", "OK", NOW.plusSeconds(3)).age(NOW));
+    }
+
+    @Test
+    void headerIsGreenOnlyWhenPipelineAndAllNodesAreOk() {
+        String ok = StatusPage.render(new StatusView(NOW, List.of(row("a", "OK", NOW)), Map.of("kafka", "UP")));
+        String failing = StatusPage.render(new StatusView(NOW, List.of(row("a", "OK", NOW)),
+                Map.of("kafka", "DOWN: no broker")));
+        assertTrue(ok.contains("<header class=\"ok\">"));
+        assertTrue(failing.contains("<header class=\"bad\">"));
+        assertTrue(failing.contains("pipeline FAILING"));
+    }
+}
