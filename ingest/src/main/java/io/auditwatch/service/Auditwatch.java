@@ -233,7 +233,7 @@ public final class Auditwatch implements AutoCloseable {
         watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
 
         if (config.get(Keys.ADMIN_PORT) > 0) {
-            admin = AdminServer.start(adminSettings(config), registry, adminRoutes(clock));
+            admin = AdminServer.start(adminSettings(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC)));
             toClose.push(admin);
             LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes)", config.get(Keys.ADMIN_HOST),
                     admin.port());
@@ -291,7 +291,7 @@ public final class Auditwatch implements AutoCloseable {
         return a;
     }
 
-    private AdminRoutes adminRoutes(Clock clock) {
+    private AdminRoutes adminRoutes(Clock clock, String eventsTopic) {
         AdminApi api = new AdminApi(clock, tracker, alerting);
         return new AdminRoutes()
                 .readiness(ReadinessCheck.of("listeners", this::listenersReady))
@@ -304,7 +304,7 @@ public final class Auditwatch implements AutoCloseable {
                         ? ReadinessCheck.Result.down("consumer stopped: " + heartbeat.failure())
                         : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
                         : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
-                        : ReadinessCheck.Result.down("catching up with " + PublisherSettings.DEFAULT_TOPIC)))
+                        : ReadinessCheck.Result.down("catching up with " + eventsTopic)))
                 .status(new StatusSource(clock, tracker, alerting, this::pipelineSummary))
                 .post("/api/maintenance", api::maintenance)
                 .post("/api/maintenance/end", api::endMaintenance)
