@@ -57,7 +57,7 @@ public record AlertingSettings(
 
     /** Alertmanager's group_wait default; long enough to gather one network outage's transitions. */
     public static final Duration DEFAULT_GROUP_WINDOW = Duration.ofSeconds(30);
-    /** Alertmanager's repeat_interval default; issue 5 ("repeat every repeat-interval, default 4h"). */
+    /** Alertmanager's repeat_interval default: an open alert is repeated every 4h (alerting/README.md). */
     public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
     /** A relay restart usually takes seconds; 5s does not hammer it while it comes back. */
     public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(5);

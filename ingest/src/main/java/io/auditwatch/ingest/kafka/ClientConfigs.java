@@ -57,7 +57,7 @@ final class ClientConfigs {
         Map<String, Object> p = new TreeMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
-        // DESIGN.md: every in-sync replica has the record before it counts as stored, and retries
+        // ingest/DESIGN.md, Decisions: every in-sync replica has the record before it counts as stored, and retries
         // never duplicate or reorder a node's events.
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
