@@ -11,17 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The documentation a newcomer follows stays short and leads somewhere: README.md fits in 300 lines, every
- * relative link of every Markdown file of the repository points at a file that exists, and no comment in
- * the Java sources cites a document outside the repository or an issue number (ingest/DESIGN.md says
- * where the design is written down; the module READMEs hold the rest).
+ * The documentation a newcomer follows stays short and leads somewhere: README.md fits in 300 lines,
+ * every relative link of every Markdown file of the repository points at a file (and heading) that
+ * exists, and no comment in the Java sources cites a document outside the repository or an issue number
+ * (the design is written down in ingest/DESIGN.md, the rest in the module READMEs).
  */
 class DocsTest {
     /** What a newcomer reads in one sitting; everything else lives with what it describes. */
@@ -54,14 +56,18 @@ class DocsTest {
             Matcher m = LINK.matcher(withoutCode(read(md)));
             while (m.find()) {
                 String target = m.group(1);
-                if (target.matches("(?i)[a-z][a-z0-9+.-]*:.*") || target.startsWith("#")) {
-                    continue; // a URL, mailto: or an anchor in the same file
+                if (target.matches("(?i)[a-z][a-z0-9+.-]*:.*")) {
+                    continue; // a URL or mailto:
                 }
                 String file = target.replaceFirst("#.*$", "");
-                Path resolved = md.getParent().resolve(file).normalize();
+                String anchor = target.contains("#") ? target.substring(target.indexOf('#') + 1) : "";
+                Path resolved = file.isEmpty() ? md : md.getParent().resolve(file).normalize();
                 String fromRoot = ROOT.relativize(resolved).toString().replace('\\', '/');
                 if (!Files.exists(resolved) && !GENERATED.contains(fromRoot)) {
                     broken.add(ROOT.relativize(md) + ": " + target);
+                } else if (!anchor.isEmpty() && Files.isRegularFile(resolved) && resolved.toString().endsWith(".md")
+                        && !anchors(read(resolved)).contains(anchor)) {
+                    broken.add(ROOT.relativize(md) + ": " + target + " (no such heading)");
                 }
             }
         }
@@ -105,6 +111,7 @@ class DocsTest {
         assertFalse(citesARepositoryFile("STYLE.md", ROOT.resolve("ingest")));
         assertTrue(ISSUE_NUMBER.matcher("(issue 3 item 7)").find());
         assertFalse(ISSUE_NUMBER.matcher("moby #30979").find());
+        assertTrue(anchors("## Kafka: the `audit.events` topic\n").contains("kafka-the-auditevents-topic"));
     }
 
     /**
@@ -159,8 +166,21 @@ class DocsTest {
         return out;
     }
 
+    /** The anchors GitHub gives a file's headings: lower case, punctuation dropped, spaces as hyphens. */
+    static Set<String> anchors(String markdown) {
+        return withoutCodeBlocks(markdown).lines()
+                .filter(l -> l.matches("#{1,6} .*"))
+                .map(l -> l.replaceFirst("^#+ ", "").strip().toLowerCase(Locale.ROOT)
+                        .replaceAll("[^\\p{L}\\p{N}_\\- ]", "").replace(' ', '-'))
+                .collect(Collectors.toSet());
+    }
+
+    private static String withoutCodeBlocks(String markdown) {
+        return markdown.replaceAll("(?ms)^\\s*```.*?^\\s*```", "");
+    }
+
     private static String withoutCode(String markdown) {
-        return markdown.replaceAll("(?ms)^\\s*```.*?^\\s*```", "").replaceAll("`[^`\\n]*`", "");
+        return withoutCodeBlocks(markdown).replaceAll("`[^`\\n]*`", "");
     }
 
     private static List<Path> files(String suffix) {
