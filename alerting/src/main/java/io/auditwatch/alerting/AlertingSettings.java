@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * Everything alerting needs from the configuration, validated on construction: an invalid value
  * throws {@link AlertingConfigException} naming the {@code alerting.*} key, so the service refuses
- * to start instead of failing silently at the first outage. See the alerting README for keys and
- * defaults; {@link #builder()} starts from the defaults.
+ * to start instead of failing silently at the first outage. The keys and their defaults are listed in
+ * config/README.md; {@link #builder()} starts from the defaults.
  *
  * @param recipients addresses by role; {@code isso} and {@code sa} are mandatory (DKER-EE-001590:
  *     "alert the ISSO and SA (at a minimum)"), further roles are optional

@@ -60,7 +60,7 @@ public record HeartbeatSettings(
     public static final Duration DEFAULT_AUDIT_DISABLED_WINDOW = Duration.ofMinutes(5);
     /**
      * 10,000 pairs = 20,000 gauge series (age and lag) per instance, a comfortable Prometheus scrape;
-     * about 5 MiB of heap (see the README figures).
+     * about 5 MiB of heap (heartbeat/README.md, "Measured figures").
      */
     public static final int DEFAULT_MAX_TRACKED_STREAMS = 10_000;
 

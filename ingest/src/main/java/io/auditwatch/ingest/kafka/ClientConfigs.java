@@ -32,7 +32,7 @@ final class ClientConfigs {
 
     /**
      * 128 KiB batches: about 500 envelopes of 250 bytes per request; the 16 KiB default caps a
-     * single partition's throughput long before the network does (see the load figures in the README).
+     * single partition's throughput long before the network does (see the load figures in ingest/README.md).
      */
     static final int BATCH_SIZE_BYTES = 128 * 1024;
 
