@@ -1,4 +1,4 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertHistory;
+import io.auditwatch.alerting.AlertingMetrics;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.DeliveryHealth;
+import io.auditwatch.alerting.Notification;
 import io.auditwatch.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
