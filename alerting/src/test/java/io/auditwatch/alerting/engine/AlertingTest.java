@@ -202,6 +202,24 @@ class AlertingTest {
     }
 
     @Test
+    void aSilenceSurvivesARestart() {
+        AlertingSettings s = settings().build();
+        start(s);
+        alerting.silence("node-7", T.plus(Duration.ofHours(2)), "patching, CHG-1234");
+        alerting.close();
+
+        start(s);
+        assertEquals(List.of(new Silence("node-7", T.plus(Duration.ofHours(2)), "patching, CHG-1234")), alerting.silences());
+        alerting.accept(Events.nodeSilent("node-7", T, T.minus(Duration.ofMinutes(15))));
+        advance(WINDOW);
+        assertTrue(delivery.sent.isEmpty(), "still silenced after the restart");
+        clock.set(T.plus(Duration.ofHours(2)));
+        alerting.tick();
+        advance(WINDOW);
+        assertEquals(List.of("[auditwatch] AUDIT FAILURE: no audit data from node-7 for 2h 15m"), delivery.subjects());
+    }
+
+    @Test
     void restartDoesNotRepeatANotifiedAlertAndStillSendsItsRecovery() {
         AlertingSettings s = settings().build();
         start(s);
