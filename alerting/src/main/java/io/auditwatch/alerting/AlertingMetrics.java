@@ -1,6 +1,5 @@
 package io.auditwatch.alerting;
 
-import io.auditwatch.alerting.outbox.DeliveryException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +55,7 @@ public final class AlertingMetrics {
         registry.find(name).gauges().forEach(registry::remove);
     }
 
-    void raised(AlertKind kind) {
+    public void raised(AlertKind kind) {
         raised.get(kind).increment();
     }
 
@@ -76,7 +75,7 @@ public final class AlertingMetrics {
         Gauge.builder(FAILING, () -> failing.getAsBoolean() ? 1 : 0).description("1 while alert delivery is failing").register(registry);
     }
 
-    void bindOpen(ToIntFunction<AlertKind> open) {
+    public void bindOpen(ToIntFunction<AlertKind> open) {
         unbind(OPEN);
         for (AlertKind k : AlertKind.values()) {
             if (k != AlertKind.TEST) {

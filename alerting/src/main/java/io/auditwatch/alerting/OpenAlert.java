@@ -43,15 +43,15 @@ public record OpenAlert(
         return notifiedAt != null;
     }
 
-    OpenAlert withNotice(Instant at) {
+    public OpenAlert withNotice(Instant at) {
         return new OpenAlert(event, since, notifiedAt == null ? at : notifiedAt, at, escalations, roles, resolved);
     }
 
-    OpenAlert withEscalation(List<String> newRoles) {
+    public OpenAlert withEscalation(List<String> newRoles) {
         return new OpenAlert(event, since, notifiedAt, lastNoticeAt, escalations + 1, newRoles, resolved);
     }
 
-    OpenAlert withResolved(AlertEvent r) {
+    public OpenAlert withResolved(AlertEvent r) {
         return new OpenAlert(event, since, notifiedAt, lastNoticeAt, escalations, roles, r);
     }
 }

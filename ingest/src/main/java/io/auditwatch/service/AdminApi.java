@@ -1,8 +1,8 @@
 package io.auditwatch.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.auditwatch.alerting.Alerting;
 import io.auditwatch.alerting.Notification;
+import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.service.admin.AdminResponse;
 import java.time.Clock;

@@ -1,8 +1,8 @@
 package io.auditwatch.service;
 
 import io.auditwatch.alerting.AlertKind;
-import io.auditwatch.alerting.Alerting;
 import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.heartbeat.HeartbeatMetrics;
 import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;

@@ -1,8 +1,8 @@
 package io.auditwatch.service;
 
-import io.auditwatch.alerting.Alerting;
 import io.auditwatch.alerting.DeliveryHealth;
 import io.auditwatch.alerting.OpenAlert;
+import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.NodeStatus;
 import io.auditwatch.service.admin.NodeStreamView;

@@ -1,10 +1,10 @@
 package io.auditwatch.service;
 
 import io.auditwatch.alerting.AlertHistory;
-import io.auditwatch.alerting.Alerting;
 import io.auditwatch.alerting.AlertingSettings;
 import io.auditwatch.alerting.DeliveryHealth;
 import io.auditwatch.alerting.Notification;
+import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.service.config.Config;
 import io.auditwatch.service.config.ModuleSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

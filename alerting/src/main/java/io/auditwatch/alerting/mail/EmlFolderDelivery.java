@@ -1,9 +1,9 @@
 package io.auditwatch.alerting.mail;
 
+import io.auditwatch.alerting.Delivery;
+import io.auditwatch.alerting.DeliveryException;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.outbox.AtomicFiles;
-import io.auditwatch.alerting.outbox.Delivery;
-import io.auditwatch.alerting.outbox.DeliveryException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.auditwatch.alerting.mail;
 
 import io.auditwatch.alerting.AlertingConfigException;
+import io.auditwatch.alerting.Delivery;
+import io.auditwatch.alerting.DeliveryException;
+import io.auditwatch.alerting.DeliveryException.Reason;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.SmtpSettings;
 import io.auditwatch.alerting.TlsMode;
-import io.auditwatch.alerting.outbox.Delivery;
-import io.auditwatch.alerting.outbox.DeliveryException;
-import io.auditwatch.alerting.outbox.DeliveryException.Reason;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.auditwatch.alerting.AlertingConfigException;
 import io.auditwatch.alerting.AlertingMetrics;
+import io.auditwatch.alerting.Delivery;
+import io.auditwatch.alerting.DeliveryException;
 import io.auditwatch.alerting.DeliveryHealth;
 import io.auditwatch.alerting.Notification;
 import java.io.IOException;

@@ -6,15 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.Delivery;
+import io.auditwatch.alerting.DeliveryException;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.SmtpSettings;
 import io.auditwatch.alerting.TlsMode;
-import io.auditwatch.alerting.outbox.Delivery;
-import io.auditwatch.alerting.outbox.DeliveryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,9 +28,10 @@ class SmtpTlsIT {
     Path dir;
 
     private GreenMail mail;
-    private final AlertingSettings settings = AlertingSettings.builder()
-            .recipients("isso", "isso@example.org").recipients("sa", "sa@example.org").build();
-    private final Notification notification = new NotificationRenderer(settings).test(Instant.parse("2026-11-23T18:00:00Z"), "test");
+    /** Two recipients: every accepted send shows as two received messages. */
+    private final Notification notification = new Notification("1764000000000-tls", List.of(AlertKind.TEST),
+            "[auditwatch] TEST: audit failure alert delivery check", "text", "<p>html</p>",
+            List.of("isso@example.org", "sa@example.org"), Instant.parse("2026-11-23T18:00:00Z"), List.of());
 
     @AfterEach
     void stop() {

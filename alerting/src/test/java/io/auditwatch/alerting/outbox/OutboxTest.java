@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertingMetrics;
+import io.auditwatch.alerting.Delivery;
+import io.auditwatch.alerting.DeliveryException;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

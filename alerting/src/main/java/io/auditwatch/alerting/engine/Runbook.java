@@ -1,4 +1,4 @@
-package io.auditwatch.alerting.mail;
+package io.auditwatch.alerting.engine;
 
 import io.auditwatch.alerting.AlertKind;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.auditwatch.alerting.OpenAlert;
 import io.auditwatch.alerting.outbox.AtomicFiles;
 import io.auditwatch.alerting.outbox.Outbox;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
+import io.auditwatch.alerting.AlertEvent;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -13,8 +14,8 @@ import java.util.Objects;
  * @param until exclusive end
  * @param reason why, shown on the status page and in the log (a change ticket, "patching")
  */
-public record Silence(String match, Instant until, String reason) {
-    public Silence {
+record Silence(String match, Instant until, String reason) {
+    Silence {
         Objects.requireNonNull(match, "match");
         Objects.requireNonNull(until, "until");
         reason = reason == null ? "" : reason;
@@ -23,7 +24,7 @@ public record Silence(String match, Instant until, String reason) {
         }
     }
 
-    public boolean matches(AlertEvent e, Instant now) {
+    boolean matches(AlertEvent e, Instant now) {
         return now.isBefore(until) && (match.equals(e.node()) || e.key().startsWith(match));
     }
 }

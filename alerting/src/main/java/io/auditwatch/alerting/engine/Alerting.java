@@ -1,9 +1,19 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
+import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertHistory;
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.AlertSink;
+import io.auditwatch.alerting.AlertingConfigException;
+import io.auditwatch.alerting.AlertingMetrics;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.Delivery;
+import io.auditwatch.alerting.DeliveryHealth;
+import io.auditwatch.alerting.EscalationStep;
+import io.auditwatch.alerting.Notification;
+import io.auditwatch.alerting.OpenAlert;
 import io.auditwatch.alerting.mail.EmlFolderDelivery;
-import io.auditwatch.alerting.mail.NotificationRenderer;
 import io.auditwatch.alerting.mail.SmtpDelivery;
-import io.auditwatch.alerting.outbox.Delivery;
 import io.auditwatch.alerting.outbox.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -311,7 +321,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
         return removed;
     }
 
-    public synchronized List<Silence> silences() {
+    synchronized List<Silence> silences() {
         return List.copyOf(silences);
     }
 

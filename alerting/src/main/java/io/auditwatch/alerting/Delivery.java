@@ -1,4 +1,4 @@
-package io.auditwatch.alerting.outbox;
+package io.auditwatch.alerting;
 
 import io.auditwatch.alerting.Notification;
 

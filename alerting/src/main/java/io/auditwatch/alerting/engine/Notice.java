@@ -1,16 +1,16 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
+import io.auditwatch.alerting.OpenAlert;
 import java.util.Objects;
 
 /**
- * One alert's part in a notification: what happened to it, as rendered by
- * {@code io.auditwatch.alerting.mail.NotificationRenderer}.
+ * One alert's part in a notification: what happened to it, as rendered by {@link NotificationRenderer}.
  *
  * @param type what this notice says about the alert
  * @param alert the alert as it is when the notice is made (for RECOVERED: with its RESOLVED event)
  */
-public record Notice(Type type, OpenAlert alert) {
-    public enum Type {
+record Notice(Type type, OpenAlert alert) {
+    enum Type {
         /** The alert is new ("AUDIT FAILURE" / "PIPELINE FAILURE"). */
         FIRING,
         /** The alert closed ("RECOVERED"), with the outage length. */
@@ -21,7 +21,7 @@ public record Notice(Type type, OpenAlert alert) {
         ESCALATED
     }
 
-    public Notice {
+    Notice {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(alert, "alert");
     }

@@ -1,5 +1,7 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
+import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -1,9 +1,8 @@
-package io.auditwatch.alerting.mail;
+package io.auditwatch.alerting.engine;
 
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertingSettings;
-import io.auditwatch.alerting.Notice;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.OpenAlert;
 import java.time.Duration;
@@ -22,10 +21,10 @@ import java.util.UUID;
  * text/plain body and an HTML alternative (inline styles, no external resources, every value
  * escaped). One notice renders as a single alert; several as a digest.
  */
-public final class NotificationRenderer {
+final class NotificationRenderer {
     /** Every subject starts with it so mail rules can file and page on it. */
-    public static final String PREFIX = "[auditwatch] ";
-    public static final String TEST_SUBJECT = PREFIX + "TEST: audit failure alert delivery check";
+    static final String PREFIX = "[auditwatch] ";
+    static final String TEST_SUBJECT = PREFIX + "TEST: audit failure alert delivery check";
     /** Names listed in a digest subject before "...": a subject line stays under ~100 characters. */
     static final int SUBJECT_NAMES = 3;
 
@@ -34,12 +33,12 @@ public final class NotificationRenderer {
 
     private final AlertingSettings settings;
 
-    public NotificationRenderer(AlertingSettings settings) {
+    NotificationRenderer(AlertingSettings settings) {
         this.settings = settings;
     }
 
     /** Renders one notification for these notices (non-empty) to these recipients. */
-    public Notification render(List<Notice> notices, List<String> recipients, Instant now) {
+    Notification render(List<Notice> notices, List<String> recipients, Instant now) {
         if (notices.isEmpty()) {
             throw new IllegalArgumentException("nothing to render");
         }
@@ -55,7 +54,7 @@ public final class NotificationRenderer {
     }
 
     /** The test alert: to every recipient of every role, says it is a test, lists the recipients. */
-    public Notification test(Instant now, String mode) {
+    Notification test(Instant now, String mode) {
         StringBuilder t = new StringBuilder();
         t.append("This is a TEST of auditwatch alert delivery. No audit failure has occurred and no action is needed.\n\n");
         t.append("If you received this email, alerts of audit processing failures reach you. auditwatch sends\n");

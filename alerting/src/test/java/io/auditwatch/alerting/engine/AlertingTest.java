@@ -1,4 +1,4 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertHistory;
+import io.auditwatch.alerting.AlertingMetrics;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.DeliveryHealth;
+import io.auditwatch.alerting.Notification;
 import io.auditwatch.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -193,6 +199,24 @@ class AlertingTest {
         advance(WINDOW);
         assertEquals(1, delivery.sent.size());
         assertTrue(alerting.silences().isEmpty(), "expired silences are dropped");
+    }
+
+    @Test
+    void aSilenceSurvivesARestart() {
+        AlertingSettings s = settings().build();
+        start(s);
+        alerting.silence("node-7", T.plus(Duration.ofHours(2)), "patching, CHG-1234");
+        alerting.close();
+
+        start(s);
+        assertEquals(List.of(new Silence("node-7", T.plus(Duration.ofHours(2)), "patching, CHG-1234")), alerting.silences());
+        alerting.accept(Events.nodeSilent("node-7", T, T.minus(Duration.ofMinutes(15))));
+        advance(WINDOW);
+        assertTrue(delivery.sent.isEmpty(), "still silenced after the restart");
+        clock.set(T.plus(Duration.ofHours(2)));
+        alerting.tick();
+        advance(WINDOW);
+        assertEquals(List.of("[auditwatch] AUDIT FAILURE: no audit data from node-7 for 2h 15m"), delivery.subjects());
     }
 
     @Test

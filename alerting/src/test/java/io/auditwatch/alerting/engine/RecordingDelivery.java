@@ -1,7 +1,8 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
-import io.auditwatch.alerting.outbox.Delivery;
-import io.auditwatch.alerting.outbox.DeliveryException;
+import io.auditwatch.alerting.Delivery;
+import io.auditwatch.alerting.DeliveryException;
+import io.auditwatch.alerting.Notification;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 

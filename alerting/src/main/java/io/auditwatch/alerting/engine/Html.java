@@ -1,4 +1,4 @@
-package io.auditwatch.alerting.mail;
+package io.auditwatch.alerting.engine;
 
 /** HTML escaping for the text/html part: every value from an event is untrusted (a node name is sender-controlled). */
 final class Html {

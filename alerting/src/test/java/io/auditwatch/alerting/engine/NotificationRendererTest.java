@@ -1,4 +1,4 @@
-package io.auditwatch.alerting.mail;
+package io.auditwatch.alerting.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertingSettings;
-import io.auditwatch.alerting.Notice;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.OpenAlert;
 import java.time.Duration;

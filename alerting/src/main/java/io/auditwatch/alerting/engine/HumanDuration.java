@@ -1,4 +1,4 @@
-package io.auditwatch.alerting.mail;
+package io.auditwatch.alerting.engine;
 
 import java.time.Duration;
 
@@ -6,12 +6,12 @@ import java.time.Duration;
  * Durations as a person reads them in a subject line: {@code 45s}, {@code 12m}, {@code 1h 5m},
  * {@code 2d 3h}. Two units at most, truncated (never rounded up: "for 12m" is never an overstatement).
  */
-public final class HumanDuration {
+final class HumanDuration {
     private HumanDuration() {
     }
 
     /** Negative or null durations render as {@code 0s}. */
-    public static String format(Duration d) {
+    static String format(Duration d) {
         if (d == null || d.isNegative()) {
             return "0s";
         }

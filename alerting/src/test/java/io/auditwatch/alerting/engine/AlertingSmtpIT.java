@@ -1,4 +1,4 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertHistory;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.DeliveryHealth;
+import io.auditwatch.alerting.Notification;
+import io.auditwatch.alerting.SmtpSettings;
+import io.auditwatch.alerting.TlsMode;
 import io.auditwatch.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.BodyPart;

@@ -1,8 +1,13 @@
-package io.auditwatch.alerting;
+package io.auditwatch.alerting.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditwatch.alerting.AlertHistory;
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.AlertingConfigException;
+import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.mail.EmlFolderDelivery;
 import io.auditwatch.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
