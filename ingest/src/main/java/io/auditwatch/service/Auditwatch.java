@@ -186,7 +186,9 @@ public final class Auditwatch implements AutoCloseable {
             // Closed after the publisher: the publisher's last appends and acknowledgements land first.
             toClose.push(spool);
         }
-        publisher = new EventPublisher(ps, registry, clock, spool);
+        publisher = spool == null
+                ? EventPublisher.direct(ps, registry, clock)
+                : EventPublisher.spooling(ps, registry, clock, spool);
         toClose.push(publisher);
 
         metrics = new IngestMetrics(registry);

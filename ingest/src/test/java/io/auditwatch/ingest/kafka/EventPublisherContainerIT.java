@@ -38,7 +38,7 @@ class EventPublisherContainerIT {
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(60));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         OutboundEvent[] sent = new OutboundEvent[1_000];
-        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             for (int seq = 0; seq < sent.length; seq++) {
                 sent[seq] = TestEvents.event("node-1", seq, 250);
                 assertTrue(publisher.offer(sent[seq]));

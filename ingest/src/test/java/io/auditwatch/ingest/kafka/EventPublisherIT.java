@@ -50,7 +50,7 @@ class EventPublisherIT {
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
         Map<String, List<OutboundEvent>> sentByNode = new HashMap<>();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             for (int seq = 0; seq < 2_000; seq++) {
                 String node = "node-" + (seq % 7);
                 OutboundEvent e = TestEvents.event(node, seq, 50 + seq % 400);
@@ -84,7 +84,7 @@ class EventPublisherIT {
     void oneNodesEventsAllLandInOnePartition() {
         PublisherSettings settings = Topics.settings(broker.bootstrapServers(), Topics.unique("partition"), 8L << 20);
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
-        try (EventPublisher publisher = new EventPublisher(settings, new SimpleMeterRegistry())) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, new SimpleMeterRegistry())) {
             for (int seq = 0; seq < 300; seq++) {
                 publisher.offer(TestEvents.event("node-" + (seq % 3), seq, 100));
             }
@@ -102,7 +102,7 @@ class EventPublisherIT {
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         int accepted = 0;
-        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             for (int seq = 0; seq < 100_000; seq++) {
                 OutboundEvent e = TestEvents.event("node-" + (seq % 50), seq, 200);
                 while (!publisher.offer(e)) {
@@ -123,7 +123,7 @@ class EventPublisherIT {
         PublisherSettings settings = Topics.settings(broker.bootstrapServers(), Topics.unique("drain"), 32L << 20);
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EventPublisher publisher = new EventPublisher(settings, registry);
+        EventPublisher publisher = EventPublisher.direct(settings, registry);
         for (int seq = 0; seq < 20_000; seq++) {
             assertTrue(publisher.offer(TestEvents.event("node-1", seq, 250)));
         }
@@ -137,7 +137,7 @@ class EventPublisherIT {
         PublisherSettings settings = Topics.settings(broker.bootstrapServers(), Topics.unique("health"), 1L << 20);
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             publisher.offer(TestEvents.event("node-1", 1, 100));
             await().until(() -> publisher.health().lastSuccess() != null);
             assertTrue(publisher.health().kafkaReachable());
@@ -154,7 +154,7 @@ class EventPublisherIT {
                 base.queueBytes(), base.maxBlock(), base.closeDeadline(), smallRequests, base.healthCheckInterval());
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             publisher.offer(TestEvents.event("node-1", 1, 10_000));
             await().until(() -> registry.get(KafkaMetrics.FAILURES).tag("reason", "record_too_large").counter().count() == 1.0);
             assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());

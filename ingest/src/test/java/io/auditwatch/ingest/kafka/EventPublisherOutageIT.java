@@ -57,7 +57,7 @@ class EventPublisherOutageIT {
         CountDownLatch paused = new CountDownLatch(1);
         CountDownLatch resumed = new CountDownLatch(1);
         DefaultEventLoop eventLoop = new DefaultEventLoop();
-        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             publisher.addPressureListener(new PressureListener() {
                 @Override
                 public void pause() {
@@ -120,7 +120,7 @@ class EventPublisherOutageIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         AtomicInteger accepted = new AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-        try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+        try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             // A sender that never stops while the broker goes down under it, so batches are in flight.
             Thread sender = new Thread(() -> {
                 int seq = 0;
@@ -159,7 +159,7 @@ class EventPublisherOutageIT {
         PublisherSettings settings = new PublisherSettings(base.bootstrapServers(), base.topic(), 1, (short) 1,
                 BOUND, Duration.ofMillis(300), Duration.ofMillis(500), Map.of(), Duration.ofMillis(200));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EventPublisher publisher = new EventPublisher(settings, registry);
+        EventPublisher publisher = EventPublisher.direct(settings, registry);
         DefaultEventLoop eventLoop = new DefaultEventLoop();
         AtomicInteger accepted = new AtomicInteger();
         CountDownLatch offered = new CountDownLatch(1);

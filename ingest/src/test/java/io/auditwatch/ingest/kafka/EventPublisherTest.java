@@ -49,7 +49,7 @@ class EventPublisherTest {
     EventPublisher start(MockProducer<byte[], byte[]> p) {
         PublisherSettings settings = new PublisherSettings("127.0.0.1:9", "audit.events", 1, (short) 1, BOUND,
                 Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
-        publisher = new EventPublisher(settings, registry, clock, ticker::get, p, null);
+        publisher = new EventPublisher(settings, registry, clock, ticker::get, p, null, null);
         publisher.addPressureListener(PressureGateTest.recorder(signals));
         return publisher;
     }

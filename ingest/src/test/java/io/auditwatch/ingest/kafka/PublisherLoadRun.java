@@ -61,7 +61,7 @@ public final class PublisherLoadRun {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
             long rejectedSpins = 0;
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            try (EventPublisher publisher = new EventPublisher(settings, registry)) {
+            try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
                 long cpu0 = os.getProcessCpuTime();
                 long start = System.nanoTime();
                 for (int i = 0; i < records; i++) {
