@@ -44,7 +44,7 @@ class EmlOutboxTest {
 
     @Test
     void withoutSmtpHostNotificationsAreWrittenAsParseableEmlFilesWithBothParts() throws Exception {
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(dir).build();
         try (Alerting alerting = new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE)) {
             alerting.accept(Events.streamSilent("node-7", "ucp-audit", T, T.minus(Duration.ofMinutes(12))));
@@ -70,7 +70,7 @@ class EmlOutboxTest {
 
     @Test
     void historyRecordsEveryQueuedNotification() {
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(dir).build();
         List<Notification> recorded = new java.util.ArrayList<>();
         try (Alerting alerting = new Alerting(s, clock, new SimpleMeterRegistry(), recorded::add)) {
@@ -86,7 +86,7 @@ class EmlOutboxTest {
     @Test
     void unusableOutboxDirectoryStopsStartUpNamingTheKey() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(file).build();
         AlertingConfigException e = org.junit.jupiter.api.Assertions.assertThrows(AlertingConfigException.class,
                 () -> new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE));
@@ -95,7 +95,7 @@ class EmlOutboxTest {
 
     @Test
     void aSecondInstanceOnTheSameOutboxIsRefused() {
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(dir).build();
         try (Alerting first = new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE)) {
             AlertingConfigException e = org.junit.jupiter.api.Assertions.assertThrows(AlertingConfigException.class,

@@ -56,6 +56,16 @@ class MainTest {
     }
 
     @Test
+    void misspeltEnvironmentVariableExitsTwoBeforeAnythingStarts() {
+        Map<String, String> env = recipients();
+        env.put("AUDITWATCH_ADMIN_USERNAM", "ops");
+        assertEquals(2, run(env, "run"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("environment AUDITWATCH_ADMIN_USERNAM") && text.contains("AUDITWATCH_ADMIN_USERNAME"), text);
+        assertFalse(Files.exists(dir.resolve("data").resolve("kafka")), "nothing started before the error");
+    }
+
+    @Test
     void missingIssoStopsStartUpWithAClearError() {
         Map<String, String> env = recipients();
         env.remove("AUDITWATCH_ALERTING_RECIPIENTS_ISSO");

@@ -7,6 +7,7 @@ import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.TestAlertingSettings;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.SmtpSettings;
 import io.auditwatch.alerting.TlsMode;
@@ -27,7 +28,7 @@ class SmtpTlsIT {
     Path dir;
 
     private GreenMail mail;
-    private final AlertingSettings settings = AlertingSettings.builder()
+    private final AlertingSettings settings = TestAlertingSettings.builder()
             .recipients("isso", "isso@example.org").recipients("sa", "sa@example.org").build();
     private final Notification notification = new NotificationRenderer(settings).test(Instant.parse("2026-11-23T18:00:00Z"), "test");
 
