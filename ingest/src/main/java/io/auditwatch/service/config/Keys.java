@@ -6,6 +6,7 @@ import io.auditwatch.ingest.spool.FsyncPolicy;
 import io.netty.handler.ssl.ClientAuth;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every configuration key of auditwatch with its type, default and meaning: the only place a
@@ -241,6 +242,12 @@ public final class Keys {
      * recipients like any other role, and the alerting module insists on both.
      */
     public static final List<String> MAP_PREFIXES = List.of("alerting.recipients", "alerting.routes");
+
+    /** What each entry under a {@link #MAP_PREFIXES} prefix means, for the reference. */
+    static final Map<String, String> MAP_PREFIX_DOCS = Map.of(
+            "alerting.recipients", "<role>: addresses of a further role (a list), e.g. alerting.recipients.ops",
+            "alerting.routes", "<alert-kind>: roles an alert kind goes to (a list that includes isso and sa), "
+                    + "e.g. alerting.routes.node-silent");
 
     /**
      * {@code AUDITWATCH_*} environment variables that are not keys but are read elsewhere; every
