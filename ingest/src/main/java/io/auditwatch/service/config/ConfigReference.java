@@ -1,8 +1,6 @@
 package io.auditwatch.service.config;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The configuration reference, {@code config/README.md}, generated from {@link Keys} so that it
@@ -13,19 +11,6 @@ public final class ConfigReference {
     /** The command that rewrites {@code config/README.md}, run from the repository root. */
     public static final String REGENERATE =
             "mvn -B -q package -DskipTests && java -jar ingest/target/auditwatch.jar check-config --reference > config/README.md";
-
-    /** Section titles by the first segment of a key's path, in reference order. */
-    private static final Map<String, String> SECTIONS = new LinkedHashMap<>();
-
-    static {
-        SECTIONS.put("data-dir", "Data");
-        SECTIONS.put("kafka", "Kafka");
-        SECTIONS.put("spool", "Disk spool");
-        SECTIONS.put("listeners", "Syslog listeners");
-        SECTIONS.put("admin", "Admin HTTP server");
-        SECTIONS.put("heartbeat", "Heartbeat");
-        SECTIONS.put("alerting", "Alerting");
-    }
 
     private ConfigReference() {
     }
@@ -52,7 +37,7 @@ public final class ConfigReference {
             String first = k.path().split("\\.", 2)[0];
             if (!first.equals(section)) {
                 section = first;
-                b.append("\n## ").append(SECTIONS.getOrDefault(first, first)).append("\n\n");
+                b.append("\n## ").append(title(first)).append("\n\n");
                 b.append("| Key | Default | Accepts | Environment variable | Meaning |\n");
                 b.append("|---|---|---|---|---|\n");
             }
@@ -76,6 +61,20 @@ public final class ConfigReference {
         b.append(String.join(", ", Keys.OTHER_ENVIRONMENT.stream().map(v -> "`" + v + "`").toList()));
         b.append(".\n");
         return b.toString();
+    }
+
+    /** The section title of the keys whose path starts with {@code first}. */
+    private static String title(String first) {
+        return switch (first) {
+            case "data-dir" -> "Data";
+            case "kafka" -> "Kafka";
+            case "spool" -> "Disk spool";
+            case "listeners" -> "Syslog listeners";
+            case "admin" -> "Admin HTTP server";
+            case "heartbeat" -> "Heartbeat";
+            case "alerting" -> "Alerting";
+            default -> first;
+        };
     }
 
     private static String defaultText(ConfigKey<?> k) {
