@@ -1,6 +1,7 @@
 package io.auditwatch.service.config;
 
 import io.auditwatch.alerting.TlsMode;
+import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.heartbeat.UnknownNodePolicy;
 import io.auditwatch.ingest.spool.FsyncPolicy;
 import io.netty.handler.ssl.ClientAuth;
@@ -148,9 +149,13 @@ public final class Keys {
             "expected nodes, roles and thresholds (YAML); empty enrols every node on first sight");
 
     public static final ConfigKey<UnknownNodePolicy> HB_UNKNOWN = key("heartbeat.unknown-nodes", "enrol",
-            ValueType.enumOf(UnknownNodePolicy.values(), UnknownNodePolicy::id).alias("enroll", UnknownNodePolicy.ENROL), "nodes not in the inventory: enrol on first sight, or ignore (counted)");
-    public static final ConfigKey<List<String>> HB_ENROL_STREAMS = key("heartbeat.enrol-streams",
-            "auditd,ucp-audit,dtr-audit,dockerd,container,other", ValueType.LIST, "streams tracked for enrolled nodes");
+            ValueType.enumOf(UnknownNodePolicy.values(), UnknownNodePolicy::id).alias("enroll", UnknownNodePolicy.ENROL),
+            "nodes not in the inventory: enrol on first sight, or ignore (counted)");
+    /** Stream names, as in heartbeat.enrol-streams and the inventory's thresholds. */
+    static final ValueType.Choice<Stream> STREAM = ValueType.enumOf(Stream.values(), Stream::id);
+    public static final ConfigKey<List<Stream>> HB_ENROL_STREAMS = key("heartbeat.enrol-streams",
+            "auditd,ucp-audit,dtr-audit,dockerd,container,other", ValueType.listOf(STREAM),
+            "streams tracked for enrolled nodes");
     /**
      * rsyslog's default action queue retries for minutes; a sender five minutes behind is already
      * failing AU-5 timeliness in practice.

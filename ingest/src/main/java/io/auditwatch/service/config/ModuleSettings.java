@@ -54,14 +54,7 @@ public final class ModuleSettings {
 
     public static HeartbeatSettings heartbeat(Config c) {
         Set<Stream> streams = EnumSet.noneOf(Stream.class);
-        for (String s : c.get(Keys.HB_ENROL_STREAMS)) {
-            try {
-                streams.add(Stream.fromId(s));
-            } catch (IllegalArgumentException e) {
-                throw c.invalid(Keys.HB_ENROL_STREAMS, "unknown stream '" + s
-                        + "'; expected auditd, ucp-audit, dtr-audit, dockerd, container or other");
-            }
-        }
+        streams.addAll(c.get(Keys.HB_ENROL_STREAMS));
         try {
             return new HeartbeatSettings(c.get(Keys.HB_DEFAULT_THRESHOLD), c.get(Keys.HB_GRACE),
                     c.get(Keys.HB_UNKNOWN), streams,

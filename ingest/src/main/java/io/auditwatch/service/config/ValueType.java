@@ -166,6 +166,25 @@ public abstract class ValueType<T> {
         return new Choice<>(spellings, List.copyOf(spellings.keySet()));
     }
 
+    /** A list of members of a closed set: a YAML sequence, or comma-separated. */
+    public static <E extends Enum<E>> ValueType<List<E>> listOf(Choice<E> member) {
+        return new ValueType<>("a list (YAML sequence, or comma-separated) of " + member.expected()) {
+            @Override
+            List<E> parse(String text) {
+                List<E> out = new ArrayList<>();
+                for (String item : LIST.parse(text)) {
+                    out.add(member.parse(item));
+                }
+                return List.copyOf(out);
+            }
+
+            @Override
+            public String format(List<E> value) {
+                return String.join(",", value.stream().map(member::format).toList());
+            }
+        };
+    }
+
     /** The value type of a closed set, see {@link #enumOf}. */
     public static final class Choice<E extends Enum<E>> extends ValueType<E> {
         private final Map<String, E> spellings;

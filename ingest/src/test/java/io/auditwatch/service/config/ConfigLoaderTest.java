@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.alerting.TlsMode;
+import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.heartbeat.UnknownNodePolicy;
 import io.auditwatch.ingest.spool.FsyncPolicy;
 import io.netty.handler.ssl.ClientAuth;
@@ -223,6 +224,16 @@ class ConfigLoaderTest {
         ConfigException u = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_UNKNOWN_NODES", "drop")));
         assertTrue(u.getMessage().contains("one of enrol, ignore (also accepted: enroll)"), u.getMessage());
+    }
+
+    @Test
+    void enrolStreamsAreStreamsAndAnUnknownOneListsTheKnown() {
+        Config c = ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_ENROL_STREAMS", "auditd, ucp-audit"));
+        assertEquals(List.of(Stream.AUDITD, Stream.UCP_AUDIT), c.get(Keys.HB_ENROL_STREAMS));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_ENROL_STREAMS", "auditd,kernel")));
+        assertEquals("heartbeat.enrol-streams", e.key());
+        assertTrue(e.getMessage().contains("one of auditd, ucp-audit, dtr-audit, dockerd, container, other"), e.getMessage());
     }
 
     @Test

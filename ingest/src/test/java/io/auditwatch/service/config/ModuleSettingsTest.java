@@ -34,7 +34,7 @@ class ModuleSettingsTest {
         assertEquals(Keys.HB_DEFAULT_THRESHOLD.parsedDefault(), h.defaultThreshold());
         assertEquals(Keys.HB_GRACE.parsedDefault(), h.gracePeriod());
         assertEquals(Keys.HB_UNKNOWN.parsedDefault(), h.unknownNodes());
-        assertEquals(Keys.HB_ENROL_STREAMS.parsedDefault(), h.enrolStreams().stream().map(Stream::id).toList());
+        assertEquals(EnumSet.copyOf(Keys.HB_ENROL_STREAMS.parsedDefault()), h.enrolStreams());
         assertEquals(EnumSet.allOf(Stream.class), h.enrolStreams());
         assertEquals(Keys.HB_EVENT_LAG.parsedDefault(), h.eventLagThreshold());
         assertEquals((long) Keys.HB_CONSUMER_LAG.parsedDefault(), h.consumerLagBound());
