@@ -142,7 +142,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
             }
             // Saved by the next tick, not here: an fsync per event measured 14-40 ms on a shared
             // disk, so a 1000-node outage would block the caller for 14 s. The cost is a window
-            // of at most one tick in which a crash forgets the transition (see README).
+            // of at most one tick in which a crash forgets the transition (alerting/README.md, "Delivery guarantees").
             dirty = true;
             updateGauges();
         }

@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that tests move by hand: time is a dependency, tests never sleep (STYLE.md). */
+/** A clock that tests move by hand: time is a dependency, tests never sleep. */
 public final class ManualClock extends Clock {
     private final AtomicReference<Instant> now;
 

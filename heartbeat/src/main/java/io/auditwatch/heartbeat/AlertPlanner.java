@@ -144,7 +144,7 @@ final class AlertPlanner {
             maxThreshold = Math.max(maxThreshold, s.thresholdMs);
         }
         if (any && allDown) {
-            // One notice for the node, not one per stream (issue 4, item 3). Stream alerts already
+            // One notice for the node, not one per stream (heartbeat/README.md, States). Stream alerts already
             // open stay open until their stream recovers: resolving them would read as "recovered".
             if (allNever) {
                 add(desired, new OpenAlert(AlertKind.NODE_NEVER_SEEN, nodeKey(NODE_NEVER_SEEN, n), null, Slot.NONE, now,
@@ -185,7 +185,7 @@ final class AlertPlanner {
 
     /**
      * A silent ucp-audit stream of a node whose ucp-controller keeps logging elsewhere means UCP
-     * auditing was switched off (issue 4, item 4). Sticky until ucp-audit recovers, so the alert
+     * auditing was switched off (heartbeat/README.md, States). Sticky until ucp-audit recovers, so the alert
      * does not flip back to "stream silent" when the controller later goes quiet as well.
      */
     private void classifyAuditDisabled(NodeEntry n, long now) {

@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The contract between ingest and heartbeat: what heartbeat reads from each record of
  * {@code audit.events}, carried as Kafka record headers so that heartbeat never parses the envelope
- * body (DESIGN.md). Values are US-ASCII / UTF-8 text so that {@code kcat -J} shows them readably.
+ * body (ingest/DESIGN.md, Layout). Values are US-ASCII / UTF-8 text so that {@code kcat -J} shows them readably.
  *
  * <ul>
  *   <li>{@value #NODE}: the resolved node identity (UTF-8), always present.</li>

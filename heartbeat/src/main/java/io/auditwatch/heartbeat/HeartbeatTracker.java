@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Last-seen per (node, stream) and the silence / recovery judgement (issue 4). Pure and clock-driven:
+ * Last-seen per (node, stream) and the silence / recovery judgement (heartbeat/README.md). Pure and clock-driven:
  * {@link #onEvent} records what arrived, {@link #evaluate()} (every second in production, after
  * {@code ManualClock.advance} in tests) moves states and hands transitions to the {@link AlertSink}.
  *

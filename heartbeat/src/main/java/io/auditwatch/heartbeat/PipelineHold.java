@@ -6,10 +6,10 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Why node alerts are held back (issue 4, item 6): when events cannot reach Kafka or this instance is
- * behind, per-node silence is not the root cause. Three independent reasons; the hold lasts while
- * any is present. Only the consumer lag raises an alert here (one, CONSUMER_LAG): ingest raises its
- * own for Kafka, and catching up after an assignment is routine.
+ * Why node alerts are held back (heartbeat/README.md, "Pipeline awareness"): when events cannot reach Kafka
+ * or this instance is behind, per-node silence is not the root cause. Three independent reasons; the hold
+ * lasts while any is present. Only the consumer lag raises an alert here (one, CONSUMER_LAG): ingest raises
+ * its own for Kafka, and catching up after an assignment is routine.
  */
 final class PipelineHold {
     static final String CONSUMER_LAG_KEY = "consumer-lag/auditwatch-heartbeat";

@@ -2,7 +2,7 @@ package io.auditwatch.heartbeat;
 
 /**
  * The judged state of one (node, stream). Liveness is judged on the collector's receive time only
- * (DESIGN.md); the sender's clock never moves a stream between these states.
+ * (ingest/DESIGN.md, Decisions); the sender's clock never moves a stream between these states.
  */
 public enum StreamState {
     /** Expected by the inventory, nothing received yet, still inside the start-up grace period. */

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command line: {@code auditwatch [run|check-config|nodes|send-test-alert] [--config FILE]}.
+ * The command line: {@code auditwatch [COMMAND] [--config FILE]} with the commands {@code run} (the
+ * default), {@code check-config}, {@code nodes}, {@code maintenance NODE UNTIL [REASON]},
+ * {@code decommission NODE} and {@code send-test-alert}; {@link #usage} describes each.
  * Exit codes: 0 success, 1 runtime failure (a port that cannot be bound, Kafka unreachable at
  * start-up), 2 invalid configuration or usage.
  */

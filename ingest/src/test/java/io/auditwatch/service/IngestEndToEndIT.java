@@ -57,7 +57,7 @@ class IngestEndToEndIT {
         }
     }
 
-    /** Docker's wire formats (reference/FORMATS.md section a, [built] from moby's format strings). */
+    /** Docker's wire formats ([built] from moby's format strings: ingest/README.md, "Docker's syslog log driver"). */
     static final String DOCKER_DEFAULT = "<30>Nov 23 17:00:01 e2e-default/3f2a9c1d0b7e[1234]: hello from the default format";
     static final String DOCKER_RFC3164 = "<30>Nov 23 17:00:01 e2e-host-3164 web/3f2a9c1d0b7e[1234]: hello rfc3164";
     static final String DOCKER_RFC5424 =
@@ -160,7 +160,7 @@ class IngestEndToEndIT {
     @Test
     void dockerSixteenKibPiecesAreJoinedIntoOneEventKeepingEveryPiece() throws Exception {
         // Docker's copier cuts a 40,000-byte line into 16384 + 16384 + 7232 bytes and its syslog
-        // driver sends each piece as its own message with the same tag (FORMATS.md a).
+        // driver sends each piece as its own message with the same tag (ingest/README.md, "Docker's syslog log driver").
         String marker = "reasm-" + System.nanoTime();
         StringBuilder line = new StringBuilder("{\"audit\":{\"auditID\":\"" + marker + "\",\"requestObject\":\"");
         while (line.length() < 40_000 - 3) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * util-linux {@code logger} as a real sender (the README's "Done when": {@code logger -n 127.0.0.1
+ * util-linux {@code logger} as a real sender (the README's "Quick start": {@code logger -n 127.0.0.1
  * -P 5514 -T --rfc5424 hello} appears in {@code audit.events}). Skipped when logger is absent;
  * {@code .ci/run} installs it.
  */

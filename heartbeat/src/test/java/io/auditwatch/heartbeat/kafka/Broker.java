@@ -20,7 +20,7 @@ final class Broker implements AutoCloseable {
                 .setNumControllerNodes(1)
                 .setBaseDirectory(dir)
                 .build();
-        // Single node: every internal topic at replication 1 or groups hang (reference/KAFKA-AND-TOOLS.md).
+        // Single node: every internal topic at replication 1 or groups hang.
         cluster = new KafkaClusterTestKit.Builder(nodes)
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "1")

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Parses one Linux audit record line ({@code [node=N ]type=T msg=audit(S.mmm:serial): k=v ...},
- * FORMATS.md e) with an index-based tokenizer: no regex, one pass, bounded field count.
+ * ingest/README.md, "auditd records") with an index-based tokenizer: no regex, one pass, bounded field count.
  *
  * <p>Value forms the kernel and auditd emit: {@code "quoted"} (no escapes exist: a string that
  * would need one is hex-encoded instead), {@code 'single-quoted'} (the userspace {@code msg} of

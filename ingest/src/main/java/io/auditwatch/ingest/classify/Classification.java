@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param containerId the 12- or 64-hex-digit container ID taken from the Docker tag, or null
  * @param pulse true for an auditwatch liveness pulse ({@code auditctl -m "auditwatch-pulse"})
  * @param fields parsed fields, JSON-serialisable (String, Long, Integer, Boolean, List, Map, null);
- *     unmodifiable, empty when nothing was parsed; the keys per stream are listed in the README
+ *     unmodifiable, empty when nothing was parsed; the keys per stream are listed in ingest/README.md
  * @param shortfall why parsing fell short of the full field set, or null when it did not
  * @param parseNote human-readable detail for {@code shortfall} (never message content), or null
  */

@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides which audit stream a syslog message belongs to and parses its fields (issue 3 item 5).
+ * Decides which audit stream a syslog message belongs to and parses its fields.
  * Pure and thread-safe: no state, no I/O, no clock.
  *
  * <p>Cheap checks decide the stream before anything is parsed, and look only at bounded windows

@@ -18,8 +18,8 @@ final class Components {
     static final String DTR_UNKNOWN = "dtr";
 
     /**
-     * The component parts of DTR/MSR 2.x container names {@code dtr-<part>-<replicaID>} (FORMATS.md
-     * d; MSR 2.9 installs exactly these containers per replica).
+     * The component parts of DTR/MSR 2.x container names {@code dtr-<part>-<replicaID>}
+     * (ingest/README.md, "DTR / MSR events"; MSR 2.9 installs exactly these containers per replica).
      */
     static final Set<String> DTR_PARTS = Set.of(
             "api", "garant", "jobrunner", "nginx", "notary-server", "notary-signer", "registry",

@@ -2,8 +2,9 @@ package io.auditwatch.ingest.classify;
 
 /**
  * What a syslog APP-NAME / TAG says about its sender, read best-effort from Docker's tag templates
- * (FORMATS.md a: default {@code {{.ID}}} = 12 hex digits; common {@code {{.Name}}/{{.ID}}} and
- * {@code {{.ImageName}}/{{.Name}}/{{.ID}}}; image names contain {@code /} and {@code :}, container
+ * (ingest/README.md, "Docker's syslog log driver": default {@code {{.ID}}} = 12 hex digits; common {@code
+ * {{.Name}}/{{.ID}}} and {@code {{.ImageName}}/{{.Name}}/{{.ID}}}; image names contain {@code /} and {@code
+ * :}, container
  * names never do) and from the daemons' own syslog idents.
  *
  * @param containerName Docker container name, or null
@@ -20,7 +21,7 @@ record DockerTag(String containerName, String containerId, String component, boo
     /** Short ({@code {{.ID}}}) and full ({@code {{.FullID}}}) container ID lengths (log_tags docs). */
     private static final int SHORT_ID_LENGTH = 12;
     private static final int FULL_ID_LENGTH = 64;
-    /** DTR replica IDs are 12 hex digits ({@code dtr-api-<replicaID>}, FORMATS.md d). */
+    /** DTR replica IDs are 12 hex digits ({@code dtr-api-<replicaID>}, ingest/README.md, "DTR / MSR events"). */
     private static final int DTR_REPLICA_ID_LENGTH = 12;
 
     /** True when the tag identifies a container (by ID, or by a recognised container name). */

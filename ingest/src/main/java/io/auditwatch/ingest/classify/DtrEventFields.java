@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Best-effort envelope fields of DTR/MSR events (FORMATS.md d). Webhook payloads have a public
+ * Best-effort envelope fields of DTR/MSR events (ingest/README.md, "DTR / MSR events"). Webhook payloads have a public
  * shape ({@code {"type":"TAG_PUSH","createdAt":...,"contents":{...},"location":...}}); the
  * activity-stream records have no public JSON schema, so for them a few likely key names are tried
  * and whatever is absent is left out.

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Joins the pieces of container lines that Docker cut at 16 KiB (issue 3 item 6, FORMATS.md a).
+ * Joins the pieces of container lines that Docker cut at 16 KiB (ingest/README.md, "Docker's syslog log driver").
  *
  * <p>Docker's copier ({@code daemon/logger/copier.go}) reads a container's output into a 16384-byte
  * buffer; when the buffer fills without a newline it sends the buffer as one message and goes on

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads JSON from a message under hard limits (issue 3 item 7: huge or deeply nested JSON in MSG),
+ * Reads JSON from a message under hard limits (huge or deeply nested JSON in MSG),
  * into plain {@code Map}/{@code List}/scalar values that are JSON-serialisable as they are. Keys
  * named in {@code skip} are passed over without building their values: UCP {@code request}-level
  * entries carry whole request and response payloads that the envelope keeps in the raw bytes only.

@@ -7,14 +7,14 @@ import java.util.Set;
 
 /**
  * Envelope fields of a UCP/MKE audit line (logrus JSON {@code {"audit":{...},"level":...,
- * "msg":"audit","time":...}}) or a Kubernetes {@code audit.k8s.io} Event (FORMATS.md c). The
- * request and response payloads are skipped: they stay in the raw bytes only.
+ * "msg":"audit","time":...}}) or a Kubernetes {@code audit.k8s.io} Event (ingest/README.md, "UCP / MKE and
+ * Kubernetes audit entries"). The request and response payloads are skipped: they stay in the raw bytes only.
  */
 final class UcpAuditFields {
 
     /** Payloads of {@code request}/{@code RequestResponse} level: large, and kept raw only. */
     static final Set<String> SKIPPED = Set.of("requestObject", "responseObject");
-    /** The replacement for {@code user.extra.licenseKey} (sensitive per FORMATS.md c). */
+    /** The replacement for {@code user.extra.licenseKey} (sensitive: ingest/README.md, "Redaction"). */
     static final String REDACTED = "[redacted]";
     static final String LICENSE_KEY = "licenseKey";
 

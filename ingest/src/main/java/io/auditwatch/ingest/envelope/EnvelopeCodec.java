@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * The one envelope codec: {@link Envelope} to the JSON value of an {@code audit.events} record and
- * back to the raw bytes. The JSON layout is documented in the README ("The envelope").
+ * back to the raw bytes. The JSON layout is documented in ingest/README.md ("The envelope").
  *
  * <p>The raw message is stored as {@code raw} (a JSON string) when it is valid UTF-8, which JSON
  * represents exactly, and as {@code raw_base64} otherwise, so that the original bytes are always

@@ -1,6 +1,6 @@
 package io.auditwatch.ingest.envelope;
 
-/** Which rule decided an event's node identity, strongest first (DESIGN.md, Decisions). */
+/** Which rule decided an event's node identity, strongest first (ingest/DESIGN.md, Decisions). */
 public enum NodeSource {
     /** The TLS client certificate (SAN DNS name, else CN). */
     CERTIFICATE("certificate"),

@@ -32,7 +32,7 @@ final class ClientConfigs {
 
     /**
      * 128 KiB batches: about 500 envelopes of 250 bytes per request; the 16 KiB default caps a
-     * single partition's throughput long before the network does (see the load figures in the README).
+     * single partition's throughput long before the network does (see the load figures in ingest/README.md).
      */
     static final int BATCH_SIZE_BYTES = 128 * 1024;
 
@@ -57,7 +57,7 @@ final class ClientConfigs {
         Map<String, Object> p = new TreeMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
-        // DESIGN.md: every in-sync replica has the record before it counts as stored, and retries
+        // ingest/DESIGN.md, Decisions: every in-sync replica has the record before it counts as stored, and retries
         // never duplicate or reorder a node's events.
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

@@ -9,7 +9,7 @@ import java.util.Objects;
  * One record for the events topic, ready to send: the envelope's bytes, keyed by node.
  *
  * @param key the node identity (UTF-8); all events of a node share it, so they land in one
- *     partition and keep their order (DESIGN.md). Never null.
+ *     partition and keep their order (ingest/DESIGN.md, Decisions). Never null.
  * @param value the serialized envelope. Never null.
  * @param headers the {@code aw.*} headers of {@link io.auditwatch.heartbeat.EventHeaders}, sent as
  *     given; null means none

@@ -4,7 +4,7 @@ import io.auditwatch.ingest.envelope.NodeSource;
 import java.net.InetSocketAddress;
 
 /**
- * Decides an event's node identity, strongest rule first (DESIGN.md): the TLS client
+ * Decides an event's node identity, strongest rule first (ingest/DESIGN.md, Decisions): the TLS client
  * certificate's identity, the inventory's mapping of the source address, the syslog HOSTNAME (unless
  * it is {@code localhost}), the sender's address.
  */

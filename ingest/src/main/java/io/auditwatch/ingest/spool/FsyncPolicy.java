@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * When the spool forces appended records to the disk ({@code FileChannel.force}, fdatasync on Linux).
- * What each one can lose is stated in the README's delivery semantics.
+ * What each one can lose is stated in ingest/README.md, "Delivery semantics".
  */
 public enum FsyncPolicy {
     /**

@@ -38,7 +38,7 @@ import java.util.function.LongSupplier;
  * after an outage or a restart is the same code as normal operation, order is the append order (hence
  * per node), and "every event counted in {@code auditwatch_spool_appended_records_total} reaches Kafka
  * unless the disk itself is lost" holds by construction under {@code fsync: always}. The price is one
- * sequential write per event (and one fsync per group commit), measured in the README. Spooling only
+ * sequential write per event (and one fsync per group commit), measured in ingest/README.md. Spooling only
  * during outages would leave the in-memory queue to a kill -9.
  *
  * <p><b>Format.</b> Segment files of frames ({@link RecordCodec}); a segment is deleted when Kafka has

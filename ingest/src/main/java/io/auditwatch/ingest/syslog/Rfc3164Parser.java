@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * RFC 3164 after {@code <PRI>}: {@code TIMESTAMP SP [HOSTNAME SP] TAG[PID]: MSG}, and the variants real
- * senders produce (FORMATS.md sections a and f): no HOSTNAME (Docker's default format, busybox), an RFC
- * 3339 timestamp (rsyslog templates) or one without offset (syslog-ng's loggen), spaces after PRI (Go's {@code DefaultFormatter}), and TAGs
- * containing {@code : / { ,} (Docker tag templates such as {@code nginx:alpine/web/3f2a9c1d0b7e}).
+ * senders produce (ingest/README.md, "Wire formats and receiver rules"): no HOSTNAME (Docker's default
+ * format, busybox), an RFC 3339 timestamp (rsyslog templates) or one without offset (syslog-ng's loggen),
+ * spaces after PRI (Go's {@code DefaultFormatter}), and TAGs containing {@code : / { ,} (Docker tag templates
+ * such as {@code nginx:alpine/web/3f2a9c1d0b7e}).
  *
  * <p>The TAG runs up to {@code [}, to a {@code :} followed by SP or the end, or to SP. HOSTNAME and TAG
  * are told apart by the first token after the timestamp: when it ends like a TAG ({@code name[pid]:},

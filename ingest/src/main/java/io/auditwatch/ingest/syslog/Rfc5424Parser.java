@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * RFC 5424 header, structured data and MSG after {@code <PRI>1 }. Lenient where real senders deviate
- * (FORMATS.md section f): no length limits on HOSTNAME, APP-NAME, PROCID, MSGID (Docker puts its tag,
- * with {@code : / { ,}, in APP-NAME and MSGID), header-only frames with or without the STRUCTURED-DATA
- * and trailing space, unescaped {@code ]} inside a quoted SD value.
+ * (ingest/README.md, "RFC rules and the deviations accepted"): no length limits on HOSTNAME, APP-NAME,
+ * PROCID, MSGID (Docker puts its tag, with {@code : / { ,}, in APP-NAME and MSGID), header-only frames with
+ * or without the STRUCTURED-DATA and trailing space, unescaped {@code ]} inside a quoted SD value.
  */
 final class Rfc5424Parser {
 

@@ -40,7 +40,7 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
 
     /**
      * Longest accepted octet count. Nine digits bound the count below {@link Integer#MAX_VALUE} and
-     * far above any sane maximum; FORMATS.md section g asks for a bounded digit run (7 to 9).
+     * far above any sane maximum; the digit run must be bounded (ingest/README.md, "Receiver rules").
      */
     public static final int MAX_COUNT_DIGITS = 9;
 
@@ -81,8 +81,8 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
     private int lineScanned = -1;
 
     /**
-     * @param maxMessageSize the largest message in bytes kept whole, at least 1; FORMATS.md section g
-     *                       asks for at least 64 KiB because of UCP {@code request}-level audit entries
+     * @param maxMessageSize the largest message in bytes kept whole, at least 1; ingest/README.md, "Receiver
+     *                       rules", asks for at least 64 KiB because of UCP {@code request}-level audit entries
      * @param listener       told about oversized frames and framing errors, for metrics
      */
     public SyslogFrameDecoder(int maxMessageSize, FramingListener listener) {

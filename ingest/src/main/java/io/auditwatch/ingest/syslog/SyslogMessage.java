@@ -64,7 +64,7 @@ public record SyslogMessage(
     }
 
     /**
-     * The sender's timestamp as an instant, for event-time lag; never for liveness (DESIGN.md: receive
+     * The sender's timestamp as an instant, for event-time lag; never for liveness (ingest/DESIGN.md, Decisions: receive
      * time drives heartbeat).
      * <ul>
      *   <li>RFC 3339 ({@code 2026-11-23T17:00:01.123456+01:00}): 0 to 9 fraction digits (more are read

@@ -2,7 +2,7 @@ package io.auditwatch.ingest.syslog;
 
 /**
  * Reads the header of one syslog frame: a pure function of the bytes, index-based, no regular
- * expressions, never throws. The order is FORMATS.md section g.3: RFC 5424 ({@code <PRI>} followed by
+ * expressions, never throws. The order is ingest/README.md, "Receiver rules", 3: RFC 5424 ({@code <PRI>} followed by
  * a non-zero digit run and a space) first, then RFC 3164 with HOSTNAME, then RFC 3164 without HOSTNAME
  * (Docker's default format), else {@link SyslogFormat#UNPARSED} with a {@link ParseError}. The caller
  * keeps the raw bytes whatever the outcome.

@@ -22,7 +22,7 @@ final class Timestamps {
 
     /** Shortest RFC 3339 timestamp, {@code 2026-11-23T17:00:01Z}. */
     private static final int RFC3339_MIN_LENGTH = 20;
-    /** Fraction digits beyond nanoseconds are accepted and ignored (nanosecond emitters, FORMATS.md f). */
+    /** Fraction digits beyond nanoseconds are accepted and ignored (nanosecond emitters, RFC 5424 section 6.2.3 allows 6). */
     private static final int NANO_DIGITS = 9;
 
     private static final byte[][] MONTHS = {

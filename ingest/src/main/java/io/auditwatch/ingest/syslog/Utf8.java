@@ -5,7 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
-/** UTF-8 checks without allocation: Docker passes container bytes through unvalidated (FORMATS.md a). */
+/**
+ * UTF-8 checks without allocation: Docker passes container bytes through unvalidated
+ * (ingest/README.md, "Docker's syslog log driver").
+ */
 final class Utf8 {
 
     /** Reads 8 bytes at a time so that the common all-ASCII MSG is checked a word per step. */

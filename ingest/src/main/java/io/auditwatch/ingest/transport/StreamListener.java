@@ -16,9 +16,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stream listener: syslog over TCP (RFC 6587) or over TLS (RFC 5425), octet counting and
- * non-transparent framing decided frame by frame. The pipeline's stages have stable names:
- * {@code "guard"} (source and connection limits), {@code "tls"} (TLS only), {@code "framer"},
- * {@code "ingest"}.
+ * non-transparent framing decided frame by frame. The pipeline's stages have stable names, in order:
+ * {@code "guard"} (source and connection limits), {@code "tls"} and {@code "tls-identity"} (TLS only:
+ * the handshake, then the client certificate's node identity), {@code "deadline-bytes"} (added by
+ * {@code "deadline"}: starts the frame deadline on the first byte of a frame), {@code "framer"}
+ * ({@code SyslogFrameDecoder}), {@code "deadline"} (closes a connection whose frame is not finished
+ * in time) and {@code "ingest"} (one frame to one event, through the read gate).
  *
  * <p>Connections are never closed for being idle: Docker's syslog driver loses the next message
  * after its connection is closed (moby #30979), so quiet senders keep their connection. Abuse is

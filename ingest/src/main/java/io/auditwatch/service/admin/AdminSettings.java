@@ -27,7 +27,7 @@ public record AdminSettings(
     /**
      * Prometheus keeps scrape connections alive between scrapes (15 s to 1 min intervals are
      * usual); two minutes keeps those and still frees the sockets of clients that went away. Admin
-     * clients are not syslog senders, so closing idle ones loses nothing (DESIGN.md, "respect the
+     * clients are not syslog senders, so closing idle ones loses nothing (ingest/DESIGN.md, "Respect the
      * sender", applies to the listeners only).
      */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(2);

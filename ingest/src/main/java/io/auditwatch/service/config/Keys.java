@@ -127,7 +127,7 @@ public final class Keys {
     // Admin
     public static final ConfigKey<String> ADMIN_HOST = key("admin.host", "127.0.0.1", ValueType.NON_EMPTY,
             "bind address of the admin HTTP server");
-    /** The customary range of Prometheus exporters (94xx). */
+    /** ingest/DESIGN.md, Names: the Prometheus exporters' 94xx range. */
     public static final ConfigKey<Integer> ADMIN_PORT = key("admin.port", "9464", ValueType.PORT,
             "admin HTTP port (/metrics, /health, /ready, /status, /api/nodes); 0 disables");
 
@@ -162,7 +162,10 @@ public final class Keys {
      */
     public static final ConfigKey<Duration> HB_EVENT_LAG = key("heartbeat.event-lag-threshold", "5m",
             ValueType.DURATION, "receive time minus sender time above this raises EVENT_LAG");
-    /** Seconds of catch-up at normal rates, yet far above one poll batch. */
+    /**
+     * About ten seconds of one rsyslog's 300,000 msg/s (heartbeat/README.md, "Measured figures") would
+     * be 3M; 100,000 records is seconds of catch-up at normal rates yet far above a poll batch.
+     */
     public static final ConfigKey<Integer> HB_CONSUMER_LAG = key("heartbeat.consumer-lag-bound", "100000",
             ValueType.intRange(1, Integer.MAX_VALUE, "a record count"),
             "records behind audit.events before CONSUMER_LAG fires and node alerts are held");
@@ -174,7 +177,7 @@ public final class Keys {
             ValueType.DURATION, "how recent ucp-controller output must be for AUDIT_DISABLED instead of a silence");
     /**
      * 10,000 pairs = 20,000 gauge series (age and lag) per instance, a comfortable Prometheus scrape;
-     * about 5 MiB of heap (measured by heartbeat's bench.MemoryPerStream).
+     * about 5 MiB of heap (heartbeat/README.md, "Measured figures").
      */
     public static final ConfigKey<Integer> HB_MAX_STREAMS = key("heartbeat.max-tracked-streams", "10000",
             ValueType.intRange(1, 10_000_000, "a count"),
@@ -224,7 +227,7 @@ public final class Keys {
     /** Alertmanager's group_wait default; long enough to gather one network outage's transitions. */
     public static final ConfigKey<Duration> ALERT_GROUP_WINDOW = key("alerting.group-window", "30s",
             ValueType.DURATION, "transitions within this window are sent as one digest");
-    /** Alertmanager's repeat_interval default. */
+    /** Alertmanager's repeat_interval default: an open alert is repeated every 4h (alerting/README.md). */
     public static final ConfigKey<Duration> ALERT_REPEAT = key("alerting.repeat-interval", "4h", ValueType.DURATION,
             "an open alert is repeated (still silent) this often");
 

@@ -27,13 +27,13 @@ import java.util.Properties;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this
- * process: the default when {@code kafka.bootstrap-servers} is empty (DESIGN.md, "Embedded default").
+ * process: the default when {@code kafka.bootstrap-servers} is empty (ingest/DESIGN.md, "Embedded defaults").
  *
  * <p>All data (partition logs and the KRaft metadata log) lives in the one directory given to
  * {@link #start}; the service passes {@code <data-dir>/kafka}. The directory is formatted only when
  * it holds no {@code meta.properties} yet, so stopping and starting on the same directory keeps the
  * events and the cluster id. Every internal topic has replication factor 1 because there is one
- * node (reference/KAFKA-AND-TOOLS.md: otherwise consumer groups and transactions hang).
+ * node: otherwise consumer groups and transactions hang (ingest/README.md, "The embedded broker").
  *
  * <p>The client listener binds {@code host:port}; the controller listener binds 127.0.0.1 on a free
  * port picked at each start (the quorum is static and single-voter, so its address is not part of

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.auditwatch.heartbeat.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Container lines under Docker's tag templates (FORMATS.md a, log_tags docs). */
+/** Container lines under Docker's tag templates (ingest/README.md, "Docker's syslog log driver"; Docker's log_tags docs). */
 class ClassifierContainerTest {
     private static final String ID = "5790672ab6a0";
     private final Classifier classifier = new Classifier();

@@ -58,7 +58,7 @@ class ClassifierDtrTest {
 
     @Test
     void activityEventFromADtrContainerIsDtrAuditBestEffort() {
-        // [built] no public schema exists for DTR's activity events (FORMATS.md d): likely key names.
+        // [built] no public schema exists for DTR's activity events (ingest/README.md, "DTR / MSR events"): likely key names.
         Classification c = classifier.classify("dtr-jobrunner-0123456789ab", null,
                 "{\"type\":\"DELETE\",\"objectType\":\"tag\",\"repository\":\"org/app\",\"tag\":\"v1\","
                         + "\"actor\":\"admin\",\"publishedAt\":\"2024-03-01T10:00:00Z\"}");

@@ -8,9 +8,9 @@ import io.auditwatch.heartbeat.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile MSG text (issue 3 item 7): classify never throws, returns promptly, keeps the stream the
+ * Hostile MSG text (ingest/README.md, "Hostile input"): classify never throws, returns promptly, keeps the stream the
  * cheap checks chose and says why parsing stopped. Durations are printed, not asserted (2 shared
- * cores make wall-clock assertions flaky); the figures go into the README.
+ * cores make wall-clock assertions flaky); the figures go into ingest/README.md.
  */
 class ClassifierHostileInputTest {
     private static final int TEN_MB = 10 * 1024 * 1024;

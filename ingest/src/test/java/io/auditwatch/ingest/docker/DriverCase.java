@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * One way of pointing Docker's syslog driver at auditwatch: a transport, a {@code syslog-format}
  * and a tag template, with what auditwatch must make of it. The wire layouts are moby's format
- * strings (FORMATS.md section a), so the expected raw bytes are built from them and compared with
+ * strings (ingest/README.md, "Docker's syslog log driver"), so the expected raw bytes are built from them and compared with
  * what the real engine sent.
  *
  * @param transport the {@code syslog-address} scheme

@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * Load run (not a unit test; run by hand, figures go in the README): for each fsync policy, and
+ * Load run (not a unit test; run by hand, figures go in ingest/README.md, "Disk spool"): for each fsync policy, and
  * without the spool for comparison, four TCP connections send as fast as the service reads them;
  * prints events stored per second in the spool and acknowledged by Kafka with the broker up ("spool
  * idle": it only passes events through), then with the broker stopped ("spooling").

@@ -93,7 +93,8 @@ class SyslogFrameDecoderTest {
 
     @Test
     void dockerTcpTlsCountIncludesTheTrailingLfWhichIsNotInRaw() {
-        // [built] FORMATS.md a, rfc5424micro over tcp+tls: srslog RFC5425MessageLengthFramer, "%d %s" over a message ending in LF.
+        // [built] rfc5424micro over tcp+tls: srslog RFC5425MessageLengthFramer, "%d %s" over a message ending in LF
+        // (ingest/README.md, "Docker's syslog log driver").
         write(ascii("99 <30>1 2017-04-01T17:41:05.616647+08:00 a.vm 5790672ab6a0 1787791 5790672ab6a0 - Hello from Docker.\n"));
         assertFrame("<30>1 2017-04-01T17:41:05.616647+08:00 a.vm 5790672ab6a0 1787791 5790672ab6a0 - Hello from Docker.",
                 Framing.OCTET_COUNTING);
@@ -110,7 +111,7 @@ class SyslogFrameDecoderTest {
 
     @Test
     void oneLfAfterACountedFrameIsSkipped() {
-        // rsyslog sends LF after octet-counted frames on some versions (FORMATS.md f).
+        // rsyslog sends LF after octet-counted frames on some versions (ingest/README.md, "Receiver rules").
         write(ascii("5 <13>a\n5 <13>b\r\n"));
         assertFrame("<13>a", Framing.OCTET_COUNTING);
         assertFrame("<13>b", Framing.OCTET_COUNTING);

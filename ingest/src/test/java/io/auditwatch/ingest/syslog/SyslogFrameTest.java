@@ -17,7 +17,7 @@ class SyslogFrameTest {
 
     @Test
     void dockerDatagramLosesItsTrailingLf() {
-        // Docker's writer appends LF to every message, UDP included (FORMATS.md a).
+        // Docker's writer appends LF to every message, UDP included (ingest/README.md, "Docker's syslog log driver").
         SyslogFrame f = SyslogFrame.datagram(ascii("<30>Apr  1 17:41:05 5790672ab6a0[1787791]: Hello\n"), 1024);
         assertArrayEquals(ascii("<30>Apr  1 17:41:05 5790672ab6a0[1787791]: Hello"), f.raw());
         assertEquals(Framing.DATAGRAM, f.framing());

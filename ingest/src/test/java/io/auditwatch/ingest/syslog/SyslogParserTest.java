@@ -19,15 +19,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Header parsing. Provenance of each vector: [real] copied from a public source or captured from the
- * named sender; [built] assembled from the sender's own format string (FORMATS.md marks the same).
+ * named sender; [built] assembled from the sender's own format string (ingest/README.md, "Wire formats").
  */
 class SyslogParserTest {
 
-    // ---- Docker's four syslog-format values (FORMATS.md a) ----
+    // ---- Docker's four syslog-format values (ingest/README.md, "Docker's syslog log driver") ----
 
     @Test
     void dockerDefaultFormatHasNoHostname() {
-        // [built] srslog UnixFormatter "<%d>%s %s[%d]: %s", time.Stamp, tag {{.ID}} (FORMATS.md a).
+        // [built] srslog UnixFormatter "<%d>%s %s[%d]: %s", time.Stamp, tag {{.ID}}.
         SyslogMessage m = parse("<30>Apr  1 17:41:05 5790672ab6a0[1787791]: Hello from Docker.");
         assertEquals(SyslogFormat.DOCKER_DEFAULT, m.format());
         assertNull(m.hostname());
@@ -62,7 +62,7 @@ class SyslogParserTest {
 
     @Test
     void dockerRfc3164FormatHasAHostname() {
-        // [built] srslog RFC3164Formatter "<%d>%s %s %s[%d]: %s" (FORMATS.md a).
+        // [built] srslog RFC3164Formatter "<%d>%s %s %s[%d]: %s".
         SyslogMessage m = parse("<30>Apr  1 17:41:05 a.vm 5790672ab6a0[1787791]: Hello from Docker.");
         assertEquals(SyslogFormat.RFC3164, m.format());
         assertEquals("a.vm", m.hostname());
@@ -73,7 +73,7 @@ class SyslogParserTest {
 
     @Test
     void dockerRfc5424FormatRepeatsTheTagAsMsgId() {
-        // [built] rfc5424formatterWithAppNameAsTag "<%d>%d %s %s %s %d %s - %s" (FORMATS.md a).
+        // [built] rfc5424formatterWithAppNameAsTag "<%d>%d %s %s %s %d %s - %s".
         SyslogMessage m = parse("<30>1 2017-04-01T17:41:05+08:00 a.vm 5790672ab6a0 1787791 5790672ab6a0 - Hello from Docker.");
         assertEquals(SyslogFormat.RFC5424, m.format());
         assertEquals(1, m.version());
@@ -89,7 +89,7 @@ class SyslogParserTest {
     @ParameterizedTest
     @ValueSource(strings = {"", ".6", ".61", ".616", ".6166", ".61664", ".616647"})
     void dockerRfc5424MicroFormatHasZeroToSixFractionDigits(String fraction) {
-        // [built] Go layout "2006-01-02T15:04:05.999999Z07:00" trims trailing zeros, dot included (FORMATS.md a).
+        // [built] Go layout "2006-01-02T15:04:05.999999Z07:00" trims trailing zeros, dot included.
         String ts = "2017-04-01T17:41:05" + fraction + "+08:00";
         SyslogMessage m = parse("<30>1 " + ts + " a.vm 5790672ab6a0 1787791 5790672ab6a0 - x");
         assertEquals(SyslogFormat.RFC5424, m.format());
@@ -240,7 +240,7 @@ class SyslogParserTest {
 
     @Test
     void audispSyslogRecordRelayedByRsyslog() {
-        // [real] FORMATS.md e, raw RFC 3164 as received by a central rsyslog (tail shortened).
+        // [real] audisp-syslog, raw RFC 3164 as received by a central rsyslog (tail shortened; ingest/README.md, "auditd records").
         SyslogMessage m = parse("<14>May 10 21:18:38 STG01-0101-0111-14T1 audisp-syslog: type=SYSCALL msg=audit(1715375918.777:364628): arch=c000003e syscall=257");
         assertEquals(SyslogFormat.RFC3164, m.format());
         assertEquals("STG01-0101-0111-14T1", m.hostname());
@@ -250,7 +250,7 @@ class SyslogParserTest {
 
     @Test
     void rsyslogRfc3339TimestampInsideRfc3164() {
-        // [built] rsyslog RSYSLOG_ForwardFormat-style line; the header after PRI is [real] (FORMATS.md e).
+        // [built] rsyslog RSYSLOG_ForwardFormat-style line; the header after PRI is [real] (ingest/README.md, "auditd records").
         SyslogMessage m = parse("<14>2026-08-19T10:58:05+00:00 alp-nginx-web audisp-syslog: type=SYSCALL msg=audit(1787137085.050:2169): arch=c000003e");
         assertEquals(SyslogFormat.RFC3164, m.format());
         assertEquals("2026-08-19T10:58:05+00:00", m.timestamp());
@@ -281,7 +281,7 @@ class SyslogParserTest {
 
     @Test
     void goDefaultFormatterWithSpaceAfterPri() {
-        // [built] srslog DefaultFormatter "<%d> %s %s %s[%d]: %s" with time.RFC3339 (FORMATS.md f).
+        // [built] srslog DefaultFormatter "<%d> %s %s %s[%d]: %s" with time.RFC3339 (ingest/README.md, "RFC rules and the deviations accepted").
         SyslogMessage m = parse("<30> 2026-11-23T17:00:01Z host tag[42]: msg");
         assertEquals(SyslogFormat.RFC3164, m.format());
         assertEquals("2026-11-23T17:00:01Z", m.timestamp());
@@ -413,7 +413,7 @@ class SyslogParserTest {
 
     @Test
     void missingPriIsUnparsedWithTheWholeFrameAsContent() {
-        // [real] FORMATS.md e: an rsyslog file-template line, no PRI.
+        // [real] an rsyslog file-template line, no PRI (ingest/README.md, "auditd records").
         String line = "2026-08-19T10:58:05+00:00 alp-nginx-web audisp-syslog: type=SYSCALL";
         SyslogMessage m = parse(line);
         assertEquals(ParseError.NO_PRI, m.error());

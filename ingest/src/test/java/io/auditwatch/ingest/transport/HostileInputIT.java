@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile input over real sockets (issue 3, item 7): the service stays up, honest senders keep
+ * Hostile input over real sockets (ingest/README.md, "Hostile input"): the service stays up, honest senders keep
  * flowing, every rejected or altered message is counted, and nothing valid is lost. Limits are
  * lowered here (max connections per source, frame deadline) so that each defence can be seen.
  * Honest senders use 127.0.0.2, a different source address on the loopback network.

@@ -27,7 +27,7 @@ public final class ClassifierCpuLoop {
             b.setUp();
             measure(mx, kind, CALLS_PER_ROUND, b::classify);
         }
-        // Hostile JSON (issue 3 item 7), warm: what an attacker's message costs once the JIT is done.
+        // Hostile JSON, warm: what an attacker's message costs once the JIT is done.
         String tenMb = "{\"audit\":{\"auditID\":\"a\",\"requestURI\":\"" + "A".repeat(10 << 20) + "\"}}";
         String deep = "{\"auditID\":\"a\",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
         String digits = "{\"auditID\":\"a\",\"n\":" + "9".repeat(100_000) + "}";

@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Docker-shaped benchmark messages of 250 bytes each: an nginx access-log line from a container whose
- * tag is {@code {{.ImageName}}/{{.Name}}/{{.ID}}}, in each of Docker's formats (FORMATS.md a).
+ * tag is {@code {{.ImageName}}/{{.Name}}/{{.ID}}}, in each of Docker's formats (ingest/README.md, "Docker's syslog log driver").
  */
 final class Messages {
 
-    /** The size FORMATS.md and the brief use for a typical container log line. */
+    /** A typical container log line; the size every benchmark in ingest/README.md uses. */
     static final int SIZE = 250;
 
     private static final String TAG = "nginx:alpine/web/3f2a9c1d0b7e";

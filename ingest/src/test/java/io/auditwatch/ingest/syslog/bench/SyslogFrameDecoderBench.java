@@ -43,7 +43,7 @@ public class SyslogFrameDecoderBench {
     static final int MESSAGES = 1000;
     /** A typical socket read; Netty's adaptive receive buffer settles near this under load. */
     private static final int READ_SIZE = 16 * 1024;
-    /** Docker's default 64 KiB as FORMATS.md g suggests. */
+    /** The default 64 KiB of {@code listeners.max-message-size} (ingest/README.md, "Receiver rules"). */
     private static final int MAX_MESSAGE_SIZE = 64 * 1024;
 
     /** {@code LF}: Docker plain TCP. {@code OCTET_COUNTING}: Docker {@code tcp+tls}, count includes LF. */
