@@ -10,7 +10,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -18,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * Everything alerting needs from the configuration, validated on construction: an invalid value
  * throws {@link AlertingConfigException} naming the {@code alerting.*} key, so the service refuses
- * to start instead of failing silently at the first outage. The keys and their defaults are listed in
- * config/README.md; {@link #builder()} starts from the defaults.
+ * to start instead of failing silently at the first outage. Every value is given: the defaults of
+ * the {@code alerting.*} keys live in the service's configuration table, not here.
  *
  * @param recipients addresses by role; {@code isso} and {@code sa} are mandatory (DKER-EE-001590:
  *     "alert the ISSO and SA (at a minimum)"), further roles are optional
@@ -27,7 +26,7 @@ import java.util.regex.Pattern;
  *     Every route must include isso and sa: the STIG makes both the minimum for every audit
  *     processing failure
  * @param escalation steps in increasing {@code after} order
- * @param smtp the relay, or {@link SmtpSettings#none()} for the {@code .eml} folder
+ * @param smtp the relay; one with an empty host means the {@code .eml} folder
  * @param from the From address
  * @param groupWindow transitions within this window go out as one digest per recipient set; zero
  *     sends at the next tick
@@ -35,7 +34,7 @@ import java.util.regex.Pattern;
  * @param outboxDir persistent outbox, open-alert state and the {@code .eml} folder
  * @param retryInitial first delivery retry delay; doubled per failure
  * @param retryMax upper bound of the retry delay
- * @param statusUrl base URL of the status page for links in emails; empty for none
+ * @param statusUrl base URL of the status page for links in emails; empty or null for none
  */
 public record AlertingSettings(
         Map<String, List<String>> recipients,
@@ -55,17 +54,6 @@ public record AlertingSettings(
     /** The roles every alert reaches (DKER-EE-001590). */
     public static final List<String> MANDATORY_ROLES = List.of(ISSO, SA);
 
-    /** Alertmanager's group_wait default; long enough to gather one network outage's transitions. */
-    public static final Duration DEFAULT_GROUP_WINDOW = Duration.ofSeconds(30);
-    /** Alertmanager's repeat_interval default: an open alert is repeated every 4h (alerting/README.md). */
-    public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
-    /** A relay restart usually takes seconds; 5s does not hammer it while it comes back. */
-    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofSeconds(5);
-    /** Doubling from 5s reaches 5m after 6 failures; an alert is never more than 5m late once the relay is back. */
-    public static final Duration DEFAULT_RETRY_MAX = Duration.ofMinutes(5);
-    public static final String DEFAULT_FROM = "auditwatch@localhost";
-    public static final Path DEFAULT_OUTBOX_DIR = Path.of("data", "outbox");
-
     /** Role names appear in configuration keys; keep them key-safe. */
     private static final Pattern ROLE = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
@@ -73,14 +61,15 @@ public record AlertingSettings(
         recipients = validateRecipients(recipients);
         routes = validateRoutes(routes, recipients);
         escalation = validateEscalation(escalation, recipients);
-        smtp = smtp == null ? SmtpSettings.none() : smtp;
-        from = from == null || from.isBlank() ? DEFAULT_FROM : from.trim();
+        Objects.requireNonNull(smtp, "smtp");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(groupWindow, "groupWindow");
+        Objects.requireNonNull(repeatInterval, "repeatInterval");
+        Objects.requireNonNull(outboxDir, "outboxDir");
+        Objects.requireNonNull(retryInitial, "retryInitial");
+        Objects.requireNonNull(retryMax, "retryMax");
+        from = from.trim();
         parseAddress("alerting.from", from);
-        groupWindow = groupWindow == null ? DEFAULT_GROUP_WINDOW : groupWindow;
-        repeatInterval = repeatInterval == null ? DEFAULT_REPEAT_INTERVAL : repeatInterval;
-        outboxDir = outboxDir == null ? DEFAULT_OUTBOX_DIR : outboxDir;
-        retryInitial = retryInitial == null ? DEFAULT_RETRY_INITIAL : retryInitial;
-        retryMax = retryMax == null ? DEFAULT_RETRY_MAX : retryMax;
         statusUrl = statusUrl == null ? "" : statusUrl.trim();
         if (groupWindow.isNegative()) {
             throw new AlertingConfigException("alerting.group-window", "expected a duration >= 0, got " + groupWindow);
@@ -95,10 +84,6 @@ public record AlertingSettings(
         if (!statusUrl.isEmpty() && !(statusUrl.startsWith("http://") || statusUrl.startsWith("https://"))) {
             throw new AlertingConfigException("alerting.status-url", "expected an http:// or https:// URL, got '" + statusUrl + "'");
         }
-    }
-
-    public static Builder builder() {
-        return new Builder();
     }
 
     /** Roles an alert of this kind goes to before escalation (TEST: every role). */
@@ -231,80 +216,6 @@ public record AlertingSettings(
     private static void requirePositive(String key, Duration d) {
         if (d.isNegative() || d.isZero()) {
             throw new AlertingConfigException(key, "expected a positive duration, got " + d);
-        }
-    }
-
-    /** Starts from every default; {@link #build()} validates. */
-    public static final class Builder {
-        private final Map<String, List<String>> recipients = new LinkedHashMap<>();
-        private final Map<String, List<String>> routes = new LinkedHashMap<>();
-        private final List<EscalationStep> escalation = new ArrayList<>();
-        private SmtpSettings smtp = SmtpSettings.none();
-        private String from = DEFAULT_FROM;
-        private Duration groupWindow = DEFAULT_GROUP_WINDOW;
-        private Duration repeatInterval = DEFAULT_REPEAT_INTERVAL;
-        private Path outboxDir = DEFAULT_OUTBOX_DIR;
-        private Duration retryInitial = DEFAULT_RETRY_INITIAL;
-        private Duration retryMax = DEFAULT_RETRY_MAX;
-        private String statusUrl = "";
-
-        private Builder() {
-        }
-
-        public Builder recipients(String role, String... addresses) {
-            recipients.put(role.toLowerCase(Locale.ROOT), List.of(addresses));
-            return this;
-        }
-
-        public Builder route(AlertKind kind, String... roles) {
-            routes.put(kind.id(), List.of(roles));
-            return this;
-        }
-
-        public Builder escalate(Duration after, String... roles) {
-            escalation.add(new EscalationStep(after, List.of(roles)));
-            return this;
-        }
-
-        public Builder smtp(SmtpSettings smtp) {
-            this.smtp = Objects.requireNonNull(smtp);
-            return this;
-        }
-
-        public Builder from(String from) {
-            this.from = from;
-            return this;
-        }
-
-        public Builder groupWindow(Duration d) {
-            this.groupWindow = d;
-            return this;
-        }
-
-        public Builder repeatInterval(Duration d) {
-            this.repeatInterval = d;
-            return this;
-        }
-
-        public Builder outboxDir(Path dir) {
-            this.outboxDir = dir;
-            return this;
-        }
-
-        public Builder retry(Duration initial, Duration max) {
-            this.retryInitial = initial;
-            this.retryMax = max;
-            return this;
-        }
-
-        public Builder statusUrl(String url) {
-            this.statusUrl = url;
-            return this;
-        }
-
-        public AlertingSettings build() {
-            return new AlertingSettings(recipients, routes, escalation, smtp, from, groupWindow, repeatInterval,
-                    outboxDir, retryInitial, retryMax, statusUrl);
         }
     }
 

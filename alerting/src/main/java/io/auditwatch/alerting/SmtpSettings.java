@@ -1,22 +1,21 @@
 package io.auditwatch.alerting;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Objects;
 
 /**
  * How to reach the SMTP relay. An empty {@link #host()} means no relay: notifications are written
- * as {@code .eml} files to the outbox folder and logged (the embedded default).
+ * as {@code .eml} files to the outbox folder and logged. Every value is given: the defaults of the
+ * {@code alerting.smtp.*} keys live in the service's configuration table, not here.
  *
  * @param host relay host name or address; empty for the {@code .eml} folder
  * @param port relay port, 1..65535 (25 relay, 587 submission, 465 implicit TLS)
  * @param tls how the connection is protected
  * @param username SMTP AUTH user; empty for no authentication
- * @param password SMTP AUTH password, already read by the caller from a file or the environment
- *     (see {@link #readPassword}); never logged, {@link #toString()} redacts it
+ * @param password SMTP AUTH password, already read by the caller from a file or the environment;
+ *     never logged, {@link #toString()} redacts it
  * @param connectTimeout TCP connect timeout ({@code mail.smtp.connectiontimeout})
  * @param readTimeout socket read timeout ({@code mail.smtp.timeout})
  * @param writeTimeout socket write timeout ({@code mail.smtp.writetimeout})
@@ -37,27 +36,14 @@ public record SmtpSettings(
         Path trustCaFile,
         boolean checkServerIdentity) {
 
-    /** Port 25: the relay port most internal MTAs listen on (RFC 5321 section 4.5.4). */
-    public static final int DEFAULT_PORT = 25;
-    /** Long enough for a relay across a WAN, short enough that a dead relay is noticed each retry. */
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    /**
-     * RFC 5321 section 4.5.3.2 lets a server take minutes per command; 60s covers a loaded relay
-     * without holding the delivery thread for the RFC's full 10 minutes on a stuck one.
-     */
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(60);
-    /** Environment variable holding the SMTP password when no password file is configured. */
-    public static final String PASSWORD_ENV = "AUDITWATCH_ALERTING_SMTP_PASSWORD";
-
     public SmtpSettings {
         host = host == null ? "" : host.trim();
         username = username == null ? "" : username.trim();
         password = password == null ? "" : password;
-        tls = tls == null ? TlsMode.STARTTLS_OPPORTUNISTIC : tls;
-        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
-        readTimeout = readTimeout == null ? DEFAULT_READ_TIMEOUT : readTimeout;
-        writeTimeout = writeTimeout == null ? DEFAULT_WRITE_TIMEOUT : writeTimeout;
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        Objects.requireNonNull(writeTimeout, "writeTimeout");
         if (port < 1 || port > 65535) {
             throw new AlertingConfigException("alerting.smtp.port", "expected 1..65535, got " + port);
         }
@@ -66,7 +52,8 @@ public record SmtpSettings(
         requirePositive("alerting.smtp.write-timeout", writeTimeout);
         if (!username.isEmpty() && password.isEmpty()) {
             throw new AlertingConfigException("alerting.smtp.password-file",
-                    "a password is required when alerting.smtp.username is set (file, or env " + PASSWORD_ENV + ")");
+                    "a password is required when alerting.smtp.username is set (this file, or alerting.smtp.password"
+                            + " in the environment)");
         }
         if (trustCaFile != null && !Files.isReadable(trustCaFile)) {
             throw new AlertingConfigException("alerting.smtp.trust-ca-file",
@@ -74,42 +61,9 @@ public record SmtpSettings(
         }
     }
 
-    /** No relay: the {@code .eml} outbox folder. */
-    public static SmtpSettings none() {
-        return new SmtpSettings("", DEFAULT_PORT, TlsMode.STARTTLS_OPPORTUNISTIC, "", "", null, null, null, null, true);
-    }
-
     /** Whether a relay is configured; false means {@code .eml} files. */
     public boolean enabled() {
         return !host.isEmpty();
-    }
-
-    /**
-     * Reads the SMTP password: the file's content (one trailing line break removed) when
-     * {@code passwordFile} is non-empty, else the {@value #PASSWORD_ENV} environment variable, else
-     * empty. For the configuration loader; secrets never come from the YAML file or the command line.
-     *
-     * @throws AlertingConfigException naming {@code alerting.smtp.password-file} if the file cannot be read
-     */
-    public static String readPassword(String passwordFile, Map<String, String> env) {
-        if (passwordFile != null && !passwordFile.isBlank()) {
-            try {
-                String s = Files.readString(Path.of(passwordFile.trim()), StandardCharsets.UTF_8);
-                if (s.endsWith("\n")) {
-                    s = s.substring(0, s.length() - 1);
-                }
-                if (s.endsWith("\r")) {
-                    s = s.substring(0, s.length() - 1);
-                }
-                return s;
-            } catch (IOException | RuntimeException e) {
-                // The exception text names the path only; the content is never part of a message.
-                throw new AlertingConfigException("alerting.smtp.password-file",
-                        "cannot read " + passwordFile.trim() + " (" + e.getClass().getSimpleName() + ")");
-            }
-        }
-        String fromEnv = env == null ? null : env.get(PASSWORD_ENV);
-        return fromEnv == null ? "" : fromEnv;
     }
 
     private static void requirePositive(String key, Duration d) {

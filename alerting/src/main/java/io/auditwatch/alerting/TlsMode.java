@@ -1,7 +1,5 @@
 package io.auditwatch.alerting;
 
-import java.util.Locale;
-
 /** How the connection to the SMTP relay is protected; key {@code alerting.smtp.starttls}. */
 public enum TlsMode {
     /** Plain SMTP; only for a relay on the same host or a trusted segment. */
@@ -19,34 +17,11 @@ public enum TlsMode {
         this.id = id;
     }
 
-    /** The configuration value: {@code none}, {@code opportunistic}, {@code required}, {@code implicit}. */
+    /**
+     * The configuration value: {@code none}, {@code opportunistic}, {@code required}, {@code implicit}
+     * (the service's configuration table declares these and the other accepted spellings).
+     */
     public String id() {
         return id;
-    }
-
-    /**
-     * Parses a configuration value; also accepts the long forms {@code starttls-opportunistic} and
-     * {@code starttls-required}, and {@code true}/{@code false} (as opportunistic/none).
-     */
-    public static TlsMode parse(String value) {
-        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        switch (v) {
-            case "none":
-            case "false":
-                return NONE;
-            case "opportunistic":
-            case "starttls-opportunistic":
-            case "true":
-                return STARTTLS_OPPORTUNISTIC;
-            case "required":
-            case "starttls-required":
-                return STARTTLS_REQUIRED;
-            case "implicit":
-            case "smtps":
-                return IMPLICIT;
-            default:
-                throw new AlertingConfigException("alerting.smtp.starttls",
-                        "expected none, opportunistic, required or implicit, got '" + value + "'");
-        }
     }
 }

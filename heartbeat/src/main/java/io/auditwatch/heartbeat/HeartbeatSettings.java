@@ -7,14 +7,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The {@code heartbeat.*} configuration keys. {@link #defaults()} holds the documented defaults;
- * {@link #validate()} is called by the tracker's constructor.
+ * The {@code heartbeat.*} configuration keys. Every value is given: the defaults live in the
+ * service's configuration table, not here. {@link #validate()} is called by the tracker's constructor.
  *
  * @param defaultThreshold {@code heartbeat.default-threshold}: silence threshold of enrolled nodes
  * @param gracePeriod {@code heartbeat.grace-period}: how long after start-up an expected stream may
  *     stay unseen before it is NEVER_SEEN
  * @param unknownNodes {@code heartbeat.unknown-nodes}: enrol or ignore nodes missing from the inventory
- * @param enrolStreams {@code heartbeat.enrol-streams}: streams tracked for enrolled nodes
+ * @param enrolStreams {@code heartbeat.enrol-streams}: streams tracked for enrolled nodes; null or
+ *     empty tracks every stream
  * @param eventLagThreshold {@code heartbeat.event-lag-threshold}: receive time minus sender time above
  *     which EVENT_LAG fires
  * @param consumerLagBound {@code heartbeat.consumer-lag-bound}: records behind the end of
@@ -40,40 +41,10 @@ public record HeartbeatSettings(
     /** Thresholds below the one-second evaluation tick could not be honoured. */
     public static final Duration MIN_THRESHOLD = Duration.ofSeconds(1);
 
-    /** config/auditwatch.yaml: 15 minutes, the auditd pulse runs every minute so this is 15 missed pulses. */
-    public static final Duration DEFAULT_THRESHOLD = Duration.ofMinutes(15);
-    /** config/auditwatch.yaml: senders reconnect within a few minutes of a collector restart. */
-    public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(5);
-    /**
-     * rsyslog's default action queue retries for minutes; a sender five minutes behind is already
-     * failing AU-5 timeliness in practice.
-     */
-    public static final Duration DEFAULT_EVENT_LAG_THRESHOLD = Duration.ofMinutes(5);
-    /**
-     * About ten seconds of one rsyslog's 300,000 msg/s (heartbeat/README.md, "Measured figures") would be 3M;
-     * 100,000 records is seconds of catch-up at normal rates yet far above a poll batch.
-     */
-    public static final long DEFAULT_CONSUMER_LAG_BOUND = 100_000;
-    /** At most five seconds of last-seen progress lost on a crash: negligible against minute thresholds. */
-    public static final Duration DEFAULT_STATE_FLUSH_INTERVAL = Duration.ofSeconds(5);
-    /** Same as the typical ucp-audit threshold (manager role, 5m): the controller must be alive now. */
-    public static final Duration DEFAULT_AUDIT_DISABLED_WINDOW = Duration.ofMinutes(5);
-    /**
-     * 10,000 pairs = 20,000 gauge series (age and lag) per instance, a comfortable Prometheus scrape;
-     * about 5 MiB of heap (heartbeat/README.md, "Measured figures").
-     */
-    public static final int DEFAULT_MAX_TRACKED_STREAMS = 10_000;
-
     public HeartbeatSettings {
         enrolStreams = enrolStreams == null || enrolStreams.isEmpty()
                 ? Collections.unmodifiableSet(EnumSet.allOf(Stream.class))
                 : Collections.unmodifiableSet(EnumSet.copyOf(enrolStreams));
-    }
-
-    public static HeartbeatSettings defaults() {
-        return new HeartbeatSettings(DEFAULT_THRESHOLD, DEFAULT_GRACE_PERIOD, UnknownNodePolicy.ENROL,
-                EnumSet.allOf(Stream.class), DEFAULT_EVENT_LAG_THRESHOLD, DEFAULT_CONSUMER_LAG_BOUND,
-                DEFAULT_STATE_FLUSH_INTERVAL, DEFAULT_AUDIT_DISABLED_WINDOW, DEFAULT_MAX_TRACKED_STREAMS);
     }
 
     public HeartbeatSettings withDefaultThreshold(Duration d) {

@@ -13,23 +13,4 @@ public enum UnknownNodePolicy {
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    /**
-     * @throws HeartbeatConfigException for anything but {@code enrol} / {@code ignore} (also accepts {@code enroll})
-     */
-    public static UnknownNodePolicy fromId(String key, String value) {
-        if (value != null) {
-            switch (value.trim().toLowerCase(Locale.ROOT)) {
-                case "enrol", "enroll" -> {
-                    return ENROL;
-                }
-                case "ignore" -> {
-                    return IGNORE;
-                }
-                default -> {
-                }
-            }
-        }
-        throw new HeartbeatConfigException(key, "must be 'enrol' or 'ignore', not '" + value + "'");
-    }
 }

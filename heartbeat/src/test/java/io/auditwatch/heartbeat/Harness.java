@@ -39,7 +39,7 @@ final class Harness {
     }
 
     Harness(Inventory inventory) {
-        this(HeartbeatSettings.defaults(), inventory);
+        this(TestHeartbeatSettings.standard(), inventory);
     }
 
     Instant now() {

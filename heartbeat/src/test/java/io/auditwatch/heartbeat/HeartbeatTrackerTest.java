@@ -225,7 +225,7 @@ class HeartbeatTrackerTest {
 
     @Test
     void consumerLagRaisesOnePipelineAlertAndHoldsNodeAlerts() {
-        Harness h = new Harness(HeartbeatSettings.defaults().withConsumerLagBound(1000), inventory(node("w-1", "worker")));
+        Harness h = new Harness(TestHeartbeatSettings.standard().withConsumerLagBound(1000), inventory(node("w-1", "worker")));
         h.send("w-1", Stream.AUDITD);
         h.tracker.reportConsumerLag(5000);
         h.tracker.reportConsumerLag(6000);
@@ -240,7 +240,7 @@ class HeartbeatTrackerTest {
 
     @Test
     void unknownNodeIsEnrolledWithTheDefaultThreshold() {
-        Harness h = new Harness(HeartbeatSettings.defaults().withDefaultThreshold(Duration.ofMinutes(2)), Inventory.empty());
+        Harness h = new Harness(TestHeartbeatSettings.standard().withDefaultThreshold(Duration.ofMinutes(2)), Inventory.empty());
         h.send("stray", Stream.OTHER);
         NodeStatus st = h.tracker.node("stray").orElseThrow();
         assertEquals(Duration.ofMinutes(2), st.streams().get(0).threshold());
@@ -250,7 +250,7 @@ class HeartbeatTrackerTest {
 
     @Test
     void unknownNodeIsIgnoredAndCountedByPolicy() {
-        Harness h = new Harness(HeartbeatSettings.defaults().withUnknownNodes(UnknownNodePolicy.IGNORE), Inventory.empty());
+        Harness h = new Harness(TestHeartbeatSettings.standard().withUnknownNodes(UnknownNodePolicy.IGNORE), Inventory.empty());
         h.send("stray", Stream.OTHER);
         h.send("stray", Stream.OTHER);
         assertTrue(h.tracker.nodes().isEmpty());
@@ -259,7 +259,7 @@ class HeartbeatTrackerTest {
 
     @Test
     void enrolmentBeyondTheCapIsRefusedAndCounted() {
-        Harness h = new Harness(HeartbeatSettings.defaults().withMaxTrackedStreams(2), Inventory.empty());
+        Harness h = new Harness(TestHeartbeatSettings.standard().withMaxTrackedStreams(2), Inventory.empty());
         h.send("a", Stream.AUDITD);
         h.send("b", Stream.AUDITD);
         h.send("c", Stream.AUDITD);

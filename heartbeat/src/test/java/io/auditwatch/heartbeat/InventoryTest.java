@@ -67,17 +67,18 @@ class InventoryTest {
     @Test
     void settingsNameTheKey() {
         HeartbeatConfigException e = assertThrows(HeartbeatConfigException.class,
-                () -> HeartbeatSettings.defaults().withGracePeriod(Duration.ofSeconds(-1)).validate());
+                () -> TestHeartbeatSettings.standard().withGracePeriod(Duration.ofSeconds(-1)).validate());
         assertEquals("heartbeat.grace-period", e.key());
         assertEquals("heartbeat.unknown-nodes",
-                assertThrows(HeartbeatConfigException.class, () -> UnknownNodePolicy.fromId("heartbeat.unknown-nodes", "drop")).key());
+                assertThrows(HeartbeatConfigException.class,
+                        () -> TestHeartbeatSettings.standard().withUnknownNodes(null).validate()).key());
     }
 
     @Test
     void inventoryLargerThanTheCapIsRejectedAtStart() {
         Harness.inventory(node("a", "host"));
         HeartbeatConfigException e = assertThrows(HeartbeatConfigException.class,
-                () -> new Harness(HeartbeatSettings.defaults().withMaxTrackedStreams(1), inventory(node("a", "host"))));
+                () -> new Harness(TestHeartbeatSettings.standard().withMaxTrackedStreams(1), inventory(node("a", "host"))));
         assertEquals("heartbeat.max-tracked-streams", e.key());
     }
 }

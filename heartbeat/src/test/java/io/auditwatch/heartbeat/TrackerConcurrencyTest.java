@@ -23,7 +23,7 @@ class TrackerConcurrencyTest {
 
     @Test
     void recoveriesRacingSilencesAreNeverLost() throws Exception {
-        Harness h = new Harness(HeartbeatSettings.defaults().withDefaultThreshold(Duration.ofSeconds(2)), Inventory.empty());
+        Harness h = new Harness(TestHeartbeatSettings.standard().withDefaultThreshold(Duration.ofSeconds(2)), Inventory.empty());
         int threads = 4;
         int nodesPerThread = 10;
         AtomicBoolean stop = new AtomicBoolean();

@@ -10,8 +10,6 @@ import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
 import io.auditwatch.service.admin.AdminRoutes;
 import io.auditwatch.service.admin.AdminServer;
-import io.auditwatch.service.admin.AdminSettings;
-import io.auditwatch.service.admin.BasicCredentials;
 import io.auditwatch.service.admin.ReadinessCheck;
 import io.auditwatch.service.config.ModuleSettings;
 import io.auditwatch.service.kafka.KafkaAlertHistory;
@@ -35,7 +33,6 @@ import io.auditwatch.ingest.kafka.EventPublisher;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.kafka.TopicCreator;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
-import io.auditwatch.ingest.spool.FsyncPolicy;
 import io.auditwatch.ingest.spool.Spool;
 import io.auditwatch.ingest.spool.SpoolHealth;
 import io.auditwatch.ingest.spool.SpoolSettings;
@@ -146,12 +143,7 @@ public final class Auditwatch implements AutoCloseable {
             LOG.info("Kafka cluster: {}", bootstrapServers);
         }
         Map<String, String> clientProperties = KafkaClientProperties.read(config);
-        PublisherSettings ps = new PublisherSettings(bootstrapServers, config.get(Keys.KAFKA_TOPIC),
-                config.get(Keys.KAFKA_PARTITIONS), config.get(Keys.KAFKA_REPLICATION).shortValue(),
-                config.get(Keys.KAFKA_QUEUE_BYTES), config.get(Keys.KAFKA_MAX_BLOCK),
-                // With the spool, what Kafka has not acknowledged by the deadline stays on disk for the next start.
-                config.get(Keys.SPOOL_ENABLED) ? config.get(Keys.SPOOL_DRAIN_DEADLINE) : config.get(Keys.KAFKA_CLOSE_DEADLINE),
-                clientProperties, config.get(Keys.KAFKA_HEALTH_INTERVAL));
+        PublisherSettings ps = ModuleSettings.publisher(config, bootstrapServers, clientProperties);
         TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
 
         KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
@@ -174,14 +166,7 @@ public final class Auditwatch implements AutoCloseable {
         judge.scheduleAtFixedRate(guarded("heartbeat evaluation", tracker::evaluate), 1, 1, TimeUnit.SECONDS);
 
         if (config.get(Keys.SPOOL_ENABLED)) {
-            SpoolSettings ss;
-            try {
-                ss = new SpoolSettings(dataDir.resolve("spool"), config.get(Keys.SPOOL_MAX_BYTES),
-                        FsyncPolicy.of(config.get(Keys.SPOOL_FSYNC)), config.get(Keys.SPOOL_FSYNC_INTERVAL),
-                        config.get(Keys.SPOOL_ALERT_FILL) / 100.0);
-            } catch (IllegalArgumentException e) {
-                throw config.invalid(Keys.SPOOL_MAX_BYTES, e.getMessage());
-            }
+            SpoolSettings ss = ModuleSettings.spool(config);
             spool = new Spool(ss, ps.queueBytes(), registry, clock, System::nanoTime, alerting);
             // Closed after the publisher: the publisher's last appends and acknowledgements land first.
             toClose.push(spool);
@@ -235,7 +220,7 @@ public final class Auditwatch implements AutoCloseable {
         watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
 
         if (config.get(Keys.ADMIN_PORT) > 0) {
-            admin = AdminServer.start(adminSettings(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC)));
+            admin = AdminServer.start(ModuleSettings.admin(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC)));
             toClose.push(admin);
             LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes)", config.get(Keys.ADMIN_HOST),
                     admin.port());
@@ -280,20 +265,8 @@ public final class Auditwatch implements AutoCloseable {
         return m;
     }
 
-    private AdminSettings adminSettings(Config config) {
-        AdminSettings a = AdminSettings.of(config.get(Keys.ADMIN_HOST), config.get(Keys.ADMIN_PORT));
-        String user = config.get(Keys.ADMIN_USERNAME);
-        if (!user.isEmpty()) {
-            char[] password = Secrets.read(config, Keys.ADMIN_PASSWORD, Keys.ADMIN_PASSWORD_FILE);
-            if (password == null || password.length == 0) {
-                throw config.invalid(Keys.ADMIN_USERNAME, "needs a password in admin.password-file or AUDITWATCH_ADMIN_PASSWORD");
-            }
-            a = a.withCredentials(BasicCredentials.of(user, new String(password)));
-        }
-        return a;
-    }
-
-    private AdminRoutes adminRoutes(Clock clock, String eventsTopic) {
+    /** @param topic the events topic the heartbeat consumer reads, named while it catches up */
+    private AdminRoutes adminRoutes(Clock clock, String topic) {
         AdminApi api = new AdminApi(clock, tracker, alerting);
         return new AdminRoutes()
                 .readiness(ReadinessCheck.of("listeners", this::listenersReady))
@@ -306,7 +279,7 @@ public final class Auditwatch implements AutoCloseable {
                         ? ReadinessCheck.Result.down("consumer stopped: " + heartbeat.failure())
                         : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
                         : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
-                        : ReadinessCheck.Result.down("catching up with " + eventsTopic)))
+                        : ReadinessCheck.Result.down("catching up with " + topic)))
                 .status(new StatusSource(clock, tracker, alerting, this::pipelineSummary))
                 .post("/api/maintenance", api::maintenance)
                 .post("/api/maintenance/end", api::endMaintenance)
@@ -377,14 +350,10 @@ public final class Auditwatch implements AutoCloseable {
             throw config.invalid(Keys.TLS_PORT, "a TLS listener needs listeners.tls.cert-file and listeners.tls.key-file,"
                     + " or listeners.tls.keystore-file");
         }
-        ClientAuth auth = switch (config.get(Keys.TLS_CLIENT_AUTH)) {
-            case "required" -> ClientAuth.REQUIRE;
-            case "optional" -> ClientAuth.OPTIONAL;
-            default -> ClientAuth.NONE;
-        };
+        ClientAuth auth = config.get(Keys.TLS_CLIENT_AUTH);
         if (auth != ClientAuth.NONE && ca.isEmpty()) {
-            throw config.invalid(Keys.TLS_CLIENT_AUTH, "client-auth " + config.get(Keys.TLS_CLIENT_AUTH)
-                    + " needs listeners.tls.client-ca-file");
+            throw config.invalid(Keys.TLS_CLIENT_AUTH, "client-auth " + config.formatted(Keys.TLS_CLIENT_AUTH)
+                    + " needs " + Keys.TLS_CLIENT_CA.path());
         }
         char[] password = keystore.isEmpty() ? null
                 : Secrets.read(config, Keys.TLS_KEYSTORE_PASSWORD, Keys.TLS_KEYSTORE_PASSWORD_FILE);

@@ -3,6 +3,7 @@ package io.auditwatch.service;
 import io.auditwatch.service.config.Config;
 import io.auditwatch.service.config.ConfigException;
 import io.auditwatch.service.config.ConfigLoader;
+import io.auditwatch.service.config.ConfigReference;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,10 @@ public final class Main {
         if (configFile == null && Files.exists(DEFAULT_CONFIG)) {
             configFile = DEFAULT_CONFIG;
         }
+        if (command.equals("check-config") && positional.contains("--reference")) {
+            out.print(ConfigReference.markdown());
+            return EXIT_OK;
+        }
         try {
             Config config = ConfigLoader.load(configFile, env);
             return switch (command) {
@@ -95,6 +100,8 @@ public final class Main {
                 commands:
                   run               start the service (default)
                   check-config      validate configuration and inventory, print what would listen where
+                  check-config --reference
+                                    print the reference of every configuration key (config/README.md)
                   nodes             print the node state table of a running instance (admin API)
                   maintenance NODE UNTIL [REASON]
                                     put NODE into maintenance until UNTIL (ISO-8601 instant or a duration like 2h)

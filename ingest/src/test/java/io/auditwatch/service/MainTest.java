@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditwatch.service.config.ConfigReference;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,6 +57,16 @@ class MainTest {
     }
 
     @Test
+    void misspeltEnvironmentVariableExitsTwoBeforeAnythingStarts() {
+        Map<String, String> env = recipients();
+        env.put("AUDITWATCH_ADMIN_USERNAM", "ops");
+        assertEquals(2, run(env, "run"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("environment AUDITWATCH_ADMIN_USERNAM") && text.contains("AUDITWATCH_ADMIN_USERNAME"), text);
+        assertFalse(Files.exists(dir.resolve("data").resolve("kafka")), "nothing started before the error");
+    }
+
+    @Test
     void missingIssoStopsStartUpWithAClearError() {
         Map<String, String> env = recipients();
         env.remove("AUDITWATCH_ALERTING_RECIPIENTS_ISSO");
@@ -90,6 +101,12 @@ class MainTest {
         env.put("AUDITWATCH_HEARTBEAT_INVENTORY_FILE", Path.of("..", "config", "nodes.yaml").toString());
         assertEquals(0, run(env, "check-config"), err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("inventory: 4 nodes"), out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void checkConfigReferencePrintsTheGeneratedReferenceWithoutNeedingAValidConfiguration() {
+        assertEquals(0, run(Map.of(), "check-config", "--reference"));
+        assertEquals(ConfigReference.markdown(), out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.auditwatch.alerting.engine;
 
+import io.auditwatch.alerting.TestAlertingSettings;
+
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The engine against GreenMail, a real SMTP server on a loopback port. */
 class AlertingSmtpIT {
     private static final Instant T = Instant.parse("2026-11-23T18:00:00Z");
-    private static final Duration WINDOW = AlertingSettings.DEFAULT_GROUP_WINDOW;
+    private static final Duration WINDOW = TestAlertingSettings.GROUP_WINDOW;
     private static final Duration AWAIT = Duration.ofSeconds(10);
 
     @TempDir
@@ -60,8 +62,8 @@ class AlertingSmtpIT {
         mail.stop();
     }
 
-    private AlertingSettings.Builder settings(int port, String user, String password) {
-        return AlertingSettings.builder()
+    private TestAlertingSettings settings(int port, String user, String password) {
+        return TestAlertingSettings.builder()
                 .recipients("isso", "isso@example.org")
                 .recipients("sa", "sa@example.org")
                 .recipients("ops", "ops@example.org")

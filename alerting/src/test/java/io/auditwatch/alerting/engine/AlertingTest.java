@@ -1,5 +1,7 @@
 package io.auditwatch.alerting.engine;
 
+import io.auditwatch.alerting.TestAlertingSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The engine with a recording delivery: grouping, dedup, repeat, escalation, silences, restart. */
 class AlertingTest {
     private static final Instant T = Instant.parse("2026-11-23T18:00:00Z");
-    private static final Duration WINDOW = AlertingSettings.DEFAULT_GROUP_WINDOW;
+    private static final Duration WINDOW = TestAlertingSettings.GROUP_WINDOW;
 
     @TempDir
     Path dir;
@@ -35,8 +37,8 @@ class AlertingTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private Alerting alerting;
 
-    private AlertingSettings.Builder settings() {
-        return AlertingSettings.builder()
+    private TestAlertingSettings settings() {
+        return TestAlertingSettings.builder()
                 .recipients("isso", "isso@example.org")
                 .recipients("sa", "sa@example.org", "sa2@example.org")
                 .recipients("ops", "ops@example.org")

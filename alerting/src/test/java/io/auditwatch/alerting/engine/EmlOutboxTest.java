@@ -1,5 +1,7 @@
 package io.auditwatch.alerting.engine;
 
+import io.auditwatch.alerting.TestAlertingSettings;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,7 +51,7 @@ class EmlOutboxTest {
 
     @Test
     void withoutSmtpHostNotificationsAreWrittenAsParseableEmlFilesWithBothParts() throws Exception {
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(dir).build();
         try (Alerting alerting = new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE)) {
             alerting.accept(Events.streamSilent("node-7", "ucp-audit", T, T.minus(Duration.ofMinutes(12))));
@@ -75,7 +77,7 @@ class EmlOutboxTest {
 
     @Test
     void historyRecordsEveryQueuedNotification() {
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(dir).build();
         List<Notification> recorded = new java.util.ArrayList<>();
         try (Alerting alerting = new Alerting(s, clock, new SimpleMeterRegistry(), recorded::add)) {
@@ -91,7 +93,7 @@ class EmlOutboxTest {
     @Test
     void unusableOutboxDirectoryStopsStartUpNamingTheKey() throws Exception {
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(file).build();
         AlertingConfigException e = org.junit.jupiter.api.Assertions.assertThrows(AlertingConfigException.class,
                 () -> new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE));
@@ -100,7 +102,7 @@ class EmlOutboxTest {
 
     @Test
     void aSecondInstanceOnTheSameOutboxIsRefused() {
-        AlertingSettings s = AlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
+        AlertingSettings s = TestAlertingSettings.builder().recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
                 .outboxDir(dir).build();
         try (Alerting first = new Alerting(s, clock, new SimpleMeterRegistry(), AlertHistory.NONE)) {
             AlertingConfigException e = org.junit.jupiter.api.Assertions.assertThrows(AlertingConfigException.class,

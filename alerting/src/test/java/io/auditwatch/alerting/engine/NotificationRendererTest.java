@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertingSettings;
+import io.auditwatch.alerting.TestAlertingSettings;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.OpenAlert;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class NotificationRendererTest {
     private static final Instant NOW = Instant.parse("2026-11-23T18:12:00Z");
     private static final List<String> TO = List.of("isso@example.org", "sa@example.org");
-    private final NotificationRenderer renderer = new NotificationRenderer(AlertingSettings.builder()
+    private final NotificationRenderer renderer = new NotificationRenderer(TestAlertingSettings.builder()
             .recipients("isso", "isso@example.org").recipients("sa", "sa@example.org")
             .statusUrl("https://auditwatch.example.org:9464").build());
 

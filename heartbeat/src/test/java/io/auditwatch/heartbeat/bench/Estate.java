@@ -2,6 +2,7 @@ package io.auditwatch.heartbeat.bench;
 
 import io.auditwatch.heartbeat.HeartbeatMetrics;
 import io.auditwatch.heartbeat.HeartbeatSettings;
+import io.auditwatch.heartbeat.TestHeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.Stream;
@@ -24,7 +25,7 @@ final class Estate {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.auditwatch"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         Clock clock = Clock.fixed(Instant.ofEpochMilli(START), ZoneOffset.UTC);
-        HeartbeatSettings settings = HeartbeatSettings.defaults().withMaxTrackedStreams(nodes * STREAMS.length);
+        HeartbeatSettings settings = TestHeartbeatSettings.standard().withMaxTrackedStreams(nodes * STREAMS.length);
         tracker = new HeartbeatTracker(settings, Inventory.empty(), clock, e -> { }, new HeartbeatMetrics(registry, clock));
         names = new byte[nodes][];
         for (int i = 0; i < nodes; i++) {

@@ -10,6 +10,7 @@ import io.auditwatch.alerting.AlertEvent.Status;
 import io.auditwatch.heartbeat.EventHeaders;
 import io.auditwatch.heartbeat.HeartbeatMetrics;
 import io.auditwatch.heartbeat.HeartbeatSettings;
+import io.auditwatch.heartbeat.TestHeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.NodeStatus;
@@ -81,7 +82,7 @@ class HeartbeatConsumerIT {
 
     Instance start(String topic, String group) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        HeartbeatSettings settings = HeartbeatSettings.defaults().withDefaultThreshold(THRESHOLD);
+        HeartbeatSettings settings = TestHeartbeatSettings.standard().withDefaultThreshold(THRESHOLD);
         HeartbeatTracker tracker = new HeartbeatTracker(settings, Inventory.empty(), clock, alerts::add,
                 new HeartbeatMetrics(registry, clock));
         Map<String, Object> config = new HashMap<>(broker.clientConfig());

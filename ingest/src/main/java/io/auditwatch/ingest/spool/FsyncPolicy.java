@@ -29,8 +29,4 @@ public enum FsyncPolicy {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    public static FsyncPolicy of(String label) {
-        return valueOf(label.trim().toUpperCase(Locale.ROOT));
-    }
 }

@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the disk spool stores and bounds what it holds.
+ * How the disk spool stores and bounds what it holds. A plain value: the defaults of the
+ * {@code spool.*} keys live in the service's configuration table, not here.
  *
  * @param dir the spool's directory ({@code <data-dir>/spool}); created if missing
  * @param maxBytes bound of the segment files on disk, in bytes; appends wait (TCP pauses, UDP drops)
@@ -16,9 +17,6 @@ import java.util.Objects;
  * @param alertFill fill ratio (0-1, exclusive of 0) at which the DISK_NEARLY_FULL alert fires
  */
 public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration fsyncInterval, double alertFill) {
-
-    /** 1 GiB: at 5,000 events/s of 300 bytes (a busy estate) about 12 minutes of a Kafka outage. */
-    public static final long DEFAULT_MAX_BYTES = 1L << 30;
 
     /**
      * The smallest bound: four maximum-size records (a 64 KiB message grows to about 200 KiB as an
@@ -35,12 +33,6 @@ public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration
     /** Segments per bound: the bound overshoots what is unacknowledged by at most one segment (6%). */
     static final int SEGMENTS_PER_BOUND = 16;
 
-    /** A second: with {@code interval}, a power loss costs at most this much of the latest data. */
-    public static final Duration DEFAULT_FSYNC_INTERVAL = Duration.ofSeconds(1);
-
-    /** 80%: the deploy kit's Prometheus rule uses the same level. */
-    public static final double DEFAULT_ALERT_FILL = 0.8;
-
     public SpoolSettings {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(fsync, "fsync");
@@ -54,11 +46,6 @@ public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration
         if (!(alertFill > 0 && alertFill <= 1)) {
             throw new IllegalArgumentException("alertFill must be in (0, 1]: " + alertFill);
         }
-    }
-
-    /** The defaults above in {@code dir}, with {@link FsyncPolicy#ALWAYS}. */
-    public static SpoolSettings defaults(Path dir) {
-        return new SpoolSettings(dir, DEFAULT_MAX_BYTES, FsyncPolicy.ALWAYS, DEFAULT_FSYNC_INTERVAL, DEFAULT_ALERT_FILL);
     }
 
     /** Size at which the writer starts a new segment file. */

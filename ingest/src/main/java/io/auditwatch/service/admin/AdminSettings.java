@@ -17,9 +17,6 @@ import java.util.Objects;
 public record AdminSettings(
         String host, int port, BasicCredentials credentials, int maxRequestBytes, Duration idleTimeout) {
 
-    /** Default {@code admin.port} (ingest/DESIGN.md, Names: the Prometheus exporters' 94xx range). */
-    public static final int DEFAULT_PORT = 9464;
-
     /**
      * The admin API takes small JSON commands (maintenance windows, decommissions); 64 KiB leaves
      * two orders of magnitude of headroom and keeps a hostile client from making the server buffer

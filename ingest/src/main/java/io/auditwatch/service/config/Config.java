@@ -65,6 +65,11 @@ public final class Config {
         return new ConfigException(origin(key), key.path(), problem);
     }
 
+    /** The value of {@code key} in its configuration-file form. */
+    public <T> String formatted(ConfigKey<T> key) {
+        return key.type().format(get(key));
+    }
+
     /**
      * The effective configuration, one {@code key = value (origin)} line per key, secrets
      * redacted, for the start-up log and {@code check-config}.
@@ -75,12 +80,8 @@ public final class Config {
             String shown;
             if (k.secret()) {
                 shown = v == null || v.toString().isEmpty() ? "(not set)" : "(set, redacted)";
-            } else if (v instanceof java.time.Duration d) {
-                shown = Durations.format(d);
-            } else if (v instanceof List<?> l) {
-                shown = String.join(",", l.stream().map(Object::toString).toList());
             } else {
-                shown = String.valueOf(v);
+                shown = formatted(k);
             }
             return k.path() + " = " + (shown.isEmpty() ? "\"\"" : shown) + "  (" + origins.get(k.path()) + ")";
         }).toList();

@@ -19,6 +19,11 @@ public record ConfigKey<T>(String path, String defaultValue, ValueType<T> type, 
         return envVarFor(path);
     }
 
+    /** The default as a typed value. */
+    public T parsedDefault() {
+        return type.parse(defaultValue);
+    }
+
     static String envVarFor(String path) {
         return "AUDITWATCH_" + path.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }

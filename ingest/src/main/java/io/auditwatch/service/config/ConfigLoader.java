@@ -9,19 +9,24 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * The one configuration loader: YAML file, then {@code AUDITWATCH_*} environment overrides, then
- * validation of every key. Unknown keys in the file are errors (a typo must not silently fall back
- * to a default), and so are secrets written into the file.
+ * validation of every key. Unknown keys in the file and {@code AUDITWATCH_*} variables that name no
+ * key are errors (a typo must not silently fall back to a default), and so are secrets written into
+ * the file.
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String ENV_PREFIX = "AUDITWATCH_";
 
     private ConfigLoader() {
     }
@@ -46,6 +51,8 @@ public final class ConfigLoader {
             }
         }
         Map<String, List<String>> maps = new LinkedHashMap<>();
+        Set<String> readVariables = new HashSet<>(Keys.OTHER_ENVIRONMENT);
+        Keys.ALL.forEach(k -> readVariables.add(k.envVar()));
         for (String prefix : Keys.MAP_PREFIXES) {
             String envPrefix = ConfigKey.envVarFor(prefix) + "_";
             for (Map.Entry<String, String> e : env.entrySet()) {
@@ -53,9 +60,11 @@ public final class ConfigLoader {
                     String child = e.getKey().substring(envPrefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-');
                     raw.put(prefix + "." + child, e.getValue());
                     origins.put(prefix + "." + child, "environment " + e.getKey());
+                    readVariables.add(e.getKey());
                 }
             }
         }
+        rejectUnknownVariables(env, readVariables);
         for (Map.Entry<String, String> e : raw.entrySet()) {
             String prefix = mapPrefixOf(e.getKey());
             if (prefix != null) {
@@ -81,6 +90,58 @@ public final class ConfigLoader {
             values.putIfAbsent(e.getKey(), e.getValue());
         }
         return new Config(values, origins, fileName);
+    }
+
+    /**
+     * A misspelt variable must not silently leave a default in place (an unset {@code admin.username}
+     * leaves the admin API open), so every {@code AUDITWATCH_*} variable must name a key.
+     */
+    private static void rejectUnknownVariables(Map<String, String> env, Set<String> readVariables) {
+        List<String> keyVariables = Keys.ALL.stream().map(ConfigKey::envVar).toList();
+        for (String name : new TreeSet<>(env.keySet())) {
+            if (name.startsWith(ENV_PREFIX) && !readVariables.contains(name)) {
+                String nearest = nearest(name, keyVariables);
+                throw new ConfigException("environment " + name, "(unknown key)",
+                        "names no configuration key; did you mean " + nearest + " (" + pathOfEnvVar(nearest) + ")?");
+            }
+        }
+    }
+
+    private static String pathOfEnvVar(String variable) {
+        return Keys.ALL.stream().filter(k -> k.envVar().equals(variable)).findFirst().orElseThrow().path();
+    }
+
+    /** The candidate with the smallest edit distance (Levenshtein) to {@code name}; the first one on a tie. */
+    static String nearest(String name, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String c : candidates) {
+            int d = editDistance(name, c);
+            if (d < bestDistance) {
+                best = c;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /** The map prefix a path belongs to ({@code alerting.recipients.ops}), or null. */
@@ -141,7 +202,8 @@ public final class ConfigLoader {
                 continue;
             }
             if (key == null) {
-                throw new ConfigException(file, path, "unknown key; known keys here: " + siblings(prefix, known));
+                throw new ConfigException(file, path, "unknown key; did you mean " + nearest(path, known.keySet())
+                        + "? known keys here: " + siblings(prefix, known));
             }
             if (key.secret()) {
                 throw new ConfigException(file, path, "secrets are not read from the configuration file; set "

@@ -114,10 +114,9 @@ public final class InventoryLoader {
             Map.Entry<String, JsonNode> e = it.next();
             Stream s;
             try {
-                s = Stream.fromId(e.getKey());
+                s = Keys.STREAM.parse(e.getKey());
             } catch (IllegalArgumentException ex) {
-                throw new ConfigException(file, path + "." + e.getKey(),
-                        "unknown stream; expected one of auditd, ucp-audit, dtr-audit, dockerd, container, other");
+                throw new ConfigException(file, path + "." + e.getKey(), "unknown stream; expected " + Keys.STREAM.expected());
             }
             try {
                 out.put(s, ValueType.DURATION.parse(e.getValue().asText()));

@@ -1,11 +1,20 @@
 package io.auditwatch.service.config;
 
+import io.auditwatch.alerting.TlsMode;
+import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.heartbeat.UnknownNodePolicy;
+import io.auditwatch.ingest.spool.FsyncPolicy;
+import io.netty.handler.ssl.ClientAuth;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Every configuration key of auditwatch, with its default and meaning. {@code config/auditwatch.yaml}
- * mirrors these defaults (a test keeps the two in step) and the README's reference lists them.
+ * Every configuration key of auditwatch with its type, default and meaning: the only place a
+ * default is written. The {@code *Settings} records of the modules carry none; {@link ModuleSettings}
+ * builds them from a loaded {@link Config}. {@code config/auditwatch.yaml} mirrors these defaults and
+ * {@code config/README.md} is generated from this table ({@link ConfigReference}); tests keep both
+ * in step.
  */
 public final class Keys {
     private Keys() {
@@ -19,21 +28,29 @@ public final class Keys {
             "external Kafka cluster (host:port list); empty starts the embedded single-node broker");
     public static final ConfigKey<String> KAFKA_TOPIC = key("kafka.topic", "audit.events", ValueType.NON_EMPTY,
             "events topic");
+    /** Six partitions let six heartbeat replicas share the nodes; a topic can grow later, never shrink. */
     public static final ConfigKey<Integer> KAFKA_PARTITIONS = key("kafka.partitions", "6",
             ValueType.intRange(1, 10_000, "a partition count 1-10000"),
             "partitions when auditwatch creates a missing events topic");
     public static final ConfigKey<Integer> KAFKA_REPLICATION = key("kafka.replication-factor", "1",
             ValueType.intRange(1, 32, "a replication factor 1-32"),
             "replication factor when auditwatch creates a missing topic");
+    /**
+     * 32 MiB: about 130,000 events of 250 bytes, a few seconds of a busy estate's traffic, enough to
+     * ride out a partition leader election (seconds) without pausing senders.
+     */
     public static final ConfigKey<Long> KAFKA_QUEUE_BYTES = key("kafka.queue-bytes", "32MiB", ValueType.SIZE,
             "events held in memory on their way to Kafka; above 80% TCP reads pause, when full UDP drops (counted)");
+    /** Kafka's own {@code max.block.ms} default; only the publisher thread ever waits this long. */
     public static final ConfigKey<Duration> KAFKA_MAX_BLOCK = key("kafka.max-block", "60s", ValueType.DURATION,
             "how long the publisher thread waits for metadata or buffer space before a send counts as failed");
     public static final ConfigKey<Integer> KAFKA_EMBEDDED_PORT = key("kafka.embedded-port", "9092", ValueType.PORT,
             "port of the embedded broker on 127.0.0.1 (only when bootstrap-servers is empty)");
 
+    /** Leaves room inside {@code docker stop}'s default 10 s grace period before SIGKILL. */
     public static final ConfigKey<Duration> KAFKA_CLOSE_DEADLINE = key("kafka.close-deadline", "8s", ValueType.DURATION,
             "with spool.enabled false: on shutdown, how long accepted events may take to reach Kafka (the rest is lost)");
+    /** Often enough that {@code /health} and the pipeline alert follow an outage within seconds. */
     public static final ConfigKey<Duration> KAFKA_HEALTH_INTERVAL = key("kafka.health-check-interval", "10s",
             ValueType.DURATION, "how often Kafka's reachability is probed (/ready, kafka-unreachable alert)");
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
@@ -42,13 +59,16 @@ public final class Keys {
     // Disk spool (write-ahead between the listeners and Kafka; README: delivery semantics)
     public static final ConfigKey<Boolean> SPOOL_ENABLED = key("spool.enabled", "true", ValueType.BOOLEAN,
             "every accepted event goes through the disk spool under <data-dir>/spool; false keeps them in memory only");
+    /** 1 GiB: at 5,000 events/s of 300 bytes (a busy estate) about 12 minutes of a Kafka outage. */
     public static final ConfigKey<Long> SPOOL_MAX_BYTES = key("spool.max-bytes", "1GiB", ValueType.SIZE,
             "bound of the spool's files; when full TCP reads pause and UDP datagrams are dropped (counted)");
-    public static final ConfigKey<String> SPOOL_FSYNC = key("spool.fsync", "always",
-            ValueType.oneOf("always", "interval", "os"),
+    public static final ConfigKey<FsyncPolicy> SPOOL_FSYNC = key("spool.fsync", "always",
+            ValueType.enumOf(FsyncPolicy.values(), FsyncPolicy::label),
             "always: forced before an event counts as accepted; interval: every fsync-interval; os: left to the kernel");
+    /** A second: with {@code interval}, a power loss costs at most this much of the latest data. */
     public static final ConfigKey<Duration> SPOOL_FSYNC_INTERVAL = key("spool.fsync-interval", "1s", ValueType.DURATION,
             "period of fsync: interval (what a power loss can cost)");
+    /** 80%: the deploy kit's Prometheus rule uses the same level. */
     public static final ConfigKey<Integer> SPOOL_ALERT_FILL = key("spool.alert-fill-percent", "80",
             ValueType.intRange(1, 100, "a percentage 1-100"),
             "fill level of the spool that raises the DISK_NEARLY_FULL pipeline alert");
@@ -74,8 +94,9 @@ public final class Keys {
             "PEM private key (PKCS#8) of the TLS listener");
     public static final ConfigKey<String> TLS_CLIENT_CA = key("listeners.tls.client-ca-file", "", ValueType.STRING,
             "PEM CA certificates that sign client certificates (mutual TLS)");
-    public static final ConfigKey<String> TLS_CLIENT_AUTH = key("listeners.tls.client-auth", "none",
-            ValueType.oneOf("none", "optional", "required"), "client certificate policy");
+    public static final ConfigKey<ClientAuth> TLS_CLIENT_AUTH = key("listeners.tls.client-auth", "none",
+            ValueType.enumOf(ClientAuth.values(), a -> a == ClientAuth.REQUIRE ? "required" : a.name()),
+            "client certificate policy");
     public static final ConfigKey<String> TLS_KEYSTORE = key("listeners.tls.keystore-file", "", ValueType.STRING,
             "PKCS#12 keystore with the listener's key and certificate, instead of cert-file and key-file");
     public static final ConfigKey<String> TLS_KEYSTORE_PASSWORD_FILE = key("listeners.tls.keystore-password-file", "",
@@ -106,6 +127,7 @@ public final class Keys {
     // Admin
     public static final ConfigKey<String> ADMIN_HOST = key("admin.host", "127.0.0.1", ValueType.NON_EMPTY,
             "bind address of the admin HTTP server");
+    /** ingest/DESIGN.md, Names: the Prometheus exporters' 94xx range. */
     public static final ConfigKey<Integer> ADMIN_PORT = key("admin.port", "9464", ValueType.PORT,
             "admin HTTP port (/metrics, /health, /ready, /status, /api/nodes); 0 disables");
 
@@ -117,26 +139,46 @@ public final class Keys {
             "admin password, from the environment only", true);
 
     // Heartbeat
+    /** 15 minutes: the auditd pulse runs every minute, so this is 15 missed pulses. */
     public static final ConfigKey<Duration> HB_DEFAULT_THRESHOLD = key("heartbeat.default-threshold", "15m",
             ValueType.DURATION, "silence threshold of nodes and streams the inventory does not set");
+    /** Senders reconnect within a few minutes of a collector restart. */
     public static final ConfigKey<Duration> HB_GRACE = key("heartbeat.grace-period", "5m", ValueType.DURATION,
             "after start-up, expected nodes get this long before NEVER_SEEN");
     public static final ConfigKey<String> HB_INVENTORY = key("heartbeat.inventory-file", "", ValueType.STRING,
             "expected nodes, roles and thresholds (YAML); empty enrols every node on first sight");
 
-    public static final ConfigKey<String> HB_UNKNOWN = key("heartbeat.unknown-nodes", "enrol",
-            ValueType.oneOf("enrol", "ignore"), "nodes not in the inventory: enrol on first sight, or ignore (counted)");
-    public static final ConfigKey<List<String>> HB_ENROL_STREAMS = key("heartbeat.enrol-streams",
-            "auditd,ucp-audit,dtr-audit,dockerd,container,other", ValueType.LIST, "streams tracked for enrolled nodes");
+    public static final ConfigKey<UnknownNodePolicy> HB_UNKNOWN = key("heartbeat.unknown-nodes", "enrol",
+            ValueType.enumOf(UnknownNodePolicy.values(), UnknownNodePolicy::id).alias("enroll", UnknownNodePolicy.ENROL),
+            "nodes not in the inventory: enrol on first sight, or ignore (counted)");
+    /** Stream names, as in heartbeat.enrol-streams and the inventory's thresholds. */
+    static final ValueType.Choice<Stream> STREAM = ValueType.enumOf(Stream.values(), Stream::id);
+    public static final ConfigKey<List<Stream>> HB_ENROL_STREAMS = key("heartbeat.enrol-streams",
+            "auditd,ucp-audit,dtr-audit,dockerd,container,other", ValueType.listOf(STREAM),
+            "streams tracked for enrolled nodes");
+    /**
+     * rsyslog's default action queue retries for minutes; a sender five minutes behind is already
+     * failing AU-5 timeliness in practice.
+     */
     public static final ConfigKey<Duration> HB_EVENT_LAG = key("heartbeat.event-lag-threshold", "5m",
             ValueType.DURATION, "receive time minus sender time above this raises EVENT_LAG");
+    /**
+     * About ten seconds of one rsyslog's 300,000 msg/s (heartbeat/README.md, "Measured figures") would
+     * be 3M; 100,000 records is seconds of catch-up at normal rates yet far above a poll batch.
+     */
     public static final ConfigKey<Integer> HB_CONSUMER_LAG = key("heartbeat.consumer-lag-bound", "100000",
             ValueType.intRange(1, Integer.MAX_VALUE, "a record count"),
             "records behind audit.events before CONSUMER_LAG fires and node alerts are held");
+    /** At most five seconds of last-seen progress lost on a crash: negligible against minute thresholds. */
     public static final ConfigKey<Duration> HB_FLUSH = key("heartbeat.state-flush-interval", "5s", ValueType.DURATION,
             "periodic write of changed last-seen times to auditwatch.heartbeat (transitions are written at once)");
+    /** Same as the typical ucp-audit threshold (manager role, 5m): the controller must be alive now. */
     public static final ConfigKey<Duration> HB_AUDIT_DISABLED = key("heartbeat.audit-disabled-window", "5m",
             ValueType.DURATION, "how recent ucp-controller output must be for AUDIT_DISABLED instead of a silence");
+    /**
+     * 10,000 pairs = 20,000 gauge series (age and lag) per instance, a comfortable Prometheus scrape;
+     * about 5 MiB of heap (heartbeat/README.md, "Measured figures").
+     */
     public static final ConfigKey<Integer> HB_MAX_STREAMS = key("heartbeat.max-tracked-streams", "10000",
             ValueType.intRange(1, 10_000_000, "a count"),
             "cap on tracked (node, stream) pairs per instance; enrolment beyond it is refused and counted");
@@ -148,10 +190,16 @@ public final class Keys {
             "SA addresses (at least one)");
     public static final ConfigKey<String> SMTP_HOST = key("alerting.smtp.host", "", ValueType.STRING,
             "SMTP relay; empty writes alerts as .eml files to <data-dir>/outbox and the log");
+    /** Port 25: the relay port most internal MTAs listen on (RFC 5321 section 4.5.4). */
     public static final ConfigKey<Integer> SMTP_PORT = key("alerting.smtp.port", "25", ValueType.PORT,
             "SMTP port");
-    public static final ConfigKey<String> SMTP_STARTTLS = key("alerting.smtp.starttls", "opportunistic",
-            ValueType.oneOf("none", "opportunistic", "required", "implicit"),
+    public static final ConfigKey<TlsMode> SMTP_STARTTLS = key("alerting.smtp.starttls", "opportunistic",
+            ValueType.enumOf(TlsMode.values(), TlsMode::id)
+                    .alias("starttls-opportunistic", TlsMode.STARTTLS_OPPORTUNISTIC)
+                    .alias("starttls-required", TlsMode.STARTTLS_REQUIRED)
+                    .alias("smtps", TlsMode.IMPLICIT)
+                    .alias("true", TlsMode.STARTTLS_OPPORTUNISTIC)
+                    .alias("false", TlsMode.NONE),
             "none, opportunistic or required STARTTLS, or implicit TLS (SMTPS)");
     public static final ConfigKey<String> SMTP_USERNAME = key("alerting.smtp.username", "", ValueType.STRING,
             "SMTP user; empty means no authentication");
@@ -159,8 +207,13 @@ public final class Keys {
             "file holding the SMTP password (or set AUDITWATCH_ALERTING_SMTP_PASSWORD)");
     public static final ConfigKey<String> SMTP_PASSWORD = new ConfigKey<>("alerting.smtp.password", "",
             ValueType.STRING, "SMTP password, from the environment only", true);
+    /** Long enough for a relay across a WAN, short enough that a dead relay is noticed each retry. */
     public static final ConfigKey<Duration> SMTP_CONNECT_TIMEOUT = key("alerting.smtp.connect-timeout", "10s",
             ValueType.DURATION, "TCP connect timeout to the SMTP relay");
+    /**
+     * RFC 5321 section 4.5.3.2 lets a server take minutes per command; 60s covers a loaded relay
+     * without holding the delivery thread for the RFC's full 10 minutes on a stuck one.
+     */
     public static final ConfigKey<Duration> SMTP_READ_TIMEOUT = key("alerting.smtp.read-timeout", "60s",
             ValueType.DURATION, "per-reply timeout of the SMTP relay");
     public static final ConfigKey<Duration> SMTP_WRITE_TIMEOUT = key("alerting.smtp.write-timeout", "60s",
@@ -171,15 +224,19 @@ public final class Keys {
             ValueType.BOOLEAN, "verify that the relay's certificate names alerting.smtp.host");
     public static final ConfigKey<String> ALERT_FROM = key("alerting.from", "auditwatch@localhost", ValueType.NON_EMPTY,
             "From address of alert emails");
+    /** Alertmanager's group_wait default; long enough to gather one network outage's transitions. */
     public static final ConfigKey<Duration> ALERT_GROUP_WINDOW = key("alerting.group-window", "30s",
             ValueType.DURATION, "transitions within this window are sent as one digest");
+    /** Alertmanager's repeat_interval default: an open alert is repeated every 4h (alerting/README.md). */
     public static final ConfigKey<Duration> ALERT_REPEAT = key("alerting.repeat-interval", "4h", ValueType.DURATION,
             "an open alert is repeated (still silent) this often");
 
     public static final ConfigKey<String> ALERT_OUTBOX = key("alerting.outbox-dir", "", ValueType.STRING,
             "persistent outbox, open-alert state and .eml folder; empty means <data-dir>/outbox");
+    /** A relay restart usually takes seconds; 5s does not hammer it while it comes back. */
     public static final ConfigKey<Duration> ALERT_RETRY_INITIAL = key("alerting.retry.initial", "5s",
             ValueType.DURATION, "first retry delay after a failed delivery; doubled per consecutive failure");
+    /** Doubling from 5s reaches 5m after 6 failures; an alert is never more than 5m late once the relay is back. */
     public static final ConfigKey<Duration> ALERT_RETRY_MAX = key("alerting.retry.max", "5m", ValueType.DURATION,
             "upper bound of the retry delay");
     public static final ConfigKey<String> ALERT_STATUS_URL = key("alerting.status-url", "", ValueType.STRING,
@@ -193,6 +250,19 @@ public final class Keys {
      * recipients like any other role, and the alerting module insists on both.
      */
     public static final List<String> MAP_PREFIXES = List.of("alerting.recipients", "alerting.routes");
+
+    /** What each entry under a {@link #MAP_PREFIXES} prefix means, for the reference. */
+    static final Map<String, String> MAP_PREFIX_DOCS = Map.of(
+            "alerting.recipients", "<role>: addresses of a further role (a list), e.g. alerting.recipients.ops",
+            "alerting.routes", "<alert-kind>: roles an alert kind goes to (a list that includes isso and sa), "
+                    + "e.g. alerting.routes.node-silent");
+
+    /**
+     * {@code AUDITWATCH_*} environment variables that are not keys but are read elsewhere; every
+     * other one that names no key is a configuration error, like an unknown key in the file.
+     */
+    public static final List<String> OTHER_ENVIRONMENT = List.of(
+            "AUDITWATCH_CONFIG"); // the configuration file, read by Main
 
     /** Every key, in reference order. */
     public static final List<ConfigKey<?>> ALL = List.of(

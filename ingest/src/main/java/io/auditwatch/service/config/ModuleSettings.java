@@ -4,12 +4,14 @@ import io.auditwatch.alerting.AlertingConfigException;
 import io.auditwatch.alerting.AlertingSettings;
 import io.auditwatch.alerting.EscalationStep;
 import io.auditwatch.alerting.SmtpSettings;
-import io.auditwatch.alerting.TlsMode;
 import io.auditwatch.heartbeat.HeartbeatConfigException;
 import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.Stream;
-import io.auditwatch.heartbeat.UnknownNodePolicy;
+import io.auditwatch.ingest.kafka.PublisherSettings;
+import io.auditwatch.ingest.spool.SpoolSettings;
+import io.auditwatch.service.admin.AdminSettings;
+import io.auditwatch.service.admin.BasicCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +21,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns the validated configuration into the settings records the heartbeat and alerting modules
- * declare (they know nothing of YAML or environment variables). Their own validation errors come
- * back as {@link ConfigException}s that name where the bad value came from.
+ * Turns the validated configuration into the settings records the modules and the data path
+ * declare (they know nothing of YAML, environment variables or defaults: every default is in
+ * {@link Keys}). Their own validation errors come back as {@link ConfigException}s that name where
+ * the bad value came from.
  */
 public final class ModuleSettings {
     private ModuleSettings() {
@@ -37,7 +40,7 @@ public final class ModuleSettings {
         String trust = c.get(Keys.SMTP_TRUST_CA);
         try {
             SmtpSettings smtp = new SmtpSettings(c.get(Keys.SMTP_HOST), c.get(Keys.SMTP_PORT),
-                    TlsMode.parse(c.get(Keys.SMTP_STARTTLS)), c.get(Keys.SMTP_USERNAME),
+                    c.get(Keys.SMTP_STARTTLS), c.get(Keys.SMTP_USERNAME),
                     password == null ? "" : new String(password), c.get(Keys.SMTP_CONNECT_TIMEOUT),
                     c.get(Keys.SMTP_READ_TIMEOUT), c.get(Keys.SMTP_WRITE_TIMEOUT),
                     trust.isEmpty() ? null : Path.of(trust), c.get(Keys.SMTP_CHECK_IDENTITY));
@@ -51,22 +54,54 @@ public final class ModuleSettings {
 
     public static HeartbeatSettings heartbeat(Config c) {
         Set<Stream> streams = EnumSet.noneOf(Stream.class);
-        for (String s : c.get(Keys.HB_ENROL_STREAMS)) {
-            try {
-                streams.add(Stream.fromId(s));
-            } catch (IllegalArgumentException e) {
-                throw c.invalid(Keys.HB_ENROL_STREAMS, "unknown stream '" + s
-                        + "'; expected auditd, ucp-audit, dtr-audit, dockerd, container or other");
-            }
-        }
+        streams.addAll(c.get(Keys.HB_ENROL_STREAMS));
         try {
             return new HeartbeatSettings(c.get(Keys.HB_DEFAULT_THRESHOLD), c.get(Keys.HB_GRACE),
-                    UnknownNodePolicy.fromId(Keys.HB_UNKNOWN.path(), c.get(Keys.HB_UNKNOWN)), streams,
+                    c.get(Keys.HB_UNKNOWN), streams,
                     c.get(Keys.HB_EVENT_LAG), c.get(Keys.HB_CONSUMER_LAG), c.get(Keys.HB_FLUSH),
                     c.get(Keys.HB_AUDIT_DISABLED), c.get(Keys.HB_MAX_STREAMS));
         } catch (HeartbeatConfigException e) {
             throw new ConfigException(c.origin(e.key()), e.key(), problem(e.getMessage(), e.key()));
         }
+    }
+
+    /**
+     * How the publisher reaches Kafka.
+     *
+     * @param bootstrapServers the configured cluster, or the embedded broker's address
+     * @param clientProperties the Kafka client properties of {@code kafka.client-properties-file}
+     */
+    public static PublisherSettings publisher(Config c, String bootstrapServers, Map<String, String> clientProperties) {
+        // With the spool, what Kafka has not acknowledged by the deadline stays on disk for the next start.
+        Duration closeDeadline = c.get(Keys.SPOOL_ENABLED) ? c.get(Keys.SPOOL_DRAIN_DEADLINE) : c.get(Keys.KAFKA_CLOSE_DEADLINE);
+        return new PublisherSettings(bootstrapServers, c.get(Keys.KAFKA_TOPIC), c.get(Keys.KAFKA_PARTITIONS),
+                c.get(Keys.KAFKA_REPLICATION).shortValue(), c.get(Keys.KAFKA_QUEUE_BYTES), c.get(Keys.KAFKA_MAX_BLOCK),
+                closeDeadline, clientProperties, c.get(Keys.KAFKA_HEALTH_INTERVAL));
+    }
+
+    /** The disk spool under {@code <data-dir>/spool}. */
+    public static SpoolSettings spool(Config c) {
+        try {
+            return new SpoolSettings(Path.of(c.get(Keys.DATA_DIR), "spool"), c.get(Keys.SPOOL_MAX_BYTES),
+                    c.get(Keys.SPOOL_FSYNC), c.get(Keys.SPOOL_FSYNC_INTERVAL), c.get(Keys.SPOOL_ALERT_FILL) / 100.0);
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(Keys.SPOOL_MAX_BYTES, e.getMessage());
+        }
+    }
+
+    /** The admin server's address and, when {@code admin.username} is set, its credentials. */
+    public static AdminSettings admin(Config c) {
+        AdminSettings a = AdminSettings.of(c.get(Keys.ADMIN_HOST), c.get(Keys.ADMIN_PORT));
+        String user = c.get(Keys.ADMIN_USERNAME);
+        if (user.isEmpty()) {
+            return a;
+        }
+        char[] password = Secrets.read(c, Keys.ADMIN_PASSWORD, Keys.ADMIN_PASSWORD_FILE);
+        if (password == null || password.length == 0) {
+            throw c.invalid(Keys.ADMIN_USERNAME, "needs a password in " + Keys.ADMIN_PASSWORD_FILE.path() + " or "
+                    + Keys.ADMIN_PASSWORD.envVar());
+        }
+        return a.withCredentials(BasicCredentials.of(user, new String(password)));
     }
 
     /** The inventory file's nodes, or an empty inventory when {@code heartbeat.inventory-file} is empty. */

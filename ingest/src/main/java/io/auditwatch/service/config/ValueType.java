@@ -2,8 +2,11 @@ package io.auditwatch.service.config;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How a configuration value is read from its text form and what it must look like. Each type
@@ -31,6 +34,11 @@ public abstract class ValueType<T> {
      */
     public T parseValue(String text) {
         return parse(text);
+    }
+
+    /** The text form of a value, as the configuration file would write it (durations as {@code 15m}). */
+    public String format(T value) {
+        return String.valueOf(value);
     }
 
     public static final ValueType<String> STRING = new ValueType<>("a string") {
@@ -91,6 +99,11 @@ public abstract class ValueType<T> {
         Duration parse(String text) {
             return Durations.parse(text, expected());
         }
+
+        @Override
+        public String format(Duration value) {
+            return Durations.format(value);
+        }
     };
 
     /** Sizes like {@code 65536}, {@code 64KiB}, {@code 512MiB}, {@code 2GiB} (also KB/MB/GB as powers of 1000). */
@@ -133,20 +146,98 @@ public abstract class ValueType<T> {
             }
             return List.copyOf(out);
         }
+
+        @Override
+        public String format(List<String> value) {
+            return String.join(",", value);
+        }
     };
 
-    public static ValueType<String> oneOf(String... allowed) {
-        return new ValueType<>("one of " + String.join(", ", allowed)) {
+    /**
+     * A closed set: every constant has one canonical spelling ({@code id}), and {@link Choice#alias}
+     * adds further accepted spellings. Matching ignores case and surrounding blanks; the error
+     * message lists every accepted spelling.
+     */
+    public static <E extends Enum<E>> Choice<E> enumOf(E[] constants, Function<E, String> id) {
+        Map<String, E> spellings = new LinkedHashMap<>();
+        for (E c : constants) {
+            spellings.put(id.apply(c).toLowerCase(Locale.ROOT), c);
+        }
+        return new Choice<>(spellings, List.copyOf(spellings.keySet()));
+    }
+
+    /** A list of members of a closed set: a YAML sequence, or comma-separated. */
+    public static <E extends Enum<E>> ValueType<List<E>> listOf(Choice<E> member) {
+        return new ValueType<>("a list (YAML sequence, or comma-separated) of " + member.expected()) {
             @Override
-            String parse(String text) {
-                String t = text.trim().toLowerCase(Locale.ROOT);
-                for (String a : allowed) {
-                    if (a.equals(t)) {
-                        return a;
-                    }
+            List<E> parse(String text) {
+                List<E> out = new ArrayList<>();
+                for (String item : LIST.parse(text)) {
+                    out.add(member.parse(item));
                 }
-                throw new IllegalArgumentException(expected());
+                return List.copyOf(out);
+            }
+
+            @Override
+            public String format(List<E> value) {
+                return String.join(",", value.stream().map(member::format).toList());
             }
         };
+    }
+
+    /** The value type of a closed set, see {@link #enumOf}. */
+    public static final class Choice<E extends Enum<E>> extends ValueType<E> {
+        private final Map<String, E> spellings;
+        private final List<String> canonical;
+
+        private Choice(Map<String, E> spellings, List<String> canonical) {
+            super(describe(spellings.keySet(), canonical));
+            this.spellings = spellings;
+            this.canonical = canonical;
+        }
+
+        private static String describe(Iterable<String> all, List<String> canonical) {
+            List<String> aliases = new ArrayList<>();
+            for (String s : all) {
+                if (!canonical.contains(s)) {
+                    aliases.add(s);
+                }
+            }
+            return "one of " + String.join(", ", canonical)
+                    + (aliases.isEmpty() ? "" : " (also accepted: " + String.join(", ", aliases) + ")");
+        }
+
+        /** A copy that also accepts {@code spelling} for {@code constant}. */
+        public Choice<E> alias(String spelling, E constant) {
+            Map<String, E> more = new LinkedHashMap<>(spellings);
+            if (more.putIfAbsent(spelling.toLowerCase(Locale.ROOT), constant) != null) {
+                throw new IllegalArgumentException("spelling '" + spelling + "' is taken");
+            }
+            return new Choice<>(more, canonical);
+        }
+
+        /** The canonical spellings, one per constant, in declaration order. */
+        public List<String> canonical() {
+            return canonical;
+        }
+
+        @Override
+        E parse(String text) {
+            E value = spellings.get(text.trim().toLowerCase(Locale.ROOT));
+            if (value == null) {
+                throw new IllegalArgumentException(expected());
+            }
+            return value;
+        }
+
+        @Override
+        public String format(E value) {
+            for (String s : canonical) {
+                if (spellings.get(s) == value) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("not a constant of this set: " + value);
+        }
     }
 }

@@ -48,7 +48,7 @@ class EventPublisherTest {
 
     EventPublisher start(MockProducer<byte[], byte[]> p) {
         PublisherSettings settings = new PublisherSettings("127.0.0.1:9", "audit.events", 1, (short) 1, BOUND,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of());
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of(), Duration.ofSeconds(10));
         publisher = new EventPublisher(settings, registry, clock, ticker::get, p, null, null);
         publisher.addPressureListener(PressureGateTest.recorder(signals));
         return publisher;

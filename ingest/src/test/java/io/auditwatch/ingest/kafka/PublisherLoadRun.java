@@ -1,5 +1,7 @@
 package io.auditwatch.ingest.kafka;
 
+import io.auditwatch.service.config.ConfigLoader;
+import io.auditwatch.service.config.ModuleSettings;
 import io.auditwatch.service.kafka.EmbeddedKafka;
 
 import io.micrometer.core.instrument.Timer;
@@ -44,10 +46,12 @@ public final class PublisherLoadRun {
         long t0 = System.nanoTime();
         try (EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", 0)) {
             long started = System.nanoTime();
-            PublisherSettings d = PublisherSettings.defaults(broker.bootstrapServers(), PublisherSettings.DEFAULT_TOPIC);
+            // The shipped defaults, with a longer close deadline so that every event of the run is counted.
+            PublisherSettings d = ModuleSettings.publisher(ConfigLoader.load(null, Map.of()), broker.bootstrapServers(),
+                    Map.of("compression.type", compression));
             PublisherSettings settings = new PublisherSettings(d.bootstrapServers(), d.topic(), d.partitions(),
                     d.replicationFactor(), d.queueBytes(), d.maxBlock(), Duration.ofSeconds(60),
-                    Map.of("compression.type", compression), d.healthCheckInterval());
+                    d.producerOverrides(), d.healthCheckInterval());
             TopicCreator.ensureTopic(settings, TopicCreator.DEFAULT_TIMEOUT);
             long ready = System.nanoTime();
             System.out.printf("broker start %d ms (format + start), topic create %d ms, total %d ms%n",

@@ -61,7 +61,7 @@ class TopicCreatorIT {
     void aReplicationFactorAboveTheBrokerCountFailsWithTheReason() {
         PublisherSettings base = Topics.settings(broker.bootstrapServers(), Topics.unique("rf3"), 1L << 20);
         PublisherSettings settings = new PublisherSettings(base.bootstrapServers(), base.topic(), 1, (short) 3,
-                base.queueBytes(), base.maxBlock(), base.closeDeadline(), Map.of());
+                base.queueBytes(), base.maxBlock(), base.closeDeadline(), Map.of(), base.healthCheckInterval());
         KafkaUnreachableException e = assertThrows(KafkaUnreachableException.class,
                 () -> TopicCreator.ensureTopic(settings, Duration.ofSeconds(30)));
         assertTrue(e.getMessage().contains("InvalidReplicationFactorException"), e.getMessage());

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditwatch.alerting.TlsMode;
+import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.heartbeat.UnknownNodePolicy;
+import io.auditwatch.ingest.spool.FsyncPolicy;
+import io.netty.handler.ssl.ClientAuth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +171,99 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(15), ValueType.DURATION.parse("PT15M"));
         assertThrows(IllegalArgumentException.class, () -> ValueType.DURATION.parse("15 minutes"));
         assertThrows(IllegalArgumentException.class, () -> ValueType.SIZE.parse("12XB"));
+    }
+
+    @Test
+    void misspeltEnvironmentVariableIsAnErrorNamingTheNearestKey() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("AUDITWATCH_ADMIN_USERNAM", "ops")));
+        assertEquals("environment AUDITWATCH_ADMIN_USERNAM", e.origin());
+        assertTrue(e.getMessage().contains("did you mean AUDITWATCH_ADMIN_USERNAME (admin.username)?"), e.getMessage());
+    }
+
+    @Test
+    void variablesReadElsewhereAndRecipientRolesAreNotKeyTypos() {
+        Config c = ConfigLoader.load(null, Map.of("AUDITWATCH_CONFIG", "elsewhere.yaml",
+                "AUDITWATCH_ALERTING_RECIPIENTS_OPS", "ops@x.example", "PATH", "/usr/bin"));
+        assertEquals(List.of("ops@x.example"), c.map("alerting.recipients").get("ops"));
+    }
+
+    @Test
+    void unknownFileKeySuggestsTheNearestKey() throws IOException {
+        Path f = write("admin:\n  usernam: ops\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+        assertTrue(e.getMessage().contains("did you mean admin.username?"), e.getMessage());
+    }
+
+    @Test
+    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+        assertEquals(0, ConfigLoader.editDistance("port", "port"));
+        assertEquals(2, ConfigLoader.editDistance("prot", "port"));
+        assertEquals(1, ConfigLoader.editDistance("usernam", "username"));
+        assertEquals(3, ConfigLoader.editDistance("kitten", "sitting"));
+    }
+
+    @Test
+    void starttlsAcceptsEverySpellingItsEnumPromises() {
+        ValueType<TlsMode> t = Keys.SMTP_STARTTLS.type();
+        assertEquals(TlsMode.STARTTLS_REQUIRED, t.parse("required"));
+        assertEquals(TlsMode.STARTTLS_REQUIRED, t.parse("STARTTLS-Required"));
+        assertEquals(TlsMode.STARTTLS_OPPORTUNISTIC, t.parse("starttls-opportunistic"));
+        assertEquals(TlsMode.IMPLICIT, t.parse("smtps"));
+        assertEquals(TlsMode.NONE, t.parse("false"));
+        assertEquals("required", t.format(TlsMode.STARTTLS_REQUIRED));
+    }
+
+    @Test
+    void unknownEnumerationValueListsEveryAcceptedSpelling() throws IOException {
+        Path f = write("alerting:\n  smtp:\n    starttls: maybe\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+        assertEquals("alerting.smtp.starttls", e.key());
+        assertTrue(e.getMessage().contains("one of none, opportunistic, required, implicit (also accepted: "
+                + "starttls-opportunistic, starttls-required, smtps, true, false), got 'maybe'"), e.getMessage());
+        ConfigException u = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_UNKNOWN_NODES", "drop")));
+        assertTrue(u.getMessage().contains("one of enrol, ignore (also accepted: enroll)"), u.getMessage());
+    }
+
+    @Test
+    void enrolStreamsAreStreamsAndAnUnknownOneListsTheKnown() {
+        Config c = ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_ENROL_STREAMS", "auditd, ucp-audit"));
+        assertEquals(List.of(Stream.AUDITD, Stream.UCP_AUDIT), c.get(Keys.HB_ENROL_STREAMS));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_ENROL_STREAMS", "auditd,kernel")));
+        assertEquals("heartbeat.enrol-streams", e.key());
+        assertTrue(e.getMessage().contains("one of auditd, ucp-audit, dtr-audit, dockerd, container, other"), e.getMessage());
+    }
+
+    @Test
+    void closedSetsArriveAsTheirEnumsAndAreDescribedInTheirFileSpelling() {
+        Config c = ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_UNKNOWN_NODES", "Enroll",
+                "AUDITWATCH_SPOOL_FSYNC", "interval", "AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH", "optional"));
+        assertEquals(UnknownNodePolicy.ENROL, c.get(Keys.HB_UNKNOWN));
+        assertEquals(FsyncPolicy.INTERVAL, c.get(Keys.SPOOL_FSYNC));
+        assertEquals(ClientAuth.OPTIONAL, c.get(Keys.TLS_CLIENT_AUTH));
+        assertTrue(c.describe().contains("heartbeat.unknown-nodes = enrol  (environment AUDITWATCH_HEARTBEAT_UNKNOWN_NODES)"),
+                c.describe().toString());
+        assertTrue(c.describe().contains("listeners.tls.client-auth = optional  (environment AUDITWATCH_LISTENERS_TLS_CLIENT_AUTH)"),
+                c.describe().toString());
+    }
+
+    @Test
+    void smtpPasswordFileIsReadWithoutItsFinalLineBreak() throws IOException {
+        Path secret = dir.resolve("smtp-password");
+        Files.writeString(secret, "s3cret\n");
+        Config c = ConfigLoader.load(null, Map.of("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "i@x.example",
+                "AUDITWATCH_ALERTING_RECIPIENTS_SA", "s@x.example", "AUDITWATCH_ALERTING_SMTP_HOST", "relay.example",
+                "AUDITWATCH_ALERTING_SMTP_USERNAME", "aw", "AUDITWATCH_ALERTING_SMTP_PASSWORD_FILE", secret.toString()));
+        assertEquals("s3cret", ModuleSettings.alerting(c).smtp().password());
+    }
+
+    @Test
+    void unreadableSmtpPasswordFileNamesTheKey() {
+        Config c = ConfigLoader.load(null, Map.of("AUDITWATCH_ALERTING_SMTP_PASSWORD_FILE", dir.resolve("missing").toString()));
+        ConfigException e = assertThrows(ConfigException.class, () -> ModuleSettings.alerting(c));
+        assertEquals("alerting.smtp.password-file", e.key());
     }
 
     private Path write(String yaml) throws IOException {
