@@ -22,36 +22,36 @@ import java.util.concurrent.atomic.AtomicLong;
  * counted); {@code state}, {@code kind}, {@code status}, {@code reason} are enums.
  */
 public final class HeartbeatMetrics {
-    static final MeterDoc EVENTS = MeterDoc.counter("auditwatch.heartbeat.events", "records",
+    public static final MeterDoc EVENTS = MeterDoc.counter("auditwatch.heartbeat.events", "records",
             "Records of audit.events seen by heartbeat, by stream, in records").tag("stream", Stream.class, Stream::id);
-    static final MeterDoc PULSES = MeterDoc.counter("auditwatch.heartbeat.pulses", "records",
+    public static final MeterDoc PULSES = MeterDoc.counter("auditwatch.heartbeat.pulses", "records",
             "auditwatch-pulse records counted as auditd liveness, in records");
-    static final MeterDoc IGNORED = MeterDoc.counter("auditwatch.heartbeat.ignored.events", "records",
+    public static final MeterDoc IGNORED = MeterDoc.counter("auditwatch.heartbeat.ignored.events", "records",
             "Events of nodes outside the inventory under heartbeat.unknown-nodes=ignore, in records");
-    static final MeterDoc REFUSED = MeterDoc.counter("auditwatch.heartbeat.enrolments.refused", "records",
+    public static final MeterDoc REFUSED = MeterDoc.counter("auditwatch.heartbeat.enrolments.refused", "records",
             "Events whose (node, stream) could not be tracked: heartbeat.max-tracked-streams reached, in records");
-    static final MeterDoc INVALID = MeterDoc.counter("auditwatch.heartbeat.invalid.records", "records",
+    public static final MeterDoc INVALID = MeterDoc.counter("auditwatch.heartbeat.invalid.records", "records",
             "Records whose heartbeat headers are missing or unreadable, in records")
             .tag("reason", InvalidReason.class, InvalidReason::label);
-    static final MeterDoc TRANSITIONS = MeterDoc.counter("auditwatch.heartbeat.transitions", "transitions",
+    public static final MeterDoc TRANSITIONS = MeterDoc.counter("auditwatch.heartbeat.transitions", "transitions",
             "Alert transitions heartbeat raised, by alert kind and firing/resolved, in transitions")
             .tag("kind", String.join(", ", java.util.stream.Stream.of(AlertKind.NODE_SILENT, AlertKind.NODE_NEVER_SEEN,
                     AlertKind.STREAM_SILENT, AlertKind.AUDIT_DISABLED, AlertKind.EVENT_LAG, AlertKind.CONSUMER_LAG)
                     .map(AlertKind::id).toList()))
             .tag("status", AlertEvent.Status.class, MeterDoc::label);
-    static final MeterDoc NODES = MeterDoc.gauge("auditwatch.heartbeat.nodes", "nodes",
+    public static final MeterDoc NODES = MeterDoc.gauge("auditwatch.heartbeat.nodes", "nodes",
             "Tracked nodes by overall state, in nodes").tag("state", StreamState.class, MeterDoc::label);
-    static final MeterDoc TRACKED = MeterDoc.gauge("auditwatch.heartbeat.tracked.streams", "streams",
+    public static final MeterDoc TRACKED = MeterDoc.gauge("auditwatch.heartbeat.tracked.streams", "streams",
             "Tracked (node, stream) pairs, bounded by heartbeat.max-tracked-streams, in pairs");
-    static final MeterDoc CONSUMER_LAG = MeterDoc.gauge("auditwatch.heartbeat.consumer.lag.records", "records",
+    public static final MeterDoc CONSUMER_LAG = MeterDoc.gauge("auditwatch.heartbeat.consumer.lag.records", "records",
             "Records of audit.events not yet consumed by this instance (end offset - position), in records");
-    static final MeterDoc HELD = MeterDoc.gauge("auditwatch.heartbeat.node.alerts.held", "1",
+    public static final MeterDoc HELD = MeterDoc.gauge("auditwatch.heartbeat.node.alerts.held", "1",
             "1 while node alerts are held back (pipeline degraded, consumer lag, catching up), else 0");
-    static final MeterDoc AGE = MeterDoc.gauge("auditwatch.heartbeat.last.seen.age", "seconds",
+    public static final MeterDoc AGE = MeterDoc.gauge("auditwatch.heartbeat.last.seen.age", "seconds",
             "Seconds since the newest event of the (node, stream), receive time; NaN when never seen")
             .tag("node", "a tracked node name (inventory or enrolled, capped by heartbeat.max-tracked-streams)")
             .tag("stream", Stream.class, Stream::id);
-    static final MeterDoc LAG = MeterDoc.gauge("auditwatch.heartbeat.event.lag", "seconds",
+    public static final MeterDoc LAG = MeterDoc.gauge("auditwatch.heartbeat.event.lag", "seconds",
             "Receive time minus sender time of the newest event of the (node, stream), in seconds; NaN when unknown")
             .tag("node", "a tracked node name (inventory or enrolled, capped by heartbeat.max-tracked-streams)")
             .tag("stream", Stream.class, Stream::id);
