@@ -63,4 +63,23 @@ class MetricsReferenceTest {
                     d.name() + ": the doc names the unit " + d.unit());
         }
     }
+
+    /** The deploy kit's alert rules, their tests and the dashboard query only series that exist. */
+    @Test
+    void theDeployKitNamesOnlyDeclaredFamilies() throws IOException {
+        Set<String> declared = new HashSet<>();
+        MetricsReference.all().forEach(d -> declared.addAll(MetricsReference.families(d).keySet()));
+        java.util.regex.Pattern series = java.util.regex.Pattern.compile("auditwatch_[a-z0-9_]+");
+        for (String file : new String[] {"prometheus/auditwatch-rules.yml", "prometheus/auditwatch-rules.test.yml",
+                "grafana/auditwatch-dashboard.json"}) {
+            java.util.regex.Matcher m = series.matcher(Files.readString(java.nio.file.Path.of("..", "deploy", file)));
+            int found = 0;
+            while (m.find()) {
+                found++;
+                String family = m.group().replaceFirst("_(bucket|count|sum)$", "");
+                assertTrue(declared.contains(family), file + " names " + m.group() + ", which no *Metrics class declares");
+            }
+            assertTrue(found > 0, file + " names no auditwatch_ series");
+        }
+    }
 }
