@@ -1,25 +1,64 @@
 package io.auditwatch.heartbeat;
 
 import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.MeterDoc;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every meter of the heartbeat module. Label values are bounded: {@code node} and {@code stream}
- * only for tracked pairs, whose number {@code heartbeat.max-tracked-streams} caps (enrolment beyond
- * it is refused and counted); {@code state}, {@code kind}, {@code status}, {@code reason} are enums.
+ * Every meter of the heartbeat module, declared in {@link #METERS} and registered only through those
+ * declarations. Label values are bounded: {@code node} and {@code stream} only for tracked pairs,
+ * whose number {@code heartbeat.max-tracked-streams} caps (enrolment beyond it is refused and
+ * counted); {@code state}, {@code kind}, {@code status}, {@code reason} are enums.
  */
 public final class HeartbeatMetrics {
-    private static final String AGE = "auditwatch_heartbeat_last_seen_age_seconds";
-    private static final String LAG = "auditwatch_heartbeat_event_lag_seconds";
+    public static final MeterDoc EVENTS = MeterDoc.counter("auditwatch.heartbeat.events", "records",
+            "Records of audit.events seen by heartbeat, by stream, in records").tag("stream", Stream.class, Stream::id);
+    public static final MeterDoc PULSES = MeterDoc.counter("auditwatch.heartbeat.pulses", "records",
+            "auditwatch-pulse records counted as auditd liveness, in records");
+    public static final MeterDoc IGNORED = MeterDoc.counter("auditwatch.heartbeat.ignored.events", "records",
+            "Events of nodes outside the inventory under heartbeat.unknown-nodes=ignore, in records");
+    public static final MeterDoc REFUSED = MeterDoc.counter("auditwatch.heartbeat.enrolments.refused", "records",
+            "Events whose (node, stream) could not be tracked: heartbeat.max-tracked-streams reached, in records");
+    public static final MeterDoc INVALID = MeterDoc.counter("auditwatch.heartbeat.invalid.records", "records",
+            "Records whose heartbeat headers are missing or unreadable, in records")
+            .tag("reason", InvalidReason.class, InvalidReason::label);
+    public static final MeterDoc TRANSITIONS = MeterDoc.counter("auditwatch.heartbeat.transitions", "transitions",
+            "Alert transitions heartbeat raised, by alert kind and firing/resolved, in transitions")
+            .tag("kind", String.join(", ", java.util.stream.Stream.of(AlertKind.NODE_SILENT, AlertKind.NODE_NEVER_SEEN,
+                    AlertKind.STREAM_SILENT, AlertKind.AUDIT_DISABLED, AlertKind.EVENT_LAG, AlertKind.CONSUMER_LAG)
+                    .map(AlertKind::id).toList()))
+            .tag("status", AlertEvent.Status.class, MeterDoc::label);
+    public static final MeterDoc NODES = MeterDoc.gauge("auditwatch.heartbeat.nodes", "nodes",
+            "Tracked nodes by overall state, in nodes").tag("state", StreamState.class, MeterDoc::label);
+    public static final MeterDoc TRACKED = MeterDoc.gauge("auditwatch.heartbeat.tracked.streams", "streams",
+            "Tracked (node, stream) pairs, bounded by heartbeat.max-tracked-streams, in pairs");
+    public static final MeterDoc CONSUMER_LAG = MeterDoc.gauge("auditwatch.heartbeat.consumer.lag.records", "records",
+            "Records of audit.events not yet consumed by this instance (end offset - position), in records");
+    public static final MeterDoc HELD = MeterDoc.gauge("auditwatch.heartbeat.node.alerts.held", "1",
+            "1 while node alerts are held back (pipeline degraded, consumer lag, catching up), else 0");
+    public static final MeterDoc AGE = MeterDoc.gauge("auditwatch.heartbeat.last.seen.age", "seconds",
+            "Seconds since the newest event of the (node, stream), receive time; NaN when never seen")
+            .tag("node", "a tracked node name (inventory or enrolled, capped by heartbeat.max-tracked-streams)")
+            .tag("stream", Stream.class, Stream::id);
+    public static final MeterDoc LAG = MeterDoc.gauge("auditwatch.heartbeat.event.lag", "seconds",
+            "Receive time minus sender time of the newest event of the (node, stream), in seconds; NaN when unknown")
+            .tag("node", "a tracked node name (inventory or enrolled, capped by heartbeat.max-tracked-streams)")
+            .tag("stream", Stream.class, Stream::id);
+
+    /** Every meter this class registers. */
+    public static final List<MeterDoc> METERS = List.of(EVENTS, PULSES, IGNORED, REFUSED, INVALID, TRANSITIONS,
+            NODES, TRACKED, CONSUMER_LAG, HELD, AGE, LAG);
 
     private final MeterRegistry registry;
     private final Clock clock;
@@ -35,44 +74,34 @@ public final class HeartbeatMetrics {
 
     /** Why a record's headers could not be used; each is counted, none is silently dropped. */
     public enum InvalidReason {
-        MISSING_NODE, MISSING_STREAM, UNKNOWN_STREAM, MISSING_RECEIVED
+        MISSING_NODE, MISSING_STREAM, UNKNOWN_STREAM, MISSING_RECEIVED;
+
+        /** The label value: {@code missing-node}. */
+        String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
     }
 
     public HeartbeatMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
         for (Stream s : Stream.values()) {
-            events[s.ordinal()] = Counter.builder("auditwatch_heartbeat_events_total")
-                    .description("Records of audit.events seen by heartbeat, by stream")
-                    .tag("stream", s.id()).register(registry);
+            events[s.ordinal()] = EVENTS.counter().tag("stream", s.id()).register(registry);
         }
-        pulses = Counter.builder("auditwatch_heartbeat_pulses_total")
-                .description("auditwatch-pulse records counted as auditd liveness").register(registry);
-        ignoredEvents = Counter.builder("auditwatch_heartbeat_ignored_events_total")
-                .description("Events of nodes outside the inventory under heartbeat.unknown-nodes=ignore").register(registry);
-        refusedEnrolments = Counter.builder("auditwatch_heartbeat_enrolments_refused_total")
-                .description("Events whose (node, stream) could not be tracked: heartbeat.max-tracked-streams reached")
-                .register(registry);
+        pulses = PULSES.counter().register(registry);
+        ignoredEvents = IGNORED.counter().register(registry);
+        refusedEnrolments = REFUSED.counter().register(registry);
         for (InvalidReason r : InvalidReason.values()) {
-            invalid.put(r, Counter.builder("auditwatch_heartbeat_invalid_records_total")
-                    .description("Records whose heartbeat headers are missing or unreadable")
-                    .tag("reason", r.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).register(registry));
+            invalid.put(r, INVALID.counter().tag("reason", r.label()).register(registry));
         }
         for (StreamState st : StreamState.values()) {
             AtomicInteger n = new AtomicInteger();
             nodesByState.put(st, n);
-            Gauge.builder("auditwatch_heartbeat_nodes", n, AtomicInteger::get)
-                    .description("Tracked nodes by overall state").tag("state", st.name().toLowerCase(java.util.Locale.ROOT))
-                    .register(registry);
+            NODES.gauge(n, AtomicInteger::get).tag("state", MeterDoc.label(st)).register(registry);
         }
-        Gauge.builder("auditwatch_heartbeat_tracked_streams", trackedStreams, AtomicInteger::get)
-                .description("Tracked (node, stream) pairs; bounded by heartbeat.max-tracked-streams").register(registry);
-        Gauge.builder("auditwatch_heartbeat_consumer_lag_records", consumerLag, AtomicLong::get)
-                .description("Records of audit.events not yet consumed by this instance (end offset - position)")
-                .baseUnit("records").register(registry);
-        Gauge.builder("auditwatch_heartbeat_node_alerts_held", held, AtomicInteger::get)
-                .description("1 while node alerts are held back (pipeline degraded, consumer lag, catching up)")
-                .register(registry);
+        TRACKED.gauge(trackedStreams, AtomicInteger::get).register(registry);
+        CONSUMER_LAG.gauge(consumerLag, AtomicLong::get).register(registry);
+        HELD.gauge(held, AtomicInteger::get).register(registry);
     }
 
     void event(Stream s) {
@@ -96,9 +125,7 @@ public final class HeartbeatMetrics {
     }
 
     void transition(AlertEvent e) {
-        io.micrometer.core.instrument.Counter.builder("auditwatch_heartbeat_transitions")
-                .description("Alert transitions heartbeat raised, by alert kind and firing/resolved")
-                .tag("kind", e.kind().id()).tag("status", e.status().name().toLowerCase(java.util.Locale.ROOT))
+        TRANSITIONS.counter().tag("kind", e.kind().id()).tag("status", MeterDoc.label(e.status()))
                 .register(registry).increment();
     }
 
@@ -123,20 +150,16 @@ public final class HeartbeatMetrics {
     void track(Slot slot) {
         trackedStreams.incrementAndGet();
         Tags tags = Tags.of("node", slot.node.name, "stream", slot.stream.id());
-        Gauge.builder(AGE, slot, this::ageSeconds).tags(tags).strongReference(true)
-                .description("Seconds since the newest event of the (node, stream), receive time; NaN when never seen")
-                .baseUnit("seconds").register(registry);
-        Gauge.builder(LAG, slot, HeartbeatMetrics::lagSeconds).tags(tags).strongReference(true)
-                .description("Receive time minus sender time of the newest event of the (node, stream); NaN when unknown")
-                .baseUnit("seconds").register(registry);
+        AGE.gauge(slot, this::ageSeconds).tags(tags).strongReference(true).register(registry);
+        LAG.gauge(slot, HeartbeatMetrics::lagSeconds).tags(tags).strongReference(true).register(registry);
     }
 
     /** Removes the gauges of a pair that is no longer tracked here (released or decommissioned). */
     void untrack(Slot slot) {
         trackedStreams.decrementAndGet();
         Tags tags = Tags.of("node", slot.node.name, "stream", slot.stream.id());
-        remove(registry.find(AGE).tags(tags).meter());
-        remove(registry.find(LAG).tags(tags).meter());
+        remove(registry.find(AGE.name()).tags(tags).meter());
+        remove(registry.find(LAG.name()).tags(tags).meter());
     }
 
     private void remove(Meter m) {

@@ -132,7 +132,7 @@ class HeartbeatTrackerTest {
         }
         assertTrue(h.alerts.isEmpty(), h.alerts.toString());
         assertEquals(StreamState.HEALTHY, streamState(h, "w-1", Stream.AUDITD));
-        assertEquals(60.0, h.counter("auditwatch_heartbeat_pulses_total"));
+        assertEquals(60.0, h.counter(HeartbeatMetrics.PULSES.name()));
     }
 
     @Test
@@ -254,7 +254,7 @@ class HeartbeatTrackerTest {
         h.send("stray", Stream.OTHER);
         h.send("stray", Stream.OTHER);
         assertTrue(h.tracker.nodes().isEmpty());
-        assertEquals(2.0, h.counter("auditwatch_heartbeat_ignored_events_total"));
+        assertEquals(2.0, h.counter(HeartbeatMetrics.IGNORED.name()));
     }
 
     @Test
@@ -265,8 +265,8 @@ class HeartbeatTrackerTest {
         h.send("c", Stream.AUDITD);
         h.send("a", Stream.DOCKERD);
         assertEquals(2, h.tracker.trackedStreams());
-        assertEquals(2.0, h.counter("auditwatch_heartbeat_enrolments_refused_total"));
-        assertEquals(2, h.registry.find("auditwatch_heartbeat_last_seen_age_seconds").gauges().size());
+        assertEquals(2.0, h.counter(HeartbeatMetrics.REFUSED.name()));
+        assertEquals(2, h.registry.find(HeartbeatMetrics.AGE.name()).gauges().size());
     }
 
     @Test
@@ -276,7 +276,7 @@ class HeartbeatTrackerTest {
         h.tick(Harness.SECOND);
         assertEquals(1, h.withKey("event-lag/w-1/auditd").size());
         assertEquals(Duration.ofMinutes(9).plusSeconds(1).toSeconds(),
-                h.registry.find("auditwatch_heartbeat_event_lag_seconds").gauge().value(), 1.5);
+                h.registry.find(HeartbeatMetrics.LAG.name()).gauge().value(), 1.5);
         h.tracker.onEvent("w-1", Stream.AUDITD, h.now(), h.now().minusSeconds(2));
         h.tick(Harness.SECOND);
         assertEquals(List.of(Status.FIRING, Status.RESOLVED),
@@ -292,7 +292,7 @@ class HeartbeatTrackerTest {
         assertEquals(List.of(Status.FIRING, Status.RESOLVED), h.withKey("node-silent/old").stream().map(AlertEvent::status).toList());
         assertTrue(h.tracker.nodes().isEmpty());
         assertEquals(0, h.tracker.trackedStreams());
-        assertTrue(h.registry.find("auditwatch_heartbeat_last_seen_age_seconds").gauges().isEmpty());
+        assertTrue(h.registry.find(HeartbeatMetrics.AGE.name()).gauges().isEmpty());
     }
 
     @Test
@@ -300,8 +300,8 @@ class HeartbeatTrackerTest {
         Harness h = new Harness(inventory(node("w-1", "worker")));
         h.send("w-1", Stream.AUDITD);
         h.tick(Duration.ofSeconds(42));
-        assertEquals(42.0, h.registry.find("auditwatch_heartbeat_last_seen_age_seconds").tag("node", "w-1").gauge().value());
-        assertEquals(1.0, h.registry.find("auditwatch_heartbeat_nodes").tag("state", "healthy").gauge().value());
+        assertEquals(42.0, h.registry.find(HeartbeatMetrics.AGE.name()).tag("node", "w-1").gauge().value());
+        assertEquals(1.0, h.registry.find(HeartbeatMetrics.NODES.name()).tag("state", "healthy").gauge().value());
     }
 
     @Test
@@ -309,7 +309,7 @@ class HeartbeatTrackerTest {
         Harness h = new Harness(Inventory.empty());
         h.tracker.onHeaders(null, "auditd".getBytes(), EventHeaders.encodeMillis(1), null, null, null, 0);
         h.tracker.onHeaders("n".getBytes(), "auditd".getBytes(), "x".getBytes(), null, null, null, 0);
-        assertEquals(2.0, h.counter("auditwatch_heartbeat_invalid_records_total"));
+        assertEquals(2.0, h.counter(HeartbeatMetrics.INVALID.name()));
         assertTrue(h.tracker.nodes().isEmpty());
     }
 

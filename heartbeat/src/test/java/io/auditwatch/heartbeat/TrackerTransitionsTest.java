@@ -117,7 +117,7 @@ class TrackerTransitionsTest {
     void unknownStreamHeaderIsCountedAndStillProvesTheNodeAlive() {
         Harness h = new Harness(Inventory.empty());
         h.sendHeaders("n", "k8s-audit", null, null, false);
-        assertEquals(1.0, h.registry.find("auditwatch_heartbeat_invalid_records_total").tag("reason", "unknown-stream")
+        assertEquals(1.0, h.registry.find(HeartbeatMetrics.INVALID.name()).tag("reason", "unknown-stream")
                 .counter().count());
         assertEquals(Stream.OTHER, h.tracker.node("n").orElseThrow().streams().get(0).stream());
     }

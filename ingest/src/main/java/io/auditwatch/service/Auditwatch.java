@@ -1,6 +1,7 @@
 package io.auditwatch.service;
 
 import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.AlertingMetrics;
 import io.auditwatch.alerting.AlertingSettings;
 import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.heartbeat.HeartbeatMetrics;
@@ -147,7 +148,7 @@ public final class Auditwatch implements AutoCloseable {
         TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
 
         KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
-                config.get(Keys.KAFKA_REPLICATION).shortValue(), registry);
+                config.get(Keys.KAFKA_REPLICATION).shortValue(), new AlertingMetrics(registry));
         toClose.push(history);
         ScheduledExecutorService alertingThread = scheduler("aw-alerting");
         toClose.push(alertingThread::shutdownNow);
@@ -182,7 +183,8 @@ public final class Auditwatch implements AutoCloseable {
                 metrics, ZoneOffset.UTC, new FragmentReassembler(config.get(Keys.REASSEMBLY_TIMEOUT),
                         FragmentReassembler.DEFAULT_MAX_REASSEMBLED_BYTES, FragmentReassembler.DEFAULT_MAX_PENDING_GROUPS,
                         FragmentReassembler.DEFAULT_MAX_PENDING_BYTES));
-        ReadGate gate = new ReadGate(publisher, registry);
+        ReadGate gate = new ReadGate(publisher);
+        metrics.bindReadGate(gate::paused, gate::held);
         publisher.addPressureListener(gate);
         toClose.push(gate::close);
         // Closed before the gate: connections stop delivering before the gate hands over what it holds.

@@ -1,5 +1,6 @@
 package io.auditwatch.service;
 
+import io.auditwatch.ingest.pipeline.IngestMetrics;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,7 +73,7 @@ class SourceIdentityIT {
 
     @Test
     void tcpFromANotAllowedSourceIsRefusedAndCounted() throws Exception {
-        double before = count("auditwatch_connections_rejected", "reason", "source_not_allowed");
+        double before = count(IngestMetrics.CONNECTIONS_REJECTED.name(), "reason", "source_not_allowed");
         String marker = "refused-" + System.nanoTime();
         try (Socket s = connect(OTHER)) {
             s.getOutputStream().write(("<30>1 2026-11-23T17:00:01Z x web 1 web - " + marker + "\n").getBytes(UTF_8));
@@ -82,7 +83,7 @@ class SourceIdentityIT {
             // reset by the refusal: expected
         }
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                count("auditwatch_connections_rejected", "reason", "source_not_allowed") > before);
+                count(IngestMetrics.CONNECTIONS_REJECTED.name(), "reason", "source_not_allowed") > before);
         // An allowed sender's next message lands; the refused one never did.
         String after = "allowed-" + System.nanoTime();
         try (Socket s = connect(InetAddress.getLoopbackAddress())) {
@@ -94,7 +95,7 @@ class SourceIdentityIT {
 
     @Test
     void udpFromANotAllowedSourceIsDroppedAndCounted() throws Exception {
-        double before = count("auditwatch_messages_dropped", "reason", "source_not_allowed");
+        double before = count(IngestMetrics.DROPPED.name(), "reason", "source_not_allowed");
         try (DatagramSocket d = new DatagramSocket(new InetSocketAddress(OTHER, 0))) {
             for (int i = 0; i < 3; i++) {
                 byte[] b = ("<30>1 2026-11-23T17:00:01Z x web 1 web - udp-refused " + i).getBytes(UTF_8);
@@ -102,7 +103,7 @@ class SourceIdentityIT {
             }
         }
         await().atMost(Duration.ofSeconds(30)).until(() ->
-                count("auditwatch_messages_dropped", "reason", "source_not_allowed") - before == 3);
+                count(IngestMetrics.DROPPED.name(), "reason", "source_not_allowed") - before == 3);
     }
 
     private static double count(String name, String tag, String value) {

@@ -86,7 +86,7 @@ class AlertingTest {
         alerting.accept(e);
         advance(WINDOW);
         assertEquals(1, delivery.sent.size());
-        assertEquals(1.0, registry.get(AlertingMetrics.RAISED).tag("kind", "stream-silent").counter().count());
+        assertEquals(1.0, registry.get(AlertingMetrics.RAISED.name()).tag("kind", "stream-silent").counter().count());
         assertEquals(1, alerting.openAlerts().size());
     }
 
@@ -104,7 +104,7 @@ class AlertingTest {
         for (int i = 1; i <= 50; i++) {
             assertTrue(n.textBody().contains("Node:         node-" + i + "\n"), "node-" + i + " listed");
         }
-        assertEquals(50.0, registry.get(AlertingMetrics.OPEN).tag("kind", "node-silent").gauge().value());
+        assertEquals(50.0, registry.get(AlertingMetrics.OPEN.name()).tag("kind", "node-silent").gauge().value());
     }
 
     @Test
@@ -253,8 +253,8 @@ class AlertingTest {
         assertFalse(h.ok());
         assertEquals(clock.instant(), h.failingSince());
         assertEquals(1, h.pending());
-        assertEquals(1.0, registry.get(AlertingMetrics.FAILING).gauge().value());
-        assertEquals(1.0, registry.get(AlertingMetrics.FAILURES).tag("reason", "connect").counter().count());
+        assertEquals(1.0, registry.get(AlertingMetrics.FAILING.name()).gauge().value());
+        assertEquals(1.0, registry.get(AlertingMetrics.FAILURES.name()).tag("reason", "connect").counter().count());
 
         int[] expectedOpensAfterEachSecond = new int[45];
         // Failures at 0s; then waits of 5s, 10s, 20s, 20s (capped): attempts at 5, 15, 35 s.
@@ -274,8 +274,8 @@ class AlertingTest {
         assertEquals(1, delivery.sent.size());
         assertTrue(alerting.health().ok());
         assertEquals(0, alerting.health().pending());
-        assertEquals(0.0, registry.get(AlertingMetrics.FAILING).gauge().value());
-        assertEquals(1.0, registry.get(AlertingMetrics.DELIVERED).tag("kind", "kafka-unreachable").counter().count());
+        assertEquals(0.0, registry.get(AlertingMetrics.FAILING.name()).gauge().value());
+        assertEquals(1.0, registry.get(AlertingMetrics.DELIVERED.name()).tag("kind", "kafka-unreachable").counter().count());
     }
 
     @Test
@@ -364,7 +364,7 @@ class AlertingTest {
         alerting.close();
         start(s);
         alerting.accept(Events.nodeSilent("node-2", T, T.minus(Duration.ofMinutes(15))));
-        assertEquals(2.0, registry.get(AlertingMetrics.OPEN).tag("kind", "node-silent").gauge().value());
+        assertEquals(2.0, registry.get(AlertingMetrics.OPEN.name()).tag("kind", "node-silent").gauge().value());
     }
 
     @Test

@@ -18,8 +18,8 @@ public final class MemoryPerStream {
         int nodes = args.length > 0 && !args[0].isBlank() && !args[0].startsWith("-") ? Integer.parseInt(args[0]) : 25_000;
         int pairs = nodes * Estate.STREAMS.length;
         SimpleMeterRegistry noGauges = new SimpleMeterRegistry();
-        noGauges.config().meterFilter(MeterFilter.denyNameStartsWith("auditwatch_heartbeat_last_seen"))
-                .meterFilter(MeterFilter.denyNameStartsWith("auditwatch_heartbeat_event_lag"));
+        noGauges.config().meterFilter(MeterFilter.denyNameStartsWith("auditwatch.heartbeat.last.seen"))
+                .meterFilter(MeterFilter.denyNameStartsWith("auditwatch.heartbeat.event.lag"));
         report("tracker state only", nodes, pairs, noGauges);
         report("with per-pair gauges (SimpleMeterRegistry)", nodes, pairs, new SimpleMeterRegistry());
         report("meters no-op (empty CompositeMeterRegistry)", nodes, pairs, new CompositeMeterRegistry());

@@ -178,7 +178,7 @@ class HeartbeatConsumerIT {
         awaitSeen("node-2", clock.instant(), a);
         NodeStatus n2 = a.tracker.node("node-2").orElseThrow();
         assertEquals(Duration.ofMillis(250), n2.streams().get(0).lag());
-        assertEquals(2.0, a.registry.find("auditwatch_heartbeat_events_total").counters().stream().mapToDouble(c -> c.count()).sum());
+        assertEquals(2.0, a.registry.find(HeartbeatMetrics.EVENTS.name()).counters().stream().mapToDouble(c -> c.count()).sum());
 
         try (Admin admin = Admin.create(broker.clientConfig())) {
             ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, topic + ".state");

@@ -1,21 +1,82 @@
 package io.auditwatch.ingest.pipeline;
 
+import io.auditwatch.alerting.MeterDoc;
 import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.ingest.classify.FragmentReassembler;
+import io.auditwatch.ingest.classify.ParseShortfall;
 import io.auditwatch.ingest.envelope.Transport;
+import io.auditwatch.ingest.syslog.ParseError;
 import io.auditwatch.ingest.syslog.SyslogFormat;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
- * Every meter of the listeners and the ingest pipeline, declared in one place. Label values are
- * closed sets (transport, format, stream, reason): never message content or addresses.
+ * Every meter of the listeners and the ingest pipeline, declared in {@link #METERS} and registered
+ * only through those declarations. Label values are closed sets (transport, format, stream, reason):
+ * never message content or addresses.
  */
 public final class IngestMetrics {
+    public static final MeterDoc RECEIVED = MeterDoc.counter("auditwatch.events.received", "messages",
+            "Messages accepted by a listener, by transport, syslog format and audit stream, in messages")
+            .tag("transport", Transport.class, Transport::id)
+            .tag("format", SyslogFormat.class, MeterDoc::label)
+            .tag("stream", Stream.class, Stream::id);
+    public static final MeterDoc RECEIVED_BYTES = MeterDoc.counter("auditwatch.received", "bytes",
+            "Bytes of accepted messages (without framing), in bytes").tag("transport", Transport.class, Transport::id);
+    public static final MeterDoc TRUNCATED = MeterDoc.counter("auditwatch.messages.truncated", "messages",
+            "Messages longer than listeners.max-message-size, kept truncated and flagged, in messages")
+            .tag("transport", Transport.class, Transport::id);
+    public static final MeterDoc CONNECTIONS_OPEN = MeterDoc.gauge("auditwatch.connections.open", "connections",
+            "Open TCP/TLS connections, in connections").tag("transport", Transport.class, Transport::id);
+    public static final MeterDoc CONNECTIONS_ACCEPTED = MeterDoc.counter("auditwatch.connections.accepted", "connections",
+            "TCP/TLS connections accepted, in connections").tag("transport", Transport.class, Transport::id);
+    public static final MeterDoc CONNECTIONS_REJECTED = MeterDoc.counter("auditwatch.connections.rejected", "connections",
+            "Connections refused or closed by auditwatch, by reason, in connections")
+            .tag("transport", Transport.class, Transport::id)
+            .tag("reason", "source_not_allowed, max_connections, error");
+    public static final MeterDoc INVALID_UTF8 = MeterDoc.counter("auditwatch.messages.invalid.utf8", "messages",
+            "Messages whose MSG is not valid UTF-8 (kept byte for byte, see raw_base64), in messages");
+    public static final MeterDoc IDENTITY_MISMATCHES = MeterDoc.counter("auditwatch.identity.mismatches", "messages",
+            "Messages whose HOSTNAME disagrees with the sender's TLS certificate identity (kept, flagged), in messages");
+    public static final MeterDoc PARSE_FAILURES = MeterDoc.counter("auditwatch.parse.failures", "messages",
+            "Messages that did not parse (stored unparsed), by reason, in messages")
+            .tag("reason", ParseError.class, MeterDoc::label);
+    public static final MeterDoc REASSEMBLIES = MeterDoc.counter("auditwatch.reassemblies", "messages",
+            "Messages joined from Docker's 16 KiB pieces, by outcome, in messages")
+            .tag("outcome", FragmentReassembler.Outcome.class, MeterDoc::label);
+    public static final MeterDoc CLASSIFY_SHORTFALLS = MeterDoc.counter("auditwatch.classify.shortfalls", "messages",
+            "Payloads recognised but not fully parsed (hostile or truncated JSON, malformed audit records), by reason, in messages")
+            .tag("reason", ParseShortfall.class, MeterDoc::label);
+    public static final MeterDoc DROPPED = MeterDoc.counter("auditwatch.messages.dropped", "messages",
+            "Messages lost before reaching Kafka, by reason, in messages")
+            .tag("reason", "udp_queue_full, source_not_allowed");
+    public static final MeterDoc FRAMES_DISCARDED = MeterDoc.counter("auditwatch.frames.discarded", "frames",
+            "Framing problems that discarded bytes, by reason, in frames").tag("reason", "oversized, invalid_octet_count");
+    public static final MeterDoc TLS_HANDSHAKE_FAILURES = MeterDoc.counter("auditwatch.tls.handshake.failures", "handshakes",
+            "Failed TLS handshakes, by reason, in handshakes")
+            .tag("reason", "no_client_certificate, bad_certificate, protocol, handshake, timeout, not_tls, other");
+    public static final MeterDoc TLS_RELOAD_FAILURES = MeterDoc.counter("auditwatch.tls.reload.failures", "reloads",
+            "Certificate reloads that failed (the previous certificates stay in use), in reloads")
+            .tag("reason", "load_failed");
+    public static final MeterDoc READS_PAUSED = MeterDoc.gauge("auditwatch.tcp.reads.paused", "1",
+            "1 while stream listeners have stopped reading because the way to Kafka is full, else 0");
+    public static final MeterDoc HELD_MESSAGES = MeterDoc.gauge("auditwatch.tcp.held.messages", "messages",
+            "Messages read from sockets and waiting for room in the publisher queue, in messages");
+
+    /** Every meter this class registers. */
+    public static final List<MeterDoc> METERS = List.of(RECEIVED, RECEIVED_BYTES, TRUNCATED, CONNECTIONS_OPEN,
+            CONNECTIONS_ACCEPTED, CONNECTIONS_REJECTED, INVALID_UTF8, IDENTITY_MISMATCHES, PARSE_FAILURES, REASSEMBLIES,
+            CLASSIFY_SHORTFALLS, DROPPED, FRAMES_DISCARDED, TLS_HANDSHAKE_FAILURES, TLS_RELOAD_FAILURES, READS_PAUSED,
+            HELD_MESSAGES);
+
     private final MeterRegistry registry;
     /** [transport][format][stream]: resolved once so the per-message path does no map lookups. */
     private final Counter[][][] received;
@@ -23,10 +84,11 @@ public final class IngestMetrics {
     private final Map<Transport, Counter> truncated = new EnumMap<>(Transport.class);
     private final Map<Transport, AtomicInteger> open = new EnumMap<>(Transport.class);
     private final Map<Transport, Counter> accepted = new EnumMap<>(Transport.class);
+    /** Meters registered on first use, keyed by name and label values. */
     private final Map<String, Counter> byReason = new ConcurrentHashMap<>();
     private final Counter invalidUtf8;
-    private final java.util.concurrent.atomic.LongAdder receivedTotal = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder unparsedTotal = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder receivedTotal = new LongAdder();
+    private final LongAdder unparsedTotal = new LongAdder();
     private final Counter identityMismatch;
 
     public IngestMetrics(MeterRegistry registry) {
@@ -38,33 +100,31 @@ public final class IngestMetrics {
         for (Transport t : ts) {
             for (SyslogFormat f : fs) {
                 for (Stream s : ss) {
-                    received[t.ordinal()][f.ordinal()][s.ordinal()] = Counter.builder("auditwatch_events_received")
-                            .description("Messages accepted by a listener, by transport, syslog format and audit stream")
+                    received[t.ordinal()][f.ordinal()][s.ordinal()] = RECEIVED.counter()
                             .tag("transport", t.id())
-                            .tag("format", f.name().toLowerCase(java.util.Locale.ROOT))
+                            .tag("format", MeterDoc.label(f))
                             .tag("stream", s.id())
                             .register(registry);
                 }
             }
-            bytes.put(t, Counter.builder("auditwatch_received_bytes")
-                    .description("Bytes of accepted messages (without framing), in bytes")
-                    .baseUnit("bytes").tag("transport", t.id()).register(registry));
-            truncated.put(t, Counter.builder("auditwatch_messages_truncated")
-                    .description("Messages longer than listeners.max-message-size, kept truncated and flagged")
-                    .tag("transport", t.id()).register(registry));
+            bytes.put(t, RECEIVED_BYTES.counter().tag("transport", t.id()).register(registry));
+            truncated.put(t, TRUNCATED.counter().tag("transport", t.id()).register(registry));
             AtomicInteger gauge = new AtomicInteger();
             open.put(t, gauge);
-            Gauge.builder("auditwatch_connections_open", gauge, AtomicInteger::get)
-                    .description("Open TCP/TLS connections").tag("transport", t.id()).register(registry);
-            accepted.put(t, Counter.builder("auditwatch_connections_accepted")
-                    .description("TCP/TLS connections accepted").tag("transport", t.id()).register(registry));
+            CONNECTIONS_OPEN.gauge(gauge, AtomicInteger::get).tag("transport", t.id()).register(registry);
+            accepted.put(t, CONNECTIONS_ACCEPTED.counter().tag("transport", t.id()).register(registry));
         }
-        invalidUtf8 = Counter.builder("auditwatch_messages_invalid_utf8")
-                .description("Messages whose MSG is not valid UTF-8 (kept byte for byte, see raw_base64)")
-                .register(registry);
-        identityMismatch = Counter.builder("auditwatch_identity_mismatches")
-                .description("Messages whose HOSTNAME disagrees with the sender's TLS certificate identity (kept, flagged)")
-                .register(registry);
+        invalidUtf8 = INVALID_UTF8.counter().register(registry);
+        identityMismatch = IDENTITY_MISMATCHES.counter().register(registry);
+    }
+
+    /**
+     * Binds the gauges of the stream listeners' read gate; suppliers must be cheap and thread-safe
+     * (scrapes call them).
+     */
+    public void bindReadGate(BooleanSupplier paused, IntSupplier held) {
+        READS_PAUSED.gauge(() -> paused.getAsBoolean() ? 1 : 0).register(registry);
+        HELD_MESSAGES.gauge(() -> held.getAsInt()).register(registry);
     }
 
     /** Messages received since start, all listeners. */
@@ -98,54 +158,46 @@ public final class IngestMetrics {
         invalidUtf8.increment();
     }
 
-    /** A message that did not parse, by reason (a closed set: the parser's error names). */
-    void parseFailure(String reason) {
-        reasonCounter("auditwatch_parse_failures", "Messages that did not parse (stored unparsed), by reason", reason)
-                .increment();
+    /** A message that did not parse, by reason. */
+    void parseFailure(ParseError reason) {
+        reasonCounter(PARSE_FAILURES, MeterDoc.label(reason)).increment();
     }
 
-    /** A line Docker cut at 16 KiB came out of reassembly, by outcome (reassembled, timeout, ...). */
-    void reassembly(String outcome) {
-        byReason.computeIfAbsent("reasm|" + outcome, k -> Counter.builder("auditwatch_reassemblies")
-                .description("Messages joined from Docker's 16 KiB pieces, by outcome (reassembled, timeout, size_cap, ...)")
-                .tag("outcome", outcome).register(registry)).increment();
+    /** A line Docker cut at 16 KiB came out of reassembly, by outcome. */
+    void reassembly(FragmentReassembler.Outcome outcome) {
+        byReason.computeIfAbsent(REASSEMBLIES.name() + '|' + outcome, k -> REASSEMBLIES.counter()
+                .tag("outcome", MeterDoc.label(outcome)).register(registry)).increment();
     }
 
     /** A payload the classifier recognised but could not fully parse (kept as is), by reason. */
-    void classifyShortfall(String reason) {
-        reasonCounter("auditwatch_classify_shortfalls",
-                "Payloads recognised but not fully parsed (hostile or truncated JSON, malformed audit records), by reason",
-                reason).increment();
+    void classifyShortfall(ParseShortfall reason) {
+        reasonCounter(CLASSIFY_SHORTFALLS, MeterDoc.label(reason)).increment();
     }
 
-    /** A message lost before Kafka, by reason (e.g. {@code udp_queue_full}). Never silent. */
+    /** A message lost before Kafka, by reason (one of {@link #DROPPED}'s). Never silent. */
     public void dropped(String reason) {
-        reasonCounter("auditwatch_messages_dropped", "Messages lost before reaching Kafka, by reason", reason)
-                .increment();
+        reasonCounter(DROPPED, reason).increment();
     }
 
     /** Bytes thrown away by the framer (oversized remainder, bad octet count), by reason. */
     public void frameDiscard(String reason) {
-        reasonCounter("auditwatch_frames_discarded", "Framing problems that discarded bytes, by reason", reason)
-                .increment();
+        reasonCounter(FRAMES_DISCARDED, reason).increment();
     }
 
-    /** A connection refused or closed by auditwatch, by reason. */
+    /** A connection refused or closed by auditwatch, by reason (one of {@link #CONNECTIONS_REJECTED}'s). */
     public void connectionRejected(Transport t, String reason) {
-        byReason.computeIfAbsent("conn|" + t.id() + "|" + reason, k -> Counter.builder("auditwatch_connections_rejected")
-                .description("Connections refused or closed by auditwatch, by reason")
+        byReason.computeIfAbsent(CONNECTIONS_REJECTED.name() + '|' + t.id() + '|' + reason, k -> CONNECTIONS_REJECTED.counter()
                 .tag("transport", t.id()).tag("reason", reason).register(registry)).increment();
     }
 
     /** A TLS handshake that failed, by reason (a closed set, see TlsIdentityHandler). */
     public void tlsHandshakeFailed(String reason) {
-        reasonCounter("auditwatch_tls_handshake_failures", "Failed TLS handshakes, by reason", reason).increment();
+        reasonCounter(TLS_HANDSHAKE_FAILURES, reason).increment();
     }
 
     /** Changed certificate files that could not be loaded (the previous ones stay in use). */
     public void tlsReloadFailed() {
-        reasonCounter("auditwatch_tls_reload_failures", "Certificate reloads that failed; the previous certificates stay in use",
-                "load_failed").increment();
+        reasonCounter(TLS_RELOAD_FAILURES, "load_failed").increment();
     }
 
     /** A message whose HOSTNAME disagrees with its sender's certificate identity (kept, flagged). */
@@ -162,8 +214,8 @@ public final class IngestMetrics {
         open.get(t).decrementAndGet();
     }
 
-    private Counter reasonCounter(String name, String description, String reason) {
-        return byReason.computeIfAbsent(name + "|" + reason,
-                k -> Counter.builder(name).description(description).tag("reason", reason).register(registry));
+    private Counter reasonCounter(MeterDoc meter, String reason) {
+        return byReason.computeIfAbsent(meter.name() + '|' + reason,
+                k -> meter.counter().tag("reason", reason).register(registry));
     }
 }

@@ -130,7 +130,7 @@ public final class Ingestor {
                 out.accept(toEvent(head, first, List.of(), peer, f, false, -1, null, received));
                 continue;
             }
-            metrics.reassembly(u.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            metrics.reassembly(u.outcome());
             String joined = new String(u.msg(), StandardCharsets.UTF_8);
             boolean valid = io.auditwatch.ingest.envelope.EnvelopeCodec.isUtf8(u.msg());
             SyslogMessage whole = new SyslogMessage(head.format(), head.error(), head.facility(), head.severity(),
@@ -176,10 +176,10 @@ public final class Ingestor {
             metrics.invalidUtf8();
         }
         if (msg.format() == SyslogFormat.UNPARSED) {
-            metrics.parseFailure(msg.error().name().toLowerCase(java.util.Locale.ROOT));
+            metrics.parseFailure(msg.error());
         }
         if (c.shortfall() != null) {
-            metrics.classifyShortfall(c.shortfall().name().toLowerCase(java.util.Locale.ROOT));
+            metrics.classifyShortfall(c.shortfall());
         }
         Stream stream = c.stream();
         metrics.received(peer.transport(), msg.format(), stream, raw.length);

@@ -3,8 +3,6 @@ package io.auditwatch.ingest.transport;
 import io.auditwatch.ingest.kafka.EventPublisher;
 import io.auditwatch.ingest.kafka.OutboundEvent;
 import io.auditwatch.ingest.kafka.PressureListener;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -41,18 +39,17 @@ public final class ReadGate implements PressureListener {
     /** Fast path flag: true while anything waits in {@link #overflow} or reads are paused. */
     private volatile boolean holding;
 
-    public ReadGate(EventPublisher publisher, MeterRegistry registry) {
-        this(publisher::tryOffer, registry);
+    public ReadGate(EventPublisher publisher) {
+        this(publisher::tryOffer);
     }
 
-    ReadGate(Predicate<OutboundEvent> publisher, MeterRegistry registry) {
+    ReadGate(Predicate<OutboundEvent> publisher) {
         this.publisher = publisher;
-        Gauge.builder("auditwatch_tcp_reads_paused", this, g -> g.holding ? 1 : 0)
-                .description("1 while stream listeners have stopped reading because the way to Kafka is full")
-                .register(registry);
-        Gauge.builder("auditwatch_tcp_held_messages", this, ReadGate::held)
-                .description("Messages read from sockets and waiting for room in the publisher queue")
-                .register(registry);
+    }
+
+    /** True while stream reads are paused or messages wait here (see {@code IngestMetrics.READS_PAUSED}). */
+    public boolean paused() {
+        return holding;
     }
 
     /** Tracks a stream connection so that pauses apply to it. */

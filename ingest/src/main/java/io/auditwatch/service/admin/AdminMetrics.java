@@ -1,24 +1,27 @@
 package io.auditwatch.service.admin;
 
+import io.auditwatch.alerting.MeterDoc;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * The admin server's meters, all declared here.
- *
- * <ul>
- *   <li>{@code auditwatch_admin_requests_total{path, status}}: requests answered, by route and HTTP
- *       status code. {@code path} is a routed path or {@code other} (scanners probe thousands of
- *       paths; they must not become series); {@code status} is one of the few codes the server
- *       produces.</li>
- * </ul>
- */
-final class AdminMetrics {
+/** The admin server's meters, declared in {@link #METERS} and registered only through those declarations. */
+public final class AdminMetrics {
+    /**
+     * {@code path} is a routed path or {@code other} (scanners probe thousands of paths; they must not
+     * become series); {@code status} is one of the few codes the server produces.
+     */
+    static final MeterDoc REQUESTS = MeterDoc.counter("auditwatch.admin.requests", "requests",
+            "Admin HTTP requests answered, by route (or 'other') and status code, in requests")
+            .tag("path", "a routed path (/metrics, /health, /ready, /status, ...) or other")
+            .tag("status", "the HTTP status code answered");
 
-    static final String REQUESTS = "auditwatch.admin.requests";
+    /** Every meter this class registers. */
+    public static final List<MeterDoc> METERS = List.of(REQUESTS);
+
     static final String OTHER_PATH = "other";
 
     private final MeterRegistry registry;
@@ -33,8 +36,7 @@ final class AdminMetrics {
     /** Counts one answered request to {@code path} (raw, unbounded) with {@code status}. */
     void request(String path, int status) {
         String label = knownPaths.contains(path) ? path : OTHER_PATH;
-        counters.computeIfAbsent(label + ' ' + status, k -> Counter.builder(REQUESTS)
-                        .description("Admin HTTP requests answered, by route (or 'other') and status code")
+        counters.computeIfAbsent(label + ' ' + status, k -> REQUESTS.counter()
                         .tag("path", label)
                         .tag("status", Integer.toString(status))
                         .register(registry))

@@ -3,9 +3,8 @@ package io.auditwatch.service.kafka;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditwatch.alerting.AlertHistory;
 import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.AlertingMetrics;
 import io.auditwatch.alerting.Notification;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * The alert history: every notification alerting queues is also written, as JSON keyed by its id,
  * to {@code auditwatch.alerts} when Kafka is up. It never blocks the alerting thread (a bounded
  * hand-off to its own thread) and never stops email delivery: a history record that cannot be
- * written is counted ({@code auditwatch_alert_history_failures_total}) and logged.
+ * written is counted ({@link AlertingMetrics#HISTORY_FAILURES}) and logged.
  */
 public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaAlertHistory.class);
@@ -41,13 +40,12 @@ public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final ThreadPoolExecutor thread;
-    private final Counter written;
-    private final Counter failed;
+    private final AlertingMetrics metrics;
     private final String topic;
 
     /** @param clientProperties security and other client settings shared by every Kafka client */
     public KafkaAlertHistory(String bootstrapServers, Map<String, String> clientProperties, String topic,
-            short replicationFactor, MeterRegistry registry) {
+            short replicationFactor, AlertingMetrics metrics) {
         this.topic = topic;
         ensureTopic(bootstrapServers, clientProperties, topic, replicationFactor);
         Map<String, Object> p = new LinkedHashMap<>(clientProperties);
@@ -62,11 +60,7 @@ public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        written = Counter.builder("auditwatch_alert_history_records").description("Notifications written to auditwatch.alerts")
-                .register(registry);
-        failed = Counter.builder("auditwatch_alert_history_failures")
-                .description("Notifications that could not be written to auditwatch.alerts (email delivery is unaffected)")
-                .register(registry);
+        this.metrics = metrics;
     }
 
     private static void ensureTopic(String bootstrap, Map<String, String> clientProperties, String topic, short rf) {
@@ -91,15 +85,13 @@ public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
         try {
             thread.execute(() -> producer.send(new ProducerRecord<>(topic, n.id().getBytes(StandardCharsets.UTF_8), value),
                     (md, e) -> {
-                        if (e == null) {
-                            written.increment();
-                        } else {
-                            failed.increment();
+                        metrics.history(e == null);
+                        if (e != null) {
                             LOG.warn("Alert history record {} not written to {}: {}", n.id(), topic, e.toString());
                         }
                     }));
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            failed.increment();
+            metrics.history(false);
             LOG.warn("Alert history queue full; record {} not written to {}", n.id(), topic);
         }
     }

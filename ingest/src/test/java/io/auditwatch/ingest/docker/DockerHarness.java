@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.docker;
 
+import io.auditwatch.ingest.pipeline.IngestMetrics;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,7 +121,7 @@ final class DockerHarness implements AutoCloseable {
     }
 
     double handshakeFailures() {
-        return service.service().registry().find("auditwatch_tls_handshake_failures").counters().stream()
+        return service.service().registry().find(IngestMetrics.TLS_HANDSHAKE_FAILURES.name()).counters().stream()
                 .mapToDouble(Counter::count).sum();
     }
 

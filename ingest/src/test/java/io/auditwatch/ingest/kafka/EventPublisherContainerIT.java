@@ -44,7 +44,7 @@ class EventPublisherContainerIT {
                 assertTrue(publisher.offer(sent[seq]));
             }
             await().atMost(Duration.ofSeconds(60)).until(() ->
-                    registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count() == sent.length);
+                    registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count() == sent.length);
         }
         List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(KAFKA.getBootstrapServers(), settings.topic(), sent.length);
         assertEquals(sent.length, read.size());

@@ -111,11 +111,11 @@ class EventPublisherIT {
                 accepted++;
             }
             await().atMost(Duration.ofSeconds(60)).until(() ->
-                    registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count() == 100_000);
+                    registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count() == 100_000);
         }
         assertEquals(100_000, accepted);
         assertEquals(100_000, Topics.readAll(broker.bootstrapServers(), settings.topic(), 100_000).size());
-        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
     }
 
     @Test
@@ -128,7 +128,7 @@ class EventPublisherIT {
             assertTrue(publisher.offer(TestEvents.event("node-1", seq, 250)));
         }
         publisher.close(Duration.ofSeconds(30));
-        assertEquals(20_000, registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count());
+        assertEquals(20_000, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count());
         assertEquals(20_000, Topics.readAll(broker.bootstrapServers(), settings.topic(), 20_000).size());
     }
 
@@ -141,8 +141,8 @@ class EventPublisherIT {
             publisher.offer(TestEvents.event("node-1", 1, 100));
             await().until(() -> publisher.health().lastSuccess() != null);
             assertTrue(publisher.health().kafkaReachable());
-            assertEquals(1.0, registry.get(KafkaMetrics.UP).gauge().value());
-            assertEquals(1, registry.get(KafkaMetrics.LATENCY).timer().count());
+            assertEquals(1.0, registry.get(KafkaMetrics.UP.name()).gauge().value());
+            assertEquals(1, registry.get(KafkaMetrics.LATENCY.name()).timer().count());
         }
     }
 
@@ -156,8 +156,8 @@ class EventPublisherIT {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
             publisher.offer(TestEvents.event("node-1", 1, 10_000));
-            await().until(() -> registry.get(KafkaMetrics.FAILURES).tag("reason", "record_too_large").counter().count() == 1.0);
-            assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+            await().until(() -> registry.get(KafkaMetrics.FAILURES.name()).tag("reason", "record_too_large").counter().count() == 1.0);
+            assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
             assertFalse(publisher.health().lastError() == null);
         }
     }

@@ -92,18 +92,18 @@ class EventPublisherOutageIT {
             });
             assertTrue(offered.await(30, TimeUnit.SECONDS), "the event loop was blocked by the publisher");
             assertEquals(0, paused.getCount(), "readers paused before the bound filled");
-            assertTrue(registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count() >= 1_001);
+            assertTrue(registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "rejected").counter().count() >= 1_001);
             await().until(() -> !publisher.health().kafkaReachable());
-            assertEquals(0.0, registry.get(KafkaMetrics.UP).gauge().value());
+            assertEquals(0.0, registry.get(KafkaMetrics.UP.name()).gauge().value());
             assertTrue(publisher.health().consecutiveFailures() > 0);
-            await().until(() -> registry.get(KafkaMetrics.BACKPRESSURE).functionCounter().count() > 0);
+            await().until(() -> registry.get(KafkaMetrics.BACKPRESSURE.name()).functionCounter().count() > 0);
 
             broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
 
             assertTrue(resumed.await(60, TimeUnit.SECONDS), "readers never resumed");
             await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) == accepted.get());
             await().until(publisher.health()::kafkaReachable);
-            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
 
             List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(broker.bootstrapServers(), settings.topic(), accepted.get());
             assertEquals(accepted.get(), read.size(), "each accepted event exactly once");
@@ -142,7 +142,7 @@ class EventPublisherOutageIT {
             stop.set(true);
             sender.join();
             await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) == accepted.get());
-            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
         }
         List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(broker.bootstrapServers(), settings.topic(), accepted.get());
         assertEquals(accepted.get(), read.size(), "each accepted event exactly once");
@@ -175,19 +175,19 @@ class EventPublisherOutageIT {
         assertTrue(offered.await(30, TimeUnit.SECONDS), "the event loop was blocked by the publisher");
         eventLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         assertEquals(3, accepted.get());
-        await().until(() -> registry.get(KafkaMetrics.FAILURES).tag("reason", "timeout").counter().count() >= 2);
+        await().until(() -> registry.get(KafkaMetrics.FAILURES.name()).tag("reason", "timeout").counter().count() >= 2);
         assertFalse(publisher.health().kafkaReachable());
         assertTrue(publisher.health().lastError().contains("TimeoutException"), publisher.health().lastError());
-        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count(),
+        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count(),
                 "retried, not given up, while the publisher runs");
 
         publisher.close();
-        assertEquals(3.0, registry.get(KafkaMetrics.FAILURES).tag("reason", "shutdown").counter().count());
-        assertEquals(3.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+        assertEquals(3.0, registry.get(KafkaMetrics.FAILURES.name()).tag("reason", "shutdown").counter().count());
+        assertEquals(3.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
     }
 
     private static double success(SimpleMeterRegistry registry) {
-        return registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count();
+        return registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count();
     }
 
     private static void assertInOrderPerNode(List<ConsumerRecord<byte[], byte[]>> records) {

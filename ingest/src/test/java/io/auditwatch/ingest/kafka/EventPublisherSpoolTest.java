@@ -91,7 +91,7 @@ class EventPublisherSpoolTest {
         producer.completeNext();
         producer.completeNext();
         await().atMost(Duration.ofSeconds(5)).until(spool::drained);
-        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
         assertEquals(2.0, registry.get("auditwatch.spool.replayed.records").counter().count());
     }
 }

@@ -76,11 +76,11 @@ class EventPublisherTest {
         ticker.addAndGet(7_000_000);
         clock.advance(Duration.ofSeconds(1));
         producer.completeNext();
-        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count());
-        assertEquals(0.007, registry.get(KafkaMetrics.LATENCY).timer().max(java.util.concurrent.TimeUnit.SECONDS), 1e-9);
+        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count());
+        assertEquals(0.007, registry.get(KafkaMetrics.LATENCY.name()).timer().max(java.util.concurrent.TimeUnit.SECONDS), 1e-9);
         assertEquals(Instant.parse("2026-11-23T18:00:01Z"), publisher.health().lastSuccess());
         assertTrue(publisher.health().kafkaReachable());
-        assertEquals(0, registry.get(KafkaMetrics.INFLIGHT).gauge().value());
+        assertEquals(0, registry.get(KafkaMetrics.INFLIGHT.name()).gauge().value());
     }
 
     @Test
@@ -91,7 +91,7 @@ class EventPublisherTest {
             accepted++;
         }
         assertEquals(64, accepted);
-        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count());
+        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "rejected").counter().count());
         assertEquals(List.of("pause"), signals);
     }
 
@@ -105,9 +105,9 @@ class EventPublisherTest {
         }
         assertEquals(64, accepted);
         assertFalse(publisher.tryOffer(TestEvents.ofSize(1024)));
-        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count());
+        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "rejected").counter().count());
         assertFalse(publisher.offer(TestEvents.ofSize(1024)));
-        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count());
+        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "rejected").counter().count());
     }
 
     @Test
@@ -132,7 +132,7 @@ class EventPublisherTest {
             // fill
         }
         ticker.addAndGet(2_500_000_000L);
-        assertEquals(2.5, registry.get(KafkaMetrics.BACKPRESSURE).functionCounter().count(), 1e-9);
+        assertEquals(2.5, registry.get(KafkaMetrics.BACKPRESSURE.name()).functionCounter().count(), 1e-9);
     }
 
     @Test
@@ -141,11 +141,11 @@ class EventPublisherTest {
         publisher.offer(TestEvents.event("node-1", 1, 100));
         await().until(() -> producer.history().size() == 1);
         producer.errorNext(new RecordTooLargeException("The message is 2000000 bytes"));
-        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
-        assertEquals(1.0, registry.get(KafkaMetrics.FAILURES).tag("reason", "record_too_large").counter().count());
+        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
+        assertEquals(1.0, registry.get(KafkaMetrics.FAILURES.name()).tag("reason", "record_too_large").counter().count());
         assertEquals(1, publisher.health().consecutiveFailures());
         assertTrue(publisher.health().lastError().contains("RecordTooLargeException"), publisher.health().lastError());
-        assertEquals(0, registry.get(KafkaMetrics.PENDING_BYTES).gauge().value(), "a given-up event frees its bytes");
+        assertEquals(0, registry.get(KafkaMetrics.PENDING_BYTES.name()).gauge().value(), "a given-up event frees its bytes");
     }
 
     @Test
@@ -165,9 +165,9 @@ class EventPublisherTest {
         };
         start(flaky);
         publisher.offer(TestEvents.event("node-1", 1, 100));
-        await().until(() -> registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count() == 1.0);
-        assertEquals(1.0, registry.get(KafkaMetrics.FAILURES).tag("reason", "timeout").counter().count());
-        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "failure").counter().count());
+        await().until(() -> registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count() == 1.0);
+        assertEquals(1.0, registry.get(KafkaMetrics.FAILURES.name()).tag("reason", "timeout").counter().count());
+        assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
         assertEquals(0, publisher.health().consecutiveFailures(), "reset by the success");
     }
 
@@ -193,8 +193,8 @@ class EventPublisherTest {
         blocked.await();
         publisher.close(Duration.ofMillis(50));
         publisher = null;
-        assertEquals(3.0, registry.get(KafkaMetrics.FAILURES).tag("reason", "shutdown").counter().count());
-        assertEquals(0, registry.get(KafkaMetrics.PENDING_BYTES).gauge().value());
+        assertEquals(3.0, registry.get(KafkaMetrics.FAILURES.name()).tag("reason", "shutdown").counter().count());
+        assertEquals(0, registry.get(KafkaMetrics.PENDING_BYTES.name()).gauge().value());
     }
 
     @Test
@@ -202,7 +202,7 @@ class EventPublisherTest {
         start(producer);
         publisher.close(Duration.ofMillis(10));
         assertFalse(publisher.offer(TestEvents.event("node-1", 1, 10)));
-        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH).tag("result", "rejected").counter().count());
+        assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "rejected").counter().count());
     }
 
     @Test

@@ -2,10 +2,14 @@ package io.auditwatch.ingest.kafka;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.auditwatch.alerting.MeterDocCheck;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The names operators put in dashboards and alert rules, as Prometheus shows them. */
@@ -37,6 +41,13 @@ class KafkaMetricsTest {
         }) {
             assertTrue(scrape.contains(expected), () -> "missing " + expected + " in\n" + scrape);
         }
+    }
+
+    @Test
+    void everyRegisteredMeterIsDeclaredAndEveryDeclarationRegistered() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        new KafkaMetrics(registry, new BoundedEventQueue(1024, () -> 0L), new AtomicInteger(), () -> true);
+        assertEquals(List.of(), MeterDocCheck.mismatches(registry, KafkaMetrics.METERS));
     }
 
     @Test

@@ -83,13 +83,13 @@ public final class PublisherLoadRun {
                     }
                 }
                 long offered = System.nanoTime();
-                while (registry.get(KafkaMetrics.PUBLISH).tag("result", "success").counter().count() < records) {
+                while (registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count() < records) {
                     Thread.sleep(5);
                 }
                 long end = System.nanoTime();
                 long cpu = os.getProcessCpuTime() - cpu0;
                 double secs = (end - start) / 1e9;
-                Timer latency = registry.get(KafkaMetrics.LATENCY).timer();
+                Timer latency = registry.get(KafkaMetrics.LATENCY.name()).timer();
                 HistogramSnapshot h = latency.takeSnapshot();
                 System.out.printf("%d records of %d value bytes (%d bytes as queued), %s, rate %s: %.2f s, %.0f records/s, %.1f MB/s of values,"
                                 + " offers done after %.2f s%n",
@@ -100,8 +100,8 @@ public final class PublisherLoadRun {
                 System.out.printf("accept->ack latency: mean %.1f ms, p50 <= %s, p99 <= %s, max %.1f ms; back-pressure pauses %.0f,"
                                 + " paused %.2f s, rejected offers %d%n",
                         latency.mean(TimeUnit.MILLISECONDS), bucket(h, 0.5), bucket(h, 0.99), latency.max(TimeUnit.MILLISECONDS),
-                        registry.get(KafkaMetrics.BACKPRESSURE_PAUSES).functionCounter().count(),
-                        registry.get(KafkaMetrics.BACKPRESSURE).functionCounter().count(), rejectedSpins);
+                        registry.get(KafkaMetrics.BACKPRESSURE_PAUSES.name()).functionCounter().count(),
+                        registry.get(KafkaMetrics.BACKPRESSURE.name()).functionCounter().count(), rejectedSpins);
             }
         }
     }

@@ -2,6 +2,9 @@ package io.auditwatch.ingest.spool;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.auditwatch.alerting.MeterDocCheck;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The names operators and the deploy kit's alert rule use, as Prometheus shows them. */
@@ -35,6 +39,18 @@ class SpoolMetricsTest {
             }) {
                 assertTrue(scrape.contains(line), "missing " + line + " in\n" + scrape);
             }
+        } finally {
+            spool.close();
+        }
+    }
+
+    @Test
+    void everyRegisteredMeterIsDeclaredAndEveryDeclarationRegistered() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        Spool spool = new Spool(new SpoolSettings(dir, 4L << 20, FsyncPolicy.ALWAYS, Duration.ofSeconds(1), 0.8),
+                1L << 20, registry, Clock.systemUTC(), System::nanoTime, null);
+        try {
+            assertEquals(List.of(), MeterDocCheck.mismatches(registry, SpoolMetrics.METERS));
         } finally {
             spool.close();
         }

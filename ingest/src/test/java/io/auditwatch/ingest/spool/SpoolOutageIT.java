@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.spool;
 
+import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.auditwatch.service.TestService;
 import io.auditwatch.service.TopicReader;
 import io.auditwatch.service.kafka.EmbeddedKafka;
@@ -114,8 +115,8 @@ class SpoolOutageIT {
             // Blocked: the socket buffers (a few MB on loopback) are full and the sender's writes wait.
             assertTrue(stillAt - heldAt < 20_000, "TCP sender kept going while the spool was full: " + heldAt + " -> " + stillAt);
 
-            double droppedBefore = udpCount(svc, "auditwatch_messages_dropped", "reason", "udp_queue_full");
-            double acceptedBefore = udpCount(svc, "auditwatch_events_received", "transport", "udp");
+            double droppedBefore = udpCount(svc, IngestMetrics.DROPPED.name(), "reason", "udp_queue_full");
+            double acceptedBefore = udpCount(svc, IngestMetrics.RECEIVED.name(), "transport", "udp");
             int datagrams = 1_000;
             try (DatagramSocket udp = new DatagramSocket()) {
                 for (int n = 0; n < datagrams; n++) {
@@ -127,9 +128,9 @@ class SpoolOutageIT {
             }
             // Every datagram is either accepted (and then in the spool or Kafka) or dropped and counted.
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    udpCount(svc, "auditwatch_messages_dropped", "reason", "udp_queue_full") - droppedBefore
-                            + udpCount(svc, "auditwatch_events_received", "transport", "udp") - acceptedBefore >= datagrams);
-            double dropped = udpCount(svc, "auditwatch_messages_dropped", "reason", "udp_queue_full") - droppedBefore;
+                    udpCount(svc, IngestMetrics.DROPPED.name(), "reason", "udp_queue_full") - droppedBefore
+                            + udpCount(svc, IngestMetrics.RECEIVED.name(), "transport", "udp") - acceptedBefore >= datagrams);
+            double dropped = udpCount(svc, IngestMetrics.DROPPED.name(), "reason", "udp_queue_full") - droppedBefore;
 
             broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", brokerPort);
             sleep(Duration.ofSeconds(3));

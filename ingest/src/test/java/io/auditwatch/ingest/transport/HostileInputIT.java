@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.transport;
 
+import io.auditwatch.ingest.pipeline.IngestMetrics;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -67,7 +68,7 @@ class HostileInputIT {
     @Test
     void tenMebibyteFrameIsTruncatedCountedAndTheConnectionGoesOn() throws Exception {
         String marker = "huge-" + System.nanoTime();
-        double before = count("auditwatch_messages_truncated");
+        double before = count(IngestMetrics.TRUNCATED.name());
         try (Socket s = connect(HONEST)) {
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
             out.write(("<14>1 2026-11-23T17:00:01Z hostile app - - - " + marker + " ").getBytes(UTF_8));
@@ -84,7 +85,7 @@ class HostileInputIT {
         assertTrue(big.get("truncated").asBoolean());
         assertTrue(big.get("flags").toString().contains("truncated"));
         reader.awaitOne("after-" + marker);
-        assertTrue(count("auditwatch_messages_truncated") > before);
+        assertTrue(count(IngestMetrics.TRUNCATED.name()) > before);
     }
 
     @Test
@@ -118,7 +119,7 @@ class HostileInputIT {
                 new byte[] {(byte) 0xC0, (byte) 0xAF, (byte) 0xED, (byte) 0xA0, (byte) 0x80});
         byte[] withNul = ("<14>1 2026-11-23T17:00:01Z hostile app - - - " + marker + "-nul a\u0001b").getBytes(UTF_8);
         byte[] badPri = ("<192>1 2026-11-23T17:00:01Z hostile app - - - " + marker + "-pri").getBytes(UTF_8);
-        double parseFailures = count("auditwatch_parse_failures");
+        double parseFailures = count(IngestMetrics.PARSE_FAILURES.name());
         try (Socket s = connect(HONEST)) {
             OutputStream out = s.getOutputStream();
             for (byte[] m : List.of(invalidUtf8, withNul, badPri)) {
@@ -133,7 +134,7 @@ class HostileInputIT {
         JsonNode p = reader.awaitOne(marker + "-pri");
         assertEquals("unparsed", p.get("format").asText());
         assertEquals("pri_out_of_range", p.get("parse_error").asText());
-        assertTrue(count("auditwatch_parse_failures") > parseFailures);
+        assertTrue(count(IngestMetrics.PARSE_FAILURES.name()) > parseFailures);
     }
 
     @Test
@@ -144,14 +145,14 @@ class HostileInputIT {
             deep.append('[');
         }
         String msg = "<14>1 2026-11-23T17:00:01Z hostile ucp-controller - - - " + deep;
-        double shortfalls = count("auditwatch_classify_shortfalls");
+        double shortfalls = count(IngestMetrics.CLASSIFY_SHORTFALLS.name());
         try (Socket s = connect(HONEST)) {
             s.getOutputStream().write((msg + "\n").getBytes(UTF_8));
         }
         JsonNode env = reader.awaitOne(marker);
         assertEquals(msg, new String(EnvelopeCodec.raw(env), UTF_8));
         assertTrue(env.has("classify_note"), env.toString().substring(0, 300));
-        assertTrue(count("auditwatch_classify_shortfalls") > shortfalls);
+        assertTrue(count(IngestMetrics.CLASSIFY_SHORTFALLS.name()) > shortfalls);
     }
 
     @Test
@@ -201,7 +202,7 @@ class HostileInputIT {
                 java.io.PrintStream in = new java.io.PrintStream(child.getOutputStream(), true, UTF_8)) {
             assertEquals("ready 10000", out.readLine());
             // Other tests' connections may still be closing: at least the child's 10,000 are open.
-            await().atMost(Duration.ofSeconds(60)).until(() -> gauge("auditwatch_connections_open") >= 10_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> gauge(IngestMetrics.CONNECTIONS_OPEN.name()) >= 10_000);
             String marker = "among-idle-" + System.nanoTime();
             try (Socket s = connect(HONEST)) {
                 s.getOutputStream().write(("<14>1 2026-11-23T17:00:01Z honest app - - - " + marker + "\n").getBytes(UTF_8));
@@ -214,7 +215,7 @@ class HostileInputIT {
         } finally {
             child.destroyForcibly();
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> gauge("auditwatch_connections_open") < 1_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> gauge(IngestMetrics.CONNECTIONS_OPEN.name()) < 1_000);
     }
 
     @Test
@@ -300,7 +301,7 @@ class HostileInputIT {
     }
 
     private static double rejected(String reason) {
-        return registry().find("auditwatch_connections_rejected").tag("reason", reason).counters().stream()
+        return registry().find(IngestMetrics.CONNECTIONS_REJECTED.name()).tag("reason", reason).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.ingest.kafka.OutboundEvent;
+import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.DefaultEventLoopGroup;
@@ -30,7 +31,11 @@ class ReadGateTest {
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final List<OutboundEvent> queued = new CopyOnWriteArrayList<>();
     final AtomicBoolean room = new AtomicBoolean(true);
-    final ReadGate gate = new ReadGate(e -> room.get() && queued.add(e), registry);
+    final ReadGate gate = new ReadGate(e -> room.get() && queued.add(e));
+
+    ReadGateTest() {
+        new IngestMetrics(registry).bindReadGate(gate::paused, gate::held);
+    }
 
     @AfterEach
     void stop() {
@@ -59,12 +64,12 @@ class ReadGateTest {
         assertFalse(other.config().isAutoRead());
         assertEquals(2, gate.held());
         assertEquals(List.of(), seqs(queued));
-        assertEquals(1.0, registry.get("auditwatch_tcp_reads_paused").gauge().value());
+        assertEquals(1.0, registry.get(IngestMetrics.READS_PAUSED.name()).gauge().value());
 
         gate.resume();
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == 0 && ch.config().isAutoRead() && other.config().isAutoRead());
         assertEquals(List.of("1", "2"), seqs(queued));
-        assertEquals(0.0, registry.get("auditwatch_tcp_reads_paused").gauge().value());
+        assertEquals(0.0, registry.get(IngestMetrics.READS_PAUSED.name()).gauge().value());
     }
 
     @Test
@@ -129,7 +134,7 @@ class ReadGateTest {
         threads.get(2).join();
 
         room.set(true);
-        if (registry.get("auditwatch_tcp_reads_paused").gauge().value() == 1.0) {
+        if (registry.get(IngestMetrics.READS_PAUSED.name()).gauge().value() == 1.0) {
             gate.resume(); // the gate still holds: the publisher's next low-watermark signal
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == 0

@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.transport;
 
+import io.auditwatch.ingest.pipeline.IngestMetrics;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,7 +97,7 @@ class TlsListenerIT {
         JsonNode env = reader.awaitOne(marker);
         assertEquals("node-7.example.org", env.get("node").asText());
         assertTrue(env.get("flags").toString().contains("identity_mismatch"), env.toString());
-        double mismatches = service.service().registry().get("auditwatch_identity_mismatches").counter().count();
+        double mismatches = service.service().registry().get(IngestMetrics.IDENTITY_MISMATCHES.name()).counter().count();
         assertTrue(mismatches >= 1);
     }
 
@@ -212,7 +213,7 @@ class TlsListenerIT {
     }
 
     private static double handshakeFailures() {
-        return service.service().registry().find("auditwatch_tls_handshake_failures").counters().stream()
+        return service.service().registry().find(IngestMetrics.TLS_HANDSHAKE_FAILURES.name()).counters().stream()
                 .mapToDouble(c -> c.count()).sum();
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.auditwatch.service.MetricsReference;
 import io.auditwatch.service.TestService;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -104,6 +105,14 @@ class ServiceScrapeIT {
         assertTrue(sample(text, "auditwatch_kafka_publish_latency_seconds_count", Map.of()) >= 6);
         assertTrue(text.contains("jvm_memory_used_bytes"), "JVM metrics are exposed");
         assertTrue(text.contains("auditwatch_alert_delivery_failing"), "alerting metrics share the registry");
+    }
+
+    /** A meter registered outside the *Metrics classes, or under another type, would show here. */
+    @Test
+    void everyScrapedAuditwatchFamilyIsDeclared() throws Exception {
+        String text = scrape();
+        assertTrue(MetricsReference.scrapedFamilies(text).size() >= 40, text);
+        assertEquals(Map.of(), MetricsReference.undeclared(text));
     }
 
     @Test
