@@ -47,6 +47,24 @@ public final class TopicReader implements AutoCloseable {
         return records;
     }
 
+    /**
+     * Polls until {@code quiet} passed without a new record (checked throughout, not once at the end),
+     * at most {@code atMost}: what arrives with or just after the last awaited record (duplicates,
+     * stragglers) is read too. Returns everything read so far, also when records kept coming.
+     */
+    public List<ConsumerRecord<byte[], byte[]>> pollUntilQuiet(Duration quiet, Duration atMost) {
+        try {
+            Awaitility.await().during(quiet).atMost(atMost).pollInSameThread().pollInterval(Duration.ZERO)
+                    .until(() -> {
+                        int before = records.size();
+                        return poll().size() == before;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // Still arriving after atMost: the caller's assertions say what that means.
+        }
+        return records;
+    }
+
     public List<ConsumerRecord<byte[], byte[]>> records() {
         return records;
     }
