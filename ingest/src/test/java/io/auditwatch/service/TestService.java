@@ -77,6 +77,9 @@ public final class TestService implements AutoCloseable, BeforeAllCallback, Afte
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (setup == null) {
+            throw new IllegalStateException("register TestService.with(...) or configuredBy(...); start(...) runs at once");
+        }
         dir = Files.createTempDirectory("auditwatch-service");
         Map<String, String> env = environment(dataDir(), setup.overrides(dir));
         service = Auditwatch.start(ConfigLoader.load(null, env), Clock.systemUTC());

@@ -1,8 +1,8 @@
 package io.auditwatch.ingest.spool;
 
+import io.auditwatch.service.BrokerExtension;
 import io.auditwatch.service.TestService;
 import io.auditwatch.service.TopicReader;
-import io.auditwatch.service.BrokerExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
