@@ -60,7 +60,7 @@ class SpoolOutageIT {
             broker.stop();
             long downAt = load.totalSent();
             // The outage lasts OUTAGE by design, so this waits that long; meanwhile the service keeps
-            // taking the load into the spool, which must not fill (1 GiB by default), checked throughout.
+            // taking the load into the spool, which must not fill at its default size, checked throughout.
             await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10))
                     .until(() -> !svc.service().spoolHealth().full());
             long spooledPeak = svc.service().spoolHealth().records();
