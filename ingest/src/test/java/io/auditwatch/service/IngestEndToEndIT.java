@@ -16,7 +16,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,34 +27,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole ingest path over real sockets into the real embedded broker: what a sender writes is
  * what a consumer of {@code audit.events} reads, byte for byte, with the right key and fields.
  */
 class IngestEndToEndIT {
-    @TempDir
-    static Path dataDir;
-
-    static TestService service;
-    static TopicReader reader;
-
-    @BeforeAll
-    static void start() {
-        service = TestService.start(dataDir, Map.of());
-        reader = service.events();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+    @RegisterExtension
+    static final TestService service = TestService.with(Map.of());
 
     /** Docker's wire formats ([built] from moby's format strings: ingest/README.md, "Docker's syslog log driver"). */
     static final String DOCKER_DEFAULT = "<30>Nov 23 17:00:01 e2e-default/3f2a9c1d0b7e[1234]: hello from the default format";
@@ -230,7 +211,7 @@ class IngestEndToEndIT {
         int[] duplicates = {0};
         int[] scanned = {0};
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ZERO).until(() -> {
-            List<ConsumerRecord<byte[], byte[]>> all = reader.poll();
+            List<ConsumerRecord<byte[], byte[]>> all = service.events().poll();
             for (; scanned[0] < all.size(); scanned[0]++) {
                 String v = new String(all.get(scanned[0]).value(), UTF_8);
                 int at = v.indexOf("seq=");
@@ -257,7 +238,7 @@ class IngestEndToEndIT {
         List<ConsumerRecord<byte[], byte[]>> mine = new ArrayList<>();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             mine.clear();
-            for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
+            for (ConsumerRecord<byte[], byte[]> r : service.events().poll()) {
                 if (TopicReader.indexOf(r.value(), marker.getBytes(UTF_8)) >= 0) {
                     mine.add(r);
                 }

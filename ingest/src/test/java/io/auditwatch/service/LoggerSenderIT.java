@@ -14,10 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * util-linux {@code logger} as a real sender (the README's "Quick start": {@code logger -n 127.0.0.1
@@ -25,31 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code .ci/run} installs it.
  */
 class LoggerSenderIT {
-    @TempDir
-    static Path dataDir;
-
-    static TestService service;
-    static TopicReader reader;
-
-    @BeforeAll
-    static void start() {
+    @RegisterExtension
+    static final TestService service = TestService.configuredBy(dir -> {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/logger")), "util-linux logger is not installed (apt-get install bsdutils)");
-        service = TestService.start(dataDir, Map.of());
-        reader = service.events();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+        return Map.of();
+    });
 
     @Test
     void tcpOctetCountingRfc5424() throws Exception {
         String text = "logger-5424-" + System.nanoTime();
         logger("-T", "--octet-count", "--rfc5424", "-P", Integer.toString(service.tcpPort()), "-t", "lgtest", text);
-        JsonNode env = reader.awaitOne(text);
+        JsonNode env = service.events().awaitOne(text);
         assertEquals("octet_counting", env.get("framing").asText());
         assertEquals("rfc5424", env.get("format").asText());
         assertEquals("lgtest", env.at("/syslog/app_name").asText());
@@ -62,7 +46,7 @@ class LoggerSenderIT {
     void tcpLfRfc3164() throws Exception {
         String text = "logger-3164-" + System.nanoTime();
         logger("-T", "--rfc3164", "-P", Integer.toString(service.tcpPort()), "-t", "lgtest", text);
-        JsonNode env = reader.awaitOne(text);
+        JsonNode env = service.events().awaitOne(text);
         assertEquals("lf", env.get("framing").asText());
         assertEquals("rfc3164", env.get("format").asText());
         assertEquals("lgtest", env.at("/syslog/app_name").asText());
@@ -73,7 +57,7 @@ class LoggerSenderIT {
     void udpDefaultFormat() throws Exception {
         String text = "logger-udp-" + System.nanoTime();
         logger("-d", "-P", Integer.toString(service.udpPort()), "-t", "lgtest", text);
-        JsonNode env = reader.awaitOne(text);
+        JsonNode env = service.events().awaitOne(text);
         assertEquals("udp", env.at("/source/transport").asText());
         assertEquals("rfc5424", env.get("format").asText()); // logger's network default is RFC 5424
         assertEquals(text, env.at("/syslog/message").asText());
@@ -83,7 +67,7 @@ class LoggerSenderIT {
     void readmeDoneWhenCommand() throws Exception {
         String text = "hello-" + System.nanoTime();
         logger("-T", "--rfc5424", "-P", Integer.toString(service.tcpPort()), text);
-        JsonNode env = reader.awaitOne(text);
+        JsonNode env = service.events().awaitOne(text);
         assertEquals(text, env.at("/syslog/message").asText());
     }
 

@@ -14,29 +14,28 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's commands against a running instance, through the admin API: {@code nodes},
  * {@code maintenance}, {@code decommission}, {@code send-test-alert}; with basic auth on.
  */
 class OperatorCommandsIT {
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final TestService service = TestService.configuredBy(dir -> {
+        Path password = dir.resolve("admin-password");
+        Files.writeString(password, "s3cret-for-tests\n");
+        return Map.of(
+                "AUDITWATCH_ADMIN_USERNAME", "ops",
+                "AUDITWATCH_ADMIN_PASSWORD_FILE", password.toString());
+    });
 
-    static TestService service;
     static Map<String, String> cliEnv;
 
     @BeforeAll
-    static void start() throws Exception {
-        Path password = dir.resolve("admin-password");
-        Files.writeString(password, "s3cret-for-tests\n");
-        service = TestService.start(dir.resolve("data"), Map.of(
-                "AUDITWATCH_ADMIN_USERNAME", "ops",
-                "AUDITWATCH_ADMIN_PASSWORD_FILE", password.toString()));
+    static void twoNodesAreKnown() throws Exception {
         cliEnv = service.env();
         service.awaitHeartbeatReading();
         for (String node : new String[] {"ops-node-1", "ops-node-2"}) {
@@ -47,13 +46,6 @@ class OperatorCommandsIT {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> service.service().tracker().node("ops-node-2").isPresent()
                 && service.service().tracker().node("ops-node-1").isPresent());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
     }
 
     private record Run(int code, String out, String err) {
@@ -97,7 +89,7 @@ class OperatorCommandsIT {
         Run r = cli("send-test-alert");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("test alert queued by the running instance"), r.out());
-        Path eml = dir.resolve("data").resolve("outbox").resolve("sent-eml");
+        Path eml = service.dataDir().resolve("outbox").resolve("sent-eml");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.isDirectory(eml) && mails(eml).anyMatch(m -> m.contains("TEST")));
     }
 

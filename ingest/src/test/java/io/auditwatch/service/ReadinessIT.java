@@ -2,7 +2,6 @@ package io.auditwatch.service;
 
 import static org.awaitility.Awaitility.await;
 
-import io.auditwatch.service.kafka.EmbeddedKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the embedded default's .eml folder).
  */
 class ReadinessIT {
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
+
     @TempDir
     Path dir;
 
@@ -28,14 +31,12 @@ class ReadinessIT {
 
     @Test
     void readyFlipsWhenTheBrokerStopsAndAPipelineAlertIsRaised() throws Exception {
-        EmbeddedKafka broker = EmbeddedKafka.start(dir.resolve("broker"), "127.0.0.1", 0);
-        int port = broker.port();
         try (TestService service = TestService.start(dir.resolve("data"),
                 Map.of("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers()))) {
             int admin = service.service().adminPort();
             await().atMost(Duration.ofSeconds(60)).until(() -> ready(admin).statusCode() == 200);
 
-            broker.close();
+            broker.stop();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 HttpResponse<String> r = ready(admin);
                 return r.statusCode() == 503 && r.body().contains("\"kafka\":{\"status\":\"DOWN\"");
@@ -44,11 +45,9 @@ class ReadinessIT {
             Path eml = dir.resolve("data").resolve("outbox").resolve("sent-eml");
             await().atMost(Duration.ofSeconds(120)).until(() -> mails(eml).anyMatch(s -> s.contains("Kafka unreachable")));
 
-            broker = EmbeddedKafka.start(dir.resolve("broker"), "127.0.0.1", port);
+            broker.start();
             await().atMost(Duration.ofSeconds(90)).until(() -> ready(admin).statusCode() == 200);
             await().atMost(Duration.ofSeconds(90)).until(() -> mails(eml).anyMatch(s -> s.contains("RECOVERED")));
-        } finally {
-            broker.close();
         }
     }
 

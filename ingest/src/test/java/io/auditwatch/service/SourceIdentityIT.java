@@ -16,25 +16,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Source restrictions of the plain listeners and the inventory's address mapping as node identity.
  * Allowed: 127.0.0.1 only; 127.0.0.9 is another host on the loopback network.
  */
 class SourceIdentityIT {
-    @TempDir
-    static Path dir;
-
-    static TestService service;
-    static TopicReader reader;
     static final InetAddress OTHER = loopback(9);
 
-    @BeforeAll
-    static void start() throws IOException {
+    @RegisterExtension
+    static final TestService service = TestService.configuredBy(dir -> {
         Path inventory = dir.resolve("nodes.yaml");
         Files.writeString(inventory, """
                 roles:
@@ -46,19 +39,11 @@ class SourceIdentityIT {
                     role: worker
                     addresses: ["127.0.0.0/24"]
                 """);
-        service = TestService.start(dir.resolve("data"), Map.of(
+        return Map.of(
                 "AUDITWATCH_HEARTBEAT_INVENTORY_FILE", inventory.toString(),
                 "AUDITWATCH_LISTENERS_TCP_ALLOWED_SOURCES", "127.0.0.1/32",
-                "AUDITWATCH_LISTENERS_UDP_ALLOWED_SOURCES", "127.0.0.1"));
-        reader = service.events();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+                "AUDITWATCH_LISTENERS_UDP_ALLOWED_SOURCES", "127.0.0.1");
+    });
 
     @Test
     void dockerDefaultFormatGetsItsNodeFromTheInventoryMapping() throws Exception {
@@ -66,7 +51,7 @@ class SourceIdentityIT {
         try (Socket s = connect(InetAddress.getLoopbackAddress())) {
             s.getOutputStream().write(("<30>Nov 23 17:00:01 web/3f2a9c1d0b7e[1234]: " + marker + "\n").getBytes(UTF_8));
         }
-        JsonNode env = reader.awaitOne(marker);
+        JsonNode env = service.events().awaitOne(marker);
         assertEquals("wrk-mapped.example.org", env.get("node").asText());
         assertEquals("inventory", env.get("node_source").asText());
     }
@@ -89,8 +74,8 @@ class SourceIdentityIT {
         try (Socket s = connect(InetAddress.getLoopbackAddress())) {
             s.getOutputStream().write(("<30>1 2026-11-23T17:00:01Z x web 1 web - " + after + "\n").getBytes(UTF_8));
         }
-        reader.awaitOne(after);
-        assertEquals(0, reader.records().stream().filter(r -> new String(r.value(), UTF_8).contains(marker)).count());
+        service.events().awaitOne(after);
+        assertEquals(0, service.events().records().stream().filter(r -> new String(r.value(), UTF_8).contains(marker)).count());
     }
 
     @Test

@@ -1,29 +1,58 @@
 package io.auditwatch.service;
 
-import io.auditwatch.service.config.Config;
 import io.auditwatch.service.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Starts the whole service on the embedded broker with free loopback ports, for end-to-end tests.
- * Closing it stops everything it started.
+ * The whole service on the embedded broker with free loopback ports, for end-to-end tests. Closing
+ * it stops everything it started.
+ *
+ * <p>Started at once by {@link #start}, or for one test class as a JUnit extension: started before
+ * its first test, closed after its last, its data under a temporary directory.
+ *
+ * <pre>{@code @RegisterExtension
+ * static final TestService service = TestService.with(Map.of("AUDITWATCH_...", "..."));}</pre>
+ *
+ * A class that must prepare files first (certificates, an inventory) or skip when a tool is missing
+ * does it in {@link #configuredBy}: that runs before the service starts, in the class's directory.
  */
-public final class TestService implements AutoCloseable {
-    private final Auditwatch service;
-    private final Map<String, String> env;
+public final class TestService implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    /** Prepares what the service needs in {@code dir} and returns its AUDITWATCH_* overrides. */
+    @FunctionalInterface
+    public interface Setup {
+        Map<String, String> overrides(Path dir) throws Exception;
+    }
+
+    /** Null when started at once. */
+    private final Setup setup;
+    /** The class's directory when run as an extension. */
+    private Path dir;
+    private Auditwatch service;
+    private Map<String, String> env;
     private TopicReader events;
 
     private TestService(Auditwatch service, Map<String, String> env) {
+        this.setup = null;
         this.service = service;
         this.env = env;
+    }
+
+    private TestService(Setup setup) {
+        this.setup = setup;
     }
 
     /** A service whose data lives in {@code dataDir}; {@code overrides} are AUDITWATCH_* variables. */
@@ -32,6 +61,43 @@ public final class TestService implements AutoCloseable {
     }
 
     public static TestService start(Path dataDir, Map<String, String> overrides, Clock clock) {
+        Map<String, String> env = environment(dataDir, overrides);
+        return new TestService(Auditwatch.start(ConfigLoader.load(null, env), clock), env);
+    }
+
+    /** A service for one test class, with these AUDITWATCH_* overrides; register it with {@code @RegisterExtension}. */
+    public static TestService with(Map<String, String> overrides) {
+        return new TestService(dir -> overrides);
+    }
+
+    /** A service for one test class whose overrides {@code setup} returns, having prepared its files. */
+    public static TestService configuredBy(Setup setup) {
+        return new TestService(setup);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        if (setup == null) {
+            throw new IllegalStateException("register TestService.with(...) or configuredBy(...); start(...) runs at once");
+        }
+        dir = Files.createTempDirectory("auditwatch-service");
+        Map<String, String> env = environment(dataDir(), setup.overrides(dir));
+        service = Auditwatch.start(ConfigLoader.load(null, env), Clock.systemUTC());
+        this.env = env;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        try {
+            if (service != null) {
+                close();
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static Map<String, String> environment(Path dataDir, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("AUDITWATCH_DATA_DIR", dataDir.toString());
         env.put("AUDITWATCH_KAFKA_EMBEDDED_PORT", "0");
@@ -44,8 +110,17 @@ public final class TestService implements AutoCloseable {
         env.put("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@example.org");
         env.put("AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@example.org");
         env.putAll(overrides);
-        Config config = ConfigLoader.load(null, env);
-        return new TestService(Auditwatch.start(config, clock), env);
+        return env;
+    }
+
+    /** The class's own directory (extension only): the service's data in {@code data/}, anything else its tests write. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The service's {@code data-dir} (extension only). */
+    public Path dataDir() {
+        return dir.resolve("data");
     }
 
     /**
@@ -135,6 +210,17 @@ public final class TestService implements AutoCloseable {
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.auditwatch.ingest.docker;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A private Docker engine (Debian's {@code docker.io}) for one test class: dockerd started as a
@@ -118,23 +120,16 @@ final class DockerEngine implements AutoCloseable {
         return r.output;
     }
 
-    private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    private void awaitReady() {
         List<String> probe = List.of(DOCKER.toString(), "-H", host(), "version", "--format", "{{.Server.Version}}");
-        while (true) {
-            skipUnless(dockerd.isAlive(), () -> "dockerd exited with " + dockerd.exitValue() + "; log tail:\n" + logTail());
-            if (exec(probe, Duration.ofSeconds(10)).exit == 0) {
-                break;
-            }
-            skipUnless(System.nanoTime() < deadline,
-                    () -> "dockerd did not answer within " + START_TIMEOUT + "; log tail:\n" + logTail());
-            try {
-                dockerd.waitFor(200, TimeUnit.MILLISECONDS); // wakes at once if dockerd dies
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
+        try {
+            // Polled on this thread: exec() starts a process and is not to be left running after a timeout.
+            await().atMost(START_TIMEOUT).pollInSameThread().pollInterval(Duration.ofMillis(200))
+                    .until(() -> !dockerd.isAlive() || exec(probe, Duration.ofSeconds(10)).exit == 0);
+        } catch (ConditionTimeoutException e) {
+            skipUnless(false, () -> "dockerd did not answer within " + START_TIMEOUT + "; log tail:\n" + logTail());
         }
+        skipUnless(dockerd.isAlive(), () -> "dockerd exited with " + dockerd.exitValue() + "; log tail:\n" + logTail());
         // containerd is dockerd's child; remember it (and anything else) to check it goes away.
         dockerd.toHandle().descendants().forEach(children::add);
     }

@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.kafka;
 
+import io.auditwatch.service.TopicReader;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class EventPublisherContainerIT {
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count() == sent.length);
         }
-        List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(KAFKA.getBootstrapServers(), settings.topic(), sent.length);
+        List<ConsumerRecord<byte[], byte[]>> read = TopicReader.readAll(KAFKA.getBootstrapServers(), settings.topic(), sent.length);
         assertEquals(sent.length, read.size());
         for (int i = 0; i < sent.length; i++) {
             assertArrayEquals(sent[i].value(), read.get(i).value(), "record " + i);

@@ -1,17 +1,14 @@
 package io.auditwatch.ingest.kafka;
 
-import io.auditwatch.service.kafka.EmbeddedKafka;
+import io.auditwatch.service.BrokerExtension;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,20 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the publisher sends is what a real consumer reads from a real broker: bytes, headers, order, count. */
 class EventPublisherIT {
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedKafka broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
 
     @Test
     void keysHeadersAndValuesArriveByteIdenticalAndInOrderPerNode() {
@@ -59,7 +44,7 @@ class EventPublisherIT {
             }
         }
         Map<String, List<ConsumerRecord<byte[], byte[]>>> readByNode = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : Topics.readAll(broker.bootstrapServers(), settings.topic(), 2_000)) {
+        for (ConsumerRecord<byte[], byte[]> r : broker.readAll(settings.topic(), 2_000)) {
             readByNode.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), n -> new ArrayList<>()).add(r);
         }
         assertEquals(sentByNode.keySet(), readByNode.keySet());
@@ -90,7 +75,7 @@ class EventPublisherIT {
             }
         }
         Map<String, Set<Integer>> partitionsByNode = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : Topics.readAll(broker.bootstrapServers(), settings.topic(), 300)) {
+        for (ConsumerRecord<byte[], byte[]> r : broker.readAll(settings.topic(), 300)) {
             partitionsByNode.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), n -> new HashSet<>()).add(r.partition());
         }
         partitionsByNode.forEach((node, partitions) -> assertEquals(1, partitions.size(), node + " spread over " + partitions));
@@ -114,7 +99,7 @@ class EventPublisherIT {
                     registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count() == 100_000);
         }
         assertEquals(100_000, accepted);
-        assertEquals(100_000, Topics.readAll(broker.bootstrapServers(), settings.topic(), 100_000).size());
+        assertEquals(100_000, broker.readAll(settings.topic(), 100_000).size());
         assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
     }
 
@@ -129,7 +114,7 @@ class EventPublisherIT {
         }
         publisher.close(Duration.ofSeconds(30));
         assertEquals(20_000, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "success").counter().count());
-        assertEquals(20_000, Topics.readAll(broker.bootstrapServers(), settings.topic(), 20_000).size());
+        assertEquals(20_000, broker.readAll(settings.topic(), 20_000).size());
     }
 
     @Test

@@ -1,18 +1,15 @@
 package io.auditwatch.ingest.kafka;
 
-import io.auditwatch.service.kafka.EmbeddedKafka;
+import io.auditwatch.service.BrokerExtension;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.DefaultEventLoop;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -34,20 +31,8 @@ class EventPublisherOutageIT {
     /** Small enough to fill within one test; large enough for several producer batches. */
     static final long BOUND = 256 * 1024;
 
-    @TempDir
-    static Path dataDir;
-
-    static EmbeddedKafka broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
 
     @Test
     void eventsAcceptedDuringABrokerOutageAreDeliveredOnceAfterItReturns() throws Exception {
@@ -74,8 +59,7 @@ class EventPublisherOutageIT {
             }
             await().until(() -> success(registry) == 100);
 
-            int port = broker.port();
-            broker.close();
+            broker.stop();
 
             // What a TCP or UDP listener does: offer on its event loop until the publisher says no.
             AtomicInteger accepted = new AtomicInteger(100);
@@ -98,14 +82,14 @@ class EventPublisherOutageIT {
             assertTrue(publisher.health().consecutiveFailures() > 0);
             await().until(() -> registry.get(KafkaMetrics.BACKPRESSURE.name()).functionCounter().count() > 0);
 
-            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
+            broker.start();
 
             assertTrue(resumed.await(60, TimeUnit.SECONDS), "readers never resumed");
             await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) == accepted.get());
             await().until(publisher.health()::kafkaReachable);
             assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
 
-            List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(broker.bootstrapServers(), settings.topic(), accepted.get());
+            List<ConsumerRecord<byte[], byte[]>> read = broker.readAll(settings.topic(), accepted.get());
             assertEquals(accepted.get(), read.size(), "each accepted event exactly once");
             assertInOrderPerNode(read);
         } finally {
@@ -134,9 +118,8 @@ class EventPublisherOutageIT {
             }, "test-sender");
             sender.start();
             await().until(() -> success(registry) > 5_000);
-            int port = broker.port();
-            broker.close();
-            broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
+            broker.stop();
+            broker.start();
             int atRestart = accepted.get();
             await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) > atRestart);
             stop.set(true);
@@ -144,7 +127,7 @@ class EventPublisherOutageIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> success(registry) == accepted.get());
             assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
         }
-        List<ConsumerRecord<byte[], byte[]>> read = Topics.readAll(broker.bootstrapServers(), settings.topic(), accepted.get());
+        List<ConsumerRecord<byte[], byte[]>> read = broker.readAll(settings.topic(), accepted.get());
         assertEquals(accepted.get(), read.size(), "each accepted event exactly once");
         assertInOrderPerNode(read);
     }

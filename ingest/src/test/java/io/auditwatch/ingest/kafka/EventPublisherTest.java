@@ -179,7 +179,7 @@ class EventPublisherTest {
             public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> r, Callback cb) {
                 blocked.countDown();
                 try {
-                    Thread.sleep(Long.MAX_VALUE); // a metadata wait of max.block.ms
+                    new CountDownLatch(1).await(); // never released: a metadata wait of max.block.ms, until interrupted
                 } catch (InterruptedException e) {
                     throw new InterruptException(e);
                 }

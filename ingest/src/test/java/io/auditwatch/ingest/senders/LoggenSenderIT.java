@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditwatch.service.TestService;
-import io.auditwatch.service.TopicReader;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import io.auditwatch.ingest.transport.TestPki;
 import java.nio.file.Path;
@@ -20,10 +19,8 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * syslog-ng's {@code loggen} (Debian's syslog-ng-core) as a real sender: several connections,
@@ -32,34 +29,20 @@ import org.junit.jupiter.api.io.TempDir;
  * absent; {@code .ci/run} unpacks it to /opt/syslog-ng-core.
  */
 class LoggenSenderIT {
-    @TempDir
-    static Path dir;
-
     static Path loggen;
-    static TestService service;
-    static TopicReader reader;
     static int tlsPort;
     static String lastOutput = "";
 
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final TestService service = TestService.configuredBy(dir -> {
         loggen = SenderProcess.loggen();
         assumeTrue(loggen != null, "loggen is not installed (.ci/run unpacks Debian's syslog-ng-core to /opt/syslog-ng-core)");
         TestPki pki = new TestPki(dir);
         pki.ca("ca");
         pki.leaf("server", "ca", "auditwatch.test", "DNS:auditwatch.test,IP:127.0.0.1");
         tlsPort = TestService.freeTcpPort();
-        service = TestService.start(dir.resolve("data"),
-                TestService.tlsListener(tlsPort, pki.file("server.crt"), pki.file("server.key"), null));
-        reader = service.events();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+        return TestService.tlsListener(tlsPort, pki.file("server.crt"), pki.file("server.key"), null);
+    });
 
     @Test
     void tcpSyslogProtocolOctetCountedFromFourConnections() throws Exception {
@@ -117,7 +100,7 @@ class LoggenSenderIT {
         cmd.addAll(rest.subList(0, rest.size() - 1));
         cmd.add("127.0.0.1");
         cmd.add(rest.get(rest.size() - 1));
-        try (SenderProcess p = SenderProcess.start(cmd, dir.resolve("loggen-" + name + ".log"))) {
+        try (SenderProcess p = SenderProcess.start(cmd, service.dir().resolve("loggen-" + name + ".log"))) {
             assertEquals(0, p.await(120), "loggen failed: " + p.output());
             lastOutput = p.output();
             // loggen exits 0 also when it could not connect or start; it says so on stderr.
@@ -169,7 +152,7 @@ class LoggenSenderIT {
     private static final List<JsonNode> envelopes = new ArrayList<>();
 
     private static void collect(Predicate<JsonNode> which, Map<String, Integer> seen, List<JsonNode> matching) {
-        List<ConsumerRecord<byte[], byte[]>> all = reader.poll();
+        List<ConsumerRecord<byte[], byte[]>> all = service.events().poll();
         for (int i = envelopes.size(); i < all.size(); i++) {
             envelopes.add(EnvelopeCodec.read(all.get(i).value()));
         }

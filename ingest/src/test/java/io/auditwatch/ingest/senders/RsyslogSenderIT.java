@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditwatch.service.TestService;
-import io.auditwatch.service.TopicReader;
 import io.auditwatch.ingest.transport.TestPki;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,10 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * rsyslog (Debian's rsyslogd 8.2302, rsyslog-gnutls) as a real sender, forwarding auditd records
@@ -34,39 +31,25 @@ import org.junit.jupiter.api.io.TempDir;
 class RsyslogSenderIT {
     static final Path SHIPPED = Path.of("..", "deploy", "rsyslog", "auditwatch.conf");
 
-    @TempDir
-    static Path dir;
-
     static TestPki pki;
-    static TestService service;
-    static TopicReader reader;
     static int tlsPort;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final TestService service = TestService.configuredBy(dir -> {
         assumeTrue(SenderProcess.rsyslogInstalled(), "rsyslogd is not installed (apt-get install rsyslog rsyslog-gnutls)");
         pki = new TestPki(dir);
         pki.ca("ca");
         pki.leaf("server", "ca", "auditwatch.test", "DNS:auditwatch.test,IP:127.0.0.1");
         pki.leaf("client", "ca", "rsyslog-tls", "DNS:rsyslog-tls.example.org");
         tlsPort = TestService.freeTcpPort();
-        service = TestService.start(dir.resolve("data"),
-                TestService.tlsListener(tlsPort, pki.file("server.crt"), pki.file("server.key"), pki.file("ca.crt")));
-        reader = service.events();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+        return TestService.tlsListener(tlsPort, pki.file("server.crt"), pki.file("server.key"), pki.file("ca.crt"));
+    });
 
     @Test
     void shippedSnippetForwardsAudispRecordsAndThePulseKeepsTheStreamAlive() throws Exception {
         service.awaitHeartbeatReading();
         String marker = "shipped" + System.nanoTime();
-        Path work = Files.createDirectories(dir.resolve("shipped"));
+        Path work = Files.createDirectories(service.dir().resolve("shipped"));
         String shipped = Files.readString(SHIPPED, UTF_8)
                 .replace("auditwatch.example.org", "127.0.0.1")
                 .replace("port=\"5514\"", "port=\"" + service.tcpPort() + "\"")
@@ -89,7 +72,7 @@ class RsyslogSenderIT {
                 include(file="%s")
                 """.formatted(work, auditLog, work.resolve("60-auditwatch.conf"));
         try (SenderProcess rsyslog = rsyslogd(work, conf)) {
-            List<JsonNode> got = reader.awaitEnvelopes(marker, 3);
+            List<JsonNode> got = service.events().awaitEnvelopes(marker, 3);
             for (JsonNode e : got) {
                 assertEquals("auditd", e.get("stream").asText(), e.toString());
                 assertEquals("rfc5424", e.get("format").asText());
@@ -113,7 +96,7 @@ class RsyslogSenderIT {
     @Test
     void forwardFormatOverTcpIsLfFramedRfc3164() throws Exception {
         String marker = "fwd" + System.nanoTime();
-        Path work = Files.createDirectories(dir.resolve("forward"));
+        Path work = Files.createDirectories(service.dir().resolve("forward"));
         List<JsonNode> got = forwardFile(work, marker, """
                 action(type="omfwd" target="127.0.0.1" port="%d" protocol="tcp" template="RSYSLOG_ForwardFormat")
                 """.formatted(service.tcpPort()));
@@ -126,7 +109,7 @@ class RsyslogSenderIT {
     @Test
     void udp() throws Exception {
         String marker = "udp" + System.nanoTime();
-        Path work = Files.createDirectories(dir.resolve("udp"));
+        Path work = Files.createDirectories(service.dir().resolve("udp"));
         List<JsonNode> got = forwardFile(work, marker, """
                 action(type="omfwd" target="127.0.0.1" port="%d" protocol="udp" template="RSYSLOG_SyslogProtocol23Format")
                 """.formatted(service.udpPort()));
@@ -137,7 +120,7 @@ class RsyslogSenderIT {
     @Test
     void tlsWithClientCertificateAsTheDeployKitDescribes() throws Exception {
         String marker = "tls" + System.nanoTime();
-        Path work = Files.createDirectories(dir.resolve("tls"));
+        Path work = Files.createDirectories(service.dir().resolve("tls"));
         // The TLS variant of deploy/rsyslog/auditwatch.conf: gtls, x509/name against the server's DNS name.
         List<JsonNode> got = forwardFile(work, marker, """
                 global(DefaultNetstreamDriverCAFile="%s" DefaultNetstreamDriverCertFile="%s" DefaultNetstreamDriverKeyFile="%s")
@@ -167,7 +150,7 @@ class RsyslogSenderIT {
                 %s
                 """.formatted(work, auditLog, action);
         try (SenderProcess rsyslog = rsyslogd(work, conf)) {
-            List<JsonNode> got = reader.awaitEnvelopes(marker, 2);
+            List<JsonNode> got = service.events().awaitEnvelopes(marker, 2);
             for (JsonNode e : got) {
                 assertEquals("auditd", e.get("stream").asText(), e.toString());
                 assertEquals("auditd", e.at("/syslog/app_name").asText(), e.toString());

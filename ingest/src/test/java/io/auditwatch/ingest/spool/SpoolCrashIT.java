@@ -1,12 +1,11 @@
 package io.auditwatch.ingest.spool;
 
+import io.auditwatch.service.BrokerExtension;
 import io.auditwatch.service.TestService;
 import io.auditwatch.service.TopicReader;
-import io.auditwatch.service.kafka.EmbeddedKafka;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,18 +39,10 @@ class SpoolCrashIT {
     @TempDir
     static Path tmp;
 
-    static EmbeddedKafka broker;
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
+
     private final List<Process> children = new ArrayList<>();
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start(tmp.resolve("kafka"), "127.0.0.1", 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
 
     @AfterEach
     void killChildren() throws InterruptedException {
@@ -69,7 +59,8 @@ class SpoolCrashIT {
         String topic = "audit.events.crash";
         Process first = start(data, tcpPort, topic, tmp.resolve("first.log"));
         SyslogLoad load = new SyslogLoad(tcpPort, CONNECTIONS, RATE, 120);
-        LockSupport.parkNanos(Duration.ofSeconds(4).toNanos());
+        // The kill comes under load, once four seconds' worth of messages was written.
+        await().atMost(Duration.ofSeconds(30)).until(() -> load.totalSent() >= RATE * 4L);
         first.destroyForcibly(); // SIGKILL
         assertTrue(first.waitFor(30, TimeUnit.SECONDS));
         load.close();
@@ -80,14 +71,11 @@ class SpoolCrashIT {
 
         Process second = start(data, tcpPort, topic, tmp.resolve("second.log"));
         SyslogLoad.Seen seen;
-        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic)) {
-            seen = SyslogLoad.Seen.of(reader.poll());
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!containsAll(seen, spooled) && System.nanoTime() < deadline) {
-                seen.update(reader.poll());
-            }
-            LockSupport.parkNanos(Duration.ofSeconds(2).toNanos());
-            seen.update(reader.poll());
+        try (TopicReader reader = broker.reader(topic)) {
+            SyslogLoad.Seen read = SyslogLoad.Seen.of(reader.poll());
+            TopicReader.awaitOrGiveUp(Duration.ofSeconds(60), () -> containsAll(read.update(reader.poll()), spooled));
+            // What the restarted service still sends after the spooled records (its tail, duplicates).
+            seen = read.update(reader.pollUntilQuiet(Duration.ofSeconds(2), Duration.ofSeconds(30)));
         }
         second.destroy(); // SIGTERM: graceful
         if (!second.waitFor(30, TimeUnit.SECONDS)) {

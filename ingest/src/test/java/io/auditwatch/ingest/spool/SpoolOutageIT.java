@@ -1,13 +1,13 @@
 package io.auditwatch.ingest.spool;
 
 import io.auditwatch.ingest.pipeline.IngestMetrics;
+import io.auditwatch.service.BrokerExtension;
 import io.auditwatch.service.TestService;
 import io.auditwatch.service.TopicReader;
-import io.auditwatch.service.kafka.EmbeddedKafka;
 import io.micrometer.core.instrument.Counter;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.DatagramPacket;
@@ -39,26 +39,8 @@ class SpoolOutageIT {
     @TempDir
     static Path tmp;
 
-    static EmbeddedKafka broker;
-    static Path brokerDir;
-    static int brokerPort;
-
-    @BeforeAll
-    static void startBroker() {
-        brokerDir = tmp.resolve("kafka");
-        broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", 0);
-        brokerPort = broker.port();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
-    private static void restartBroker() {
-        broker.close();
-        broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", brokerPort);
-    }
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
 
     private static TestService service(String name, Map<String, String> extra) {
         Map<String, String> env = new java.util.HashMap<>(Map.of(
@@ -74,14 +56,19 @@ class SpoolOutageIT {
         try (TestService svc = service("outage", Map.of())) {
             SyslogLoad load = new SyslogLoad(svc.tcpPort(), CONNECTIONS, RATE, 120);
             long t0 = System.nanoTime();
-            sleep(Duration.ofSeconds(5));
-            broker.close();
+            // The outage begins under load: once five seconds' worth of messages was written.
+            await().atMost(Duration.ofSeconds(30)).until(() -> load.totalSent() >= RATE * 5L);
+            broker.stop();
             long downAt = load.totalSent();
-            sleep(OUTAGE);
+            // The outage lasts OUTAGE by design, so this waits that long; meanwhile the service keeps
+            // taking the load into the spool, which must not fill at its default size, checked throughout.
+            await().during(OUTAGE).atMost(OUTAGE.plusSeconds(10))
+                    .until(() -> !svc.service().spoolHealth().full());
             long spooledPeak = svc.service().spoolHealth().records();
-            broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", brokerPort);
+            broker.start();
             long upAt = load.totalSent();
-            sleep(Duration.ofSeconds(5));
+            // The load goes on after the broker is back, until the spool is draining under it.
+            await().atMost(Duration.ofSeconds(60)).until(() -> svc.service().spoolHealth().records() < spooledPeak);
             load.close();
             double seconds = (System.nanoTime() - t0) / 1e9;
             long total = load.totalSent();
@@ -106,11 +93,18 @@ class SpoolOutageIT {
                 "AUDITWATCH_SPOOL_MAX_BYTES", "1MiB",
                 "AUDITWATCH_KAFKA_QUEUE_BYTES", "64KiB",
                 "AUDITWATCH_SPOOL_FSYNC", "os"))) {
-            broker.close();
+            broker.stop();
             SyslogLoad tcp = new SyslogLoad(svc.tcpPort(), 1, 0, 200);
             await().atMost(Duration.ofSeconds(30)).until(() -> svc.service().spoolHealth().full());
             long heldAt = tcp.totalSent();
-            sleep(Duration.ofSeconds(2));
+            // Held back is a state over time: the sender stays still for two seconds, checked throughout;
+            // a sender that moves on is reported by the assertion below.
+            try {
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                        .until(() -> tcp.totalSent() - heldAt < 20_000);
+            } catch (ConditionTimeoutException e) {
+                // asserted below
+            }
             long stillAt = tcp.totalSent();
             // Blocked: the socket buffers (a few MB on loopback) are full and the sender's writes wait.
             assertTrue(stillAt - heldAt < 20_000, "TCP sender kept going while the spool was full: " + heldAt + " -> " + stillAt);
@@ -132,8 +126,9 @@ class SpoolOutageIT {
                             + udpCount(svc, IngestMetrics.RECEIVED.name(), "transport", "udp") - acceptedBefore >= datagrams);
             double dropped = udpCount(svc, IngestMetrics.DROPPED.name(), "reason", "udp_queue_full") - droppedBefore;
 
-            broker = EmbeddedKafka.start(brokerDir, "127.0.0.1", brokerPort);
-            sleep(Duration.ofSeconds(3));
+            broker.start();
+            // The spool drains and the TCP sender is let go again before it stops.
+            await().atMost(Duration.ofSeconds(60)).until(() -> !svc.service().spoolHealth().full() && tcp.totalSent() > stillAt);
             tcp.close();
             SyslogLoad.Seen seen = readUntilComplete(topic, tcp, Duration.ofSeconds(90));
             long udpArrived = seen.byConnection.getOrDefault(9, List.of()).size();
@@ -151,33 +146,24 @@ class SpoolOutageIT {
     }
 
     private static SyslogLoad.Seen readUntilComplete(String topic, SyslogLoad load, Duration atMost) {
-        try (TopicReader reader = new TopicReader(broker.bootstrapServers(), topic)) {
+        try (TopicReader reader = broker.reader(topic)) {
             long want = load.totalSent();
-            long deadline = System.nanoTime() + atMost.toNanos();
             SyslogLoad.Seen seen = SyslogLoad.Seen.of(reader.poll());
-            while (System.nanoTime() < deadline) {
+            TopicReader.awaitOrGiveUp(atMost, () -> {
                 seen.update(reader.poll());
                 boolean complete = true;
                 for (int c = 0; c < load.connections() && complete; c++) {
                     complete = seen.byConnection.getOrDefault(c, List.of()).size() >= load.sent(c);
                 }
-                if (complete && seen.distinct() >= want) {
-                    // One more poll picks up stragglers (UDP, duplicates) that arrived with the last batch.
-                    sleep(Duration.ofSeconds(1));
-                    return seen.update(reader.poll());
-                }
-            }
-            return seen;
+                return complete && seen.distinct() >= want;
+            });
+            // Stragglers (UDP, duplicates) that arrive with the last batch.
+            return seen.update(reader.pollUntilQuiet(Duration.ofSeconds(1), Duration.ofSeconds(30)));
         }
     }
 
     static void report(SyslogLoad.Seen seen) {
         System.out.printf("%d distinct messages in the topic, %d duplicates%n", seen.distinct(), seen.duplicates.size());
         seen.duplicates.stream().limit(50).forEach(d -> System.out.println("  duplicate: " + d));
-    }
-
-    private static void sleep(Duration d) {
-        // The load threads do the work; the test thread only waits out the scenario's phases.
-        LockSupport.parkNanos(d.toNanos());
     }
 }

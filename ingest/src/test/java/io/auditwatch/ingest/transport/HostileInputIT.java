@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditwatch.service.TestService;
-import io.auditwatch.service.TopicReader;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.BufferedOutputStream;
@@ -30,10 +29,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile input over real sockets (ingest/README.md, "Hostile input"): the service stays up, honest senders keep
@@ -42,28 +39,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Honest senders use 127.0.0.2, a different source address on the loopback network.
  */
 class HostileInputIT {
-    @TempDir
-    static Path dataDir;
-
-    static TestService service;
-    static TopicReader reader;
     static final InetAddress HONEST = loopback(2);
     static final int PER_SOURCE = 64;
 
-    @BeforeAll
-    static void start() {
-        service = TestService.start(dataDir, Map.of(
-                "AUDITWATCH_LISTENERS_MAX_CONNECTIONS_PER_SOURCE", Integer.toString(PER_SOURCE),
-                "AUDITWATCH_LISTENERS_FRAME_DEADLINE", "5s"));
-        reader = service.events();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+    @RegisterExtension
+    static final TestService service = TestService.with(Map.of(
+            "AUDITWATCH_LISTENERS_MAX_CONNECTIONS_PER_SOURCE", Integer.toString(PER_SOURCE),
+            "AUDITWATCH_LISTENERS_FRAME_DEADLINE", "5s"));
 
     @Test
     void tenMebibyteFrameIsTruncatedCountedAndTheConnectionGoesOn() throws Exception {
@@ -80,11 +62,11 @@ class HostileInputIT {
             out.write(("\n<14>1 2026-11-23T17:00:02Z hostile app - - - after-" + marker + "\n").getBytes(UTF_8));
             out.flush();
         }
-        JsonNode big = reader.awaitOne(marker + " ");
+        JsonNode big = service.events().awaitOne(marker + " ");
         assertEquals(64 * 1024, EnvelopeCodec.raw(big).length);
         assertTrue(big.get("truncated").asBoolean());
         assertTrue(big.get("flags").toString().contains("truncated"));
-        reader.awaitOne("after-" + marker);
+        service.events().awaitOne("after-" + marker);
         assertTrue(count(IngestMetrics.TRUNCATED.name()) > before);
     }
 
@@ -99,16 +81,16 @@ class HostileInputIT {
             out.write((ok.getBytes(UTF_8).length + " " + ok).getBytes(UTF_8));
             out.flush();
         }
-        JsonNode twenty = reader.awaitOne(marker + "-20digits");
+        JsonNode twenty = service.events().awaitOne(marker + "-20digits");
         assertEquals("unparsed", twenty.get("format").asText());
-        reader.awaitOne(marker + "-counted");
+        service.events().awaitOne(marker + "-counted");
 
         // A count larger than what follows: the connection's last frame is kept when it closes.
         String shortMarker = "short-count-" + System.nanoTime();
         try (Socket s = connect(HONEST)) {
             s.getOutputStream().write(("500 <14>1 2026-11-23T17:00:01Z hostile app - - - " + shortMarker).getBytes(UTF_8));
         }
-        JsonNode cut = reader.awaitOne(shortMarker);
+        JsonNode cut = service.events().awaitOne(shortMarker);
         assertEquals("eof", cut.get("framing").asText());
     }
 
@@ -127,11 +109,11 @@ class HostileInputIT {
                 out.write(m);
             }
         }
-        JsonNode u = reader.awaitOne(marker + "-utf8");
+        JsonNode u = service.events().awaitOne(marker + "-utf8");
         assertArrayEquals(invalidUtf8, EnvelopeCodec.raw(u));
         assertTrue(u.get("flags").toString().contains("invalid_utf8"));
-        assertArrayEquals(withNul, EnvelopeCodec.raw(reader.awaitOne(marker + "-nul")));
-        JsonNode p = reader.awaitOne(marker + "-pri");
+        assertArrayEquals(withNul, EnvelopeCodec.raw(service.events().awaitOne(marker + "-nul")));
+        JsonNode p = service.events().awaitOne(marker + "-pri");
         assertEquals("unparsed", p.get("format").asText());
         assertEquals("pri_out_of_range", p.get("parse_error").asText());
         assertTrue(count(IngestMetrics.PARSE_FAILURES.name()) > parseFailures);
@@ -149,7 +131,7 @@ class HostileInputIT {
         try (Socket s = connect(HONEST)) {
             s.getOutputStream().write((msg + "\n").getBytes(UTF_8));
         }
-        JsonNode env = reader.awaitOne(marker);
+        JsonNode env = service.events().awaitOne(marker);
         assertEquals(msg, new String(EnvelopeCodec.raw(env), UTF_8));
         assertTrue(env.has("classify_note"), env.toString().substring(0, 300));
         assertTrue(count(IngestMetrics.CLASSIFY_SHORTFALLS.name()) > shortfalls);
@@ -185,7 +167,7 @@ class HostileInputIT {
             trickler.shutdownNow();
         }
         assertTrue(rejected("frame_deadline") > deadlines);
-        JsonNode kept = reader.awaitOne(marker);
+        JsonNode kept = service.events().awaitOne(marker);
         assertEquals("eof", kept.get("framing").asText());
     }
 
@@ -207,7 +189,7 @@ class HostileInputIT {
             try (Socket s = connect(HONEST)) {
                 s.getOutputStream().write(("<14>1 2026-11-23T17:00:01Z honest app - - - " + marker + "\n").getBytes(UTF_8));
             }
-            reader.awaitOne(marker);
+            service.events().awaitOne(marker);
             in.println("check");
             assertEquals("open 10000", out.readLine());
             in.println("quit");
@@ -232,7 +214,7 @@ class HostileInputIT {
             try (Socket s = connect(HONEST)) {
                 s.getOutputStream().write(("<14>1 2026-11-23T17:00:01Z honest app - - - " + marker + "\n").getBytes(UTF_8));
             }
-            reader.awaitOne(marker);
+            service.events().awaitOne(marker);
         } finally {
             for (Socket s : flood) {
                 s.close();
@@ -266,7 +248,7 @@ class HostileInputIT {
             try (Socket s = connect(HONEST)) {
                 s.getOutputStream().write(("<14>1 2026-11-23T17:00:01Z honest app - - - " + marker + "\n").getBytes(UTF_8));
             }
-            reader.awaitOne(marker);
+            service.events().awaitOne(marker);
         } finally {
             stop.set(true);
             blaster.join(30_000);

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.auditwatch.service.TestService;
-import io.auditwatch.service.TopicReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
@@ -25,10 +24,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Syslog over TLS with mutual authentication, real handshakes with certificates made by openssl:
@@ -36,15 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * identified by its certificate, and renewed server certificates apply without a restart.
  */
 class TlsListenerIT {
-    @TempDir
-    static Path dir;
-
     static TestPki pki;
-    static TestService service;
-    static TopicReader reader;
 
-    @BeforeAll
-    static void start() throws Exception {
+    @RegisterExtension
+    static final TestService service = TestService.configuredBy(dir -> {
         Path certs = Files.createDirectories(dir.resolve("pki"));
         pki = new TestPki(certs);
         pki.ca("ca");
@@ -58,23 +50,15 @@ class TlsListenerIT {
         Map<String, String> env = new java.util.HashMap<>(TestService.tlsListener(TestService.freeTcpPort(),
                 certs.resolve("live.crt"), certs.resolve("live.key"), certs.resolve("ca.crt")));
         env.put("AUDITWATCH_LISTENERS_TLS_RELOAD_INTERVAL", "200ms");
-        service = TestService.start(dir.resolve("data"), env);
-        reader = service.events();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+        return env;
+    });
 
     @Test
     void validClientCertificateDecidesTheNode() throws Exception {
         String marker = "mtls-ok-" + System.nanoTime();
         // Docker tcp+tls with rfc5424micro: octet counting, the count includes the trailing LF.
         send("node7", octet("<30>1 2026-11-23T17:00:01.5Z node-7 web 1234 web - " + marker + "\n"));
-        JsonNode env = reader.awaitOne(marker);
+        JsonNode env = service.events().awaitOne(marker);
         assertEquals("node-7.example.org", env.get("node").asText());
         assertEquals("certificate", env.get("node_source").asText());
         assertEquals("tls", env.at("/source/transport").asText());
@@ -86,7 +70,7 @@ class TlsListenerIT {
     void commonNameIsTheIdentityWithoutSan() throws Exception {
         String marker = "mtls-cn-" + System.nanoTime();
         send("cnonly", ("<30>Nov 23 17:00:01 web/3f2a9c1d0b7e[1234]: " + marker + "\n").getBytes(UTF_8));
-        JsonNode env = reader.awaitOne(marker);
+        JsonNode env = service.events().awaitOne(marker);
         assertEquals("node-cn-only", env.get("node").asText());
     }
 
@@ -94,7 +78,7 @@ class TlsListenerIT {
     void hostnameThatDisagreesWithTheCertificateIsKeptAndFlagged() throws Exception {
         String marker = "mtls-mismatch-" + System.nanoTime();
         send("node7", octet("<30>1 2026-11-23T17:00:01Z node-9 web 1234 web - " + marker));
-        JsonNode env = reader.awaitOne(marker);
+        JsonNode env = service.events().awaitOne(marker);
         assertEquals("node-7.example.org", env.get("node").asText());
         assertTrue(env.get("flags").toString().contains("identity_mismatch"), env.toString());
         double mismatches = service.service().registry().get(IngestMetrics.IDENTITY_MISMATCHES.name()).counter().count();
@@ -122,7 +106,7 @@ class TlsListenerIT {
             OutputStream in = p.getOutputStream();
             in.write(("<30>1 2026-11-23T17:00:01Z node-7 openssl - - - " + marker + "\n").getBytes(UTF_8));
             in.flush();
-            JsonNode env = reader.awaitOne(marker);
+            JsonNode env = service.events().awaitOne(marker);
             assertEquals("node-7.example.org", env.get("node").asText());
             assertEquals("lf", env.get("framing").asText());
             in.close();
@@ -140,16 +124,16 @@ class TlsListenerIT {
         Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + service.service().tlsPort(),
                 "-tls1_3", "-msg", "-cert", pki.file("node7.crt").toString(), "-key", pki.file("node7.key").toString(),
                 "-CAfile", pki.file("ca.crt").toString(), "-no_ign_eof", "-verify_return_error")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("s_client-ticket.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(service.dir().resolve("s_client-ticket.log").toFile()).start();
         try {
             OutputStream in = p.getOutputStream();
             in.write(("<30>1 2026-11-23T17:00:01Z node-7 openssl - - - " + marker + "\n").getBytes(UTF_8));
             in.flush();
             // The server answers the client's Finished (with a ticket, if any) before it reads the line.
-            reader.awaitOne(marker);
+            service.events().awaitOne(marker);
             in.close();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            String out = Files.readString(dir.resolve("s_client-ticket.log"));
+            String out = Files.readString(service.dir().resolve("s_client-ticket.log"));
             assertTrue(out.contains("TLS 1.3, Handshake") && out.contains("ServerHello"), out);
             assertFalse(out.contains("NewSessionTicket"), out);
         } finally {
@@ -173,7 +157,7 @@ class TlsListenerIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> !serverSerial().equals(before));
         String marker = "after-reload-" + System.nanoTime();
         send("node7", octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + marker));
-        reader.awaitOne(marker);
+        service.events().awaitOne(marker);
     }
 
     private static BigInteger serverSerial() throws Exception {
@@ -206,8 +190,8 @@ class TlsListenerIT {
         // Everything valid sent after this marker lands, so nothing of the rejected client is in flight.
         String after = "after-" + marker;
         send("node7", octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + after));
-        reader.awaitOne(after);
-        for (ConsumerRecord<byte[], byte[]> r : reader.records()) {
+        service.events().awaitOne(after);
+        for (ConsumerRecord<byte[], byte[]> r : service.events().records()) {
             assertFalse(new String(r.value(), UTF_8).contains(marker + " "), "a rejected client's event reached Kafka");
         }
     }

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole service's {@code /metrics} after known traffic: the documented series carry the
@@ -46,16 +46,14 @@ class ServiceScrapeIT {
             "process_cpu_time_ns_total metric names should not contain abbreviated units",
             "system_cpu_count non-histogram and non-summary metrics should not have \"_count\" suffix");
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final TestService service = TestService.with(Map.of());
 
-    TestService service;
     Process prometheus;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
-    void start() throws Exception {
-        service = TestService.start(dir.resolve("data"), Map.of());
+    void someEventsWerePublished() throws Exception {
         // Heartbeat's new consumer group starts at the end of audit.events: let it start first.
         service.awaitHeartbeatReading();
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), service.tcpPort())) {
@@ -83,9 +81,6 @@ class ServiceScrapeIT {
             if (!prometheus.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 prometheus.destroyForcibly();
             }
-        }
-        if (service != null) {
-            service.close();
         }
     }
 
@@ -137,7 +132,7 @@ class ServiceScrapeIT {
     void realPrometheusScrapesTheService() throws Exception {
         assumeTrue(Files.isExecutable(Path.of(PROMETHEUS)), "prometheus not installed (Debian package 'prometheus')");
         int web = TestService.freeTcpPort();
-        Path config = dir.resolve("prometheus.yml");
+        Path config = service.dir().resolve("prometheus.yml");
         Files.writeString(config, """
                 global:
                   scrape_interval: 1s
@@ -147,9 +142,9 @@ class ServiceScrapeIT {
                     static_configs:
                       - targets: ['127.0.0.1:%d']
                 """.formatted(service.service().adminPort()));
-        prometheus = new ProcessBuilder(PROMETHEUS, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("tsdb"),
+        prometheus = new ProcessBuilder(PROMETHEUS, "--config.file=" + config, "--storage.tsdb.path=" + service.dir().resolve("tsdb"),
                 "--web.listen-address=127.0.0.1:" + web).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+                .redirectOutput(service.dir().resolve("prometheus.log").toFile()).start();
         URI q = URI.create("http://127.0.0.1:" + web
                 + "/api/v1/query?query=sum(auditwatch_events_received_total%7Btransport%3D%22udp%22%7D)");
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() -> {

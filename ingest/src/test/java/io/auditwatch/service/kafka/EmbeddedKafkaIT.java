@@ -1,8 +1,7 @@
 package io.auditwatch.service.kafka;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
+import io.auditwatch.service.BrokerExtension;
+import io.auditwatch.service.TopicReader;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -11,9 +10,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -31,55 +29,45 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The embedded broker is a real broker: clients produce, consume and find their data after a restart. */
 class EmbeddedKafkaIT {
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
+
+    /** For the brokers a test starts by itself. */
     @TempDir
-    static Path dataDir;
-
-    static EmbeddedKafka broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", 0);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    Path dataDir;
 
     @Test
     void portZeroPicksAFreePortAndAdvertisesIt() {
-        assertNotEquals(0, broker.port());
-        assertEquals("127.0.0.1:" + broker.port(), broker.bootstrapServers());
+        assertNotEquals(0, broker.kafka().port());
+        assertEquals("127.0.0.1:" + broker.kafka().port(), broker.kafka().bootstrapServers());
     }
 
     @Test
     void storesDataUnderTheGivenDirectory() {
-        assertTrue(Files.exists(dataDir.resolve("kafka").resolve(EmbeddedKafka.META_PROPERTIES)));
+        assertTrue(Files.exists(broker.dataDir().resolve(EmbeddedKafka.META_PROPERTIES)));
     }
 
     @Test
     void aRealConsumerReadsWhatARealProducerWrote() throws Exception {
         String topic = topic();
-        createTopic(broker, topic);
-        produce(broker, topic, List.of("a", "b", "c"));
-        assertEquals(List.of("a", "b", "c"), consume(broker, topic, 3));
+        broker.createTopic(topic, 1);
+        produce(broker.kafka(), topic, List.of("a", "b", "c"));
+        assertEquals(List.of("a", "b", "c"), consume(broker.kafka(), topic, 3));
     }
 
     @Test
     void restartOnTheSameDirectoryAndPortKeepsTheData() throws Exception {
         String topic = topic();
-        createTopic(broker, topic);
-        produce(broker, topic, List.of("before-restart"));
-        int port = broker.port();
-        String clusterId = broker.clusterId();
-        broker.close();
-        broker = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", port);
-        produce(broker, topic, List.of("after-restart"));
-        assertEquals(List.of("before-restart", "after-restart"), consume(broker, topic, 2));
-        assertEquals(clusterId, broker.clusterId());
-        assertEquals(port, broker.port());
+        broker.createTopic(topic, 1);
+        produce(broker.kafka(), topic, List.of("before-restart"));
+        int port = broker.kafka().port();
+        String clusterId = broker.kafka().clusterId();
+        broker.stop(); // closes the EmbeddedKafka; start() makes a new one on the same directory and port
+        broker.start();
+        produce(broker.kafka(), topic, List.of("after-restart"));
+        assertEquals(List.of("before-restart", "after-restart"), consume(broker.kafka(), topic, 2));
+        assertEquals(clusterId, broker.kafka().clusterId());
+        assertEquals(port, broker.kafka().port());
     }
 
     @Test
@@ -102,12 +90,6 @@ class EmbeddedKafkaIT {
         return "t-" + UUID.randomUUID();
     }
 
-    static void createTopic(EmbeddedKafka kafka, String topic) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
     static void produce(EmbeddedKafka kafka, String topic, List<String> values) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -125,12 +107,12 @@ class EmbeddedKafkaIT {
                 ConsumerConfig.GROUP_ID_CONFIG, "g-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (values.size() < expected && System.nanoTime() < deadline) {
+            TopicReader.awaitOrGiveUp(Duration.ofSeconds(60), () -> {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                     values.add(r.value());
                 }
-            }
+                return values.size() >= expected;
+            });
         }
         return values;
     }
