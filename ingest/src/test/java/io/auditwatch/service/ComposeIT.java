@@ -86,11 +86,17 @@ class ComposeIT {
                     .until(() -> get(prometheus, query).body().matches("(?s).*\"value\":\\[[0-9.]+,\"1\"\\].*"));
             String scraped = "/api/v1/query?query=" + URLEncoder.encode("auditwatch_kafka_publish_total{result=\"success\"}", UTF_8);
             assertTrue(get(prometheus, scraped).body().contains("\"result\":\"success\""), "auditwatch's own metrics in Prometheus");
-        } finally {
-            long down = System.nanoTime();
-            compose(env, "down", "-v", "--remove-orphans");
-            System.out.printf("docker-compose down -v: %.1f s%n", (System.nanoTime() - down) / 1e9);
+        } catch (Exception | Error e) {
+            try {
+                compose(env, "down", "-v", "--remove-orphans");
+            } catch (IOException downFailed) {
+                e.addSuppressed(downFailed);
+            }
+            throw e;
         }
+        long down = System.nanoTime();
+        compose(env, "down", "-v", "--remove-orphans");
+        System.out.printf("docker-compose down -v: %.1f s%n", (System.nanoTime() - down) / 1e9);
         assertEquals("", docker.docker("ps", "-aq").strip(), "containers left after down");
         assertEquals(networksBefore, lines(docker.docker("network", "ls", "--format", "{{.Name}}")), "networks after down");
         assertEquals(volumesBefore, lines(docker.docker("volume", "ls", "-q")), "volumes after down");

@@ -57,6 +57,8 @@ class KafkaClusterIT {
     static final Duration SEND_INTERVAL = Duration.ofMillis(20);
     /** Events each node sends between two steps of the fault sequence. */
     static final int EVENTS_PER_STEP = 150;
+    /** Unacknowledged records that show a fault stalled delivery: two seconds of the load. */
+    static final int STALLED_RECORDS = 300;
     /** A broker's session times out after 9 s and partitions move; a few times that on a loaded machine. */
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(180);
@@ -145,8 +147,12 @@ class KafkaClusterIT {
         try {
             awaitMoreSent(sent);
             docker.docker("kill", killed.getContainerId());
+            awaitStalled();
             awaitMoreSent(sent);
             docker.docker("pause", paused.getContainerId());
+            // acks=all waits for the paused follower (until the leader drops it from the ISR, and
+            // then min.insync.replicas=2 refuses): records wait unacknowledged meanwhile.
+            awaitStalled();
             awaitMoreSent(sent);
             docker.docker("unpause", paused.getContainerId());
             awaitMoreSent(sent);
@@ -188,6 +194,12 @@ class KafkaClusterIT {
             Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
             assertEquals("2", config.get("min.insync.replicas").value());
         }
+    }
+
+    /** Waits until the fault shows: at least {@link #STALLED_RECORDS} records sent to Kafka and not yet acknowledged. */
+    private static void awaitStalled() {
+        await().atMost(STEP_TIMEOUT).until(() -> service.service().registry().find("auditwatch.kafka.inflight.records")
+                .gauges().stream().mapToDouble(g -> g.value()).sum() >= STALLED_RECORDS);
     }
 
     /** Waits until each node sent {@link #EVENTS_PER_STEP} more events. */
