@@ -11,21 +11,13 @@ import com.github.dockerjava.api.model.Ports;
 import io.auditwatch.ingest.docker.DockerEngine;
 import io.auditwatch.ingest.docker.LocalImages;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -53,8 +45,6 @@ import org.testcontainers.lifecycle.Startables;
 class KafkaClusterIT {
     static final int BROKERS = 3;
     static final int NODES = 3;
-    /** A line per node every 20 ms: 150 events/s, enough that every fault happens under load. */
-    static final Duration SEND_INTERVAL = Duration.ofMillis(20);
     /** Events each node sends between two steps of the fault sequence. */
     static final int EVENTS_PER_STEP = 150;
     /** Unacknowledged records that show a fault stalled delivery: two seconds of the load. */
@@ -132,36 +122,30 @@ class KafkaClusterIT {
     void oneBrokerKilledAndAnotherPausedUnderLoadLosesNothingAndKeepsOrderPerNode() throws Exception {
         assertTopicIsReplicatedWithMinInsyncTwo();
         DockerEngine docker = LocalImages.engine();
-        AtomicBoolean sending = new AtomicBoolean(true);
-        List<AtomicInteger> sent = new ArrayList<>();
-        List<CompletableFuture<Void>> senders = new ArrayList<>();
         String run = "cluster-" + System.nanoTime();
+        List<PacedSender> senders = new ArrayList<>();
         for (int n = 0; n < NODES; n++) {
-            AtomicInteger count = new AtomicInteger();
-            sent.add(count);
-            String node = "cluster-node-" + n;
-            senders.add(CompletableFuture.runAsync(() -> send(node, run, count, sending)));
+            senders.add(new PacedSender("127.0.0.1", service.tcpPort(), "cluster-node-" + n, run));
         }
         GenericContainer<?> killed = brokers.get(1);
         GenericContainer<?> paused = brokers.get(2);
         try {
-            awaitMoreSent(sent);
+            awaitMoreSent(senders);
             docker.docker("kill", killed.getContainerId());
             awaitStalled();
-            awaitMoreSent(sent);
+            awaitMoreSent(senders);
             docker.docker("pause", paused.getContainerId());
             // acks=all waits for the paused follower (until the leader drops it from the ISR, and
             // then min.insync.replicas=2 refuses): records wait unacknowledged meanwhile.
             awaitStalled();
-            awaitMoreSent(sent);
+            awaitMoreSent(senders);
             docker.docker("unpause", paused.getContainerId());
-            awaitMoreSent(sent);
+            awaitMoreSent(senders);
         } finally {
-            sending.set(false);
-            CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).join();
+            senders.forEach(PacedSender::close);
         }
 
-        int total = sent.stream().mapToInt(AtomicInteger::get).sum();
+        int total = senders.stream().mapToInt(PacedSender::sent).sum();
         Map<String, List<Integer>> received = new TreeMap<>();
         try (TopicReader reader = new TopicReader(bootstrap, "audit.events")) {
             await().atMost(DELIVERY_TIMEOUT).until(() -> {
@@ -169,9 +153,8 @@ class KafkaClusterIT {
                 for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
                     if (new String(r.value(), UTF_8).contains(run)) {
                         JsonNode e = EnvelopeCodec.read(r.value());
-                        String[] words = e.at("/syslog/message").asText().split(" ");
                         received.computeIfAbsent(e.at("/syslog/hostname").asText(), k -> new ArrayList<>())
-                                .add(Integer.parseInt(words[words.length - 1]));
+                                .add(PacedSender.sequence(e));
                     }
                 }
                 return received.values().stream().mapToInt(List::size).sum() >= total;
@@ -179,7 +162,7 @@ class KafkaClusterIT {
         }
         System.out.printf("%d events from %d nodes through a broker kill and a pause, all in Kafka%n", total, NODES);
         for (int n = 0; n < NODES; n++) {
-            List<Integer> expected = IntStream.range(0, sent.get(n).get()).boxed().toList();
+            List<Integer> expected = IntStream.range(0, senders.get(n).sent()).boxed().toList();
             assertEquals(expected, received.get("cluster-node-" + n), "cluster-node-" + n + ": every event, in order, once");
         }
     }
@@ -203,28 +186,7 @@ class KafkaClusterIT {
     }
 
     /** Waits until each node sent {@link #EVENTS_PER_STEP} more events. */
-    private static void awaitMoreSent(List<AtomicInteger> sent) {
-        int[] from = sent.stream().mapToInt(AtomicInteger::get).toArray();
-        await().atMost(STEP_TIMEOUT).until(() -> IntStream.range(0, sent.size())
-                .allMatch(i -> sent.get(i).get() >= from[i] + EVENTS_PER_STEP));
-    }
-
-    /** One TCP connection per node, RFC 5424 octet-counted, the sequence number as the last word. */
-    private static void send(String node, String run, AtomicInteger count, AtomicBoolean sending) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), service.tcpPort())) {
-            OutputStream out = socket.getOutputStream();
-            while (sending.get()) {
-                String line = "<30>1 " + Instant.now() + " " + node + " app 1 - - " + run + " " + count.get();
-                byte[] bytes = line.getBytes(UTF_8);
-                out.write((bytes.length + " " + line).getBytes(UTF_8));
-                out.flush();
-                count.incrementAndGet();
-                Thread.sleep(SEND_INTERVAL.toMillis()); // pacing the load, not synchronisation
-            }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static void awaitMoreSent(List<PacedSender> senders) {
+        senders.forEach(s -> s.awaitMoreSent(EVENTS_PER_STEP, STEP_TIMEOUT));
     }
 }
