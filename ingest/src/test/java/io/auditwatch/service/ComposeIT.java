@@ -49,19 +49,19 @@ class ComposeIT {
         LocalImages.auditwatchImage();
         Set<String> networksBefore = lines(docker.docker("network", "ls", "--format", "{{.Name}}"));
         Set<String> volumesBefore = lines(docker.docker("volume", "ls", "-q"));
-        int syslog = TestService.freeTcpPort();
-        int admin = TestService.freeTcpPort();
-        int prometheus = TestService.freeTcpPort();
+        int syslog = LocalImages.freePublishPort();
+        int admin = LocalImages.freePublishPort();
+        int prometheus = LocalImages.freePublishPort();
         Map<String, String> env = Map.of(
                 "DOCKER_HOST", docker.host(),
                 "COMPOSE_PROJECT_NAME", "awcompose" + ProcessHandle.current().pid(),
                 "KAFKA_VERSION", AppInfoParser.getVersion(),
                 "AUDITWATCH_SYSLOG_PORT", Integer.toString(syslog),
-                "AUDITWATCH_TLS_PORT", Integer.toString(TestService.freeTcpPort()),
+                "AUDITWATCH_TLS_PORT", Integer.toString(LocalImages.freePublishPort()),
                 "AUDITWATCH_ADMIN_PORT", Integer.toString(admin),
                 "PROMETHEUS_PORT", Integer.toString(prometheus),
-                "MAILPIT_UI_PORT", Integer.toString(TestService.freeTcpPort()),
-                "MAILPIT_SMTP_PORT", Integer.toString(TestService.freeTcpPort()));
+                "MAILPIT_UI_PORT", Integer.toString(LocalImages.freePublishPort()),
+                "MAILPIT_SMTP_PORT", Integer.toString(LocalImages.freePublishPort()));
         try {
             // Compose's own build of the auditwatch service with the override's build arguments.
             compose(env, "build", "auditwatch");

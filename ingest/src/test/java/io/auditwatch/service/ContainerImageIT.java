@@ -56,8 +56,8 @@ class ContainerImageIT {
         // The container reaches the host on the engine's bridge.
         smtp = new GreenMail(new ServerSetup(0, docker.hostAddress(), ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        syslogPort = TestService.freeTcpPort();
-        adminPort = TestService.freeTcpPort();
+        syslogPort = LocalImages.freePublishPort();
+        adminPort = LocalImages.freePublishPort();
         long started = System.nanoTime();
         docker.docker("run", "-d", "--name", CONTAINER,
                 // Read-only root: the data volume the image declares, and /tmp as tmpfs (exec: Netty

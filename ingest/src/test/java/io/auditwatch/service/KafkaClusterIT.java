@@ -63,7 +63,7 @@ class KafkaClusterIT {
     static TestService service;
 
     @BeforeAll
-    static void start() {
+    static void start() throws java.io.IOException {
         DockerEngine docker = LocalImages.engine();
         network = Network.newNetwork();
         String voters = String.join(",", IntStream.rangeClosed(1, BROKERS).mapToObj(i -> i + "@kafka-" + i + ":9094").toList());
@@ -71,7 +71,7 @@ class KafkaClusterIT {
         for (int i = 1; i <= BROKERS; i++) {
             // A fixed host port, chosen free now: the broker must advertise the address the host
             // reaches it on before it starts.
-            int port = TestService.freeTcpPort();
+            int port = LocalImages.freePublishPort();
             addresses.add("127.0.0.1:" + port);
             GenericContainer<?> broker = new GenericContainer<>(LocalImages.kafkaImage())
                     .withNetwork(network).withNetworkAliases("kafka-" + i)

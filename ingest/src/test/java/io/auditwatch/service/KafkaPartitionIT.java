@@ -28,10 +28,9 @@ import org.testcontainers.utility.DockerImageName;
 
 /**
  * A network partition between auditwatch and Kafka: the auditwatch image and a broker on a
- * Testcontainers network of their own, the senders reaching auditwatch through a second network
- * (its published ports). Under load, auditwatch is disconnected from the brokers' network, so its
- * senders still reach it while it cannot reach Kafka, then reconnected: every event arrives, in
- * order.
+ * Testcontainers network of their own, the senders reaching auditwatch through a second network.
+ * Under load, auditwatch is disconnected from the brokers' network, so its senders still reach it
+ * while it cannot reach Kafka, then reconnected: every event arrives, in order.
  */
 class KafkaPartitionIT {
     static final int EVENTS_PER_STEP = 150;
@@ -46,6 +45,8 @@ class KafkaPartitionIT {
     static Network senderNet;
     static KafkaContainer kafka;
     static GenericContainer<?> auditwatch;
+    /** auditwatch's address on the senders' network. */
+    static String address;
     static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -56,13 +57,17 @@ class KafkaPartitionIT {
         senderNet = Network.newNetwork();
         kafka = new KafkaContainer(LocalImages.kafkaImage()).withNetwork(kafkaNet).withListener("kafka:19092");
         kafka.start();
-        // Published ports belong to the network the container starts on: the senders' one.
-        auditwatch = new GenericContainer<>(DockerImageName.parse(image)).withNetwork(senderNet)
+        auditwatch = new GenericContainer<>(DockerImageName.parse(image)).withNetwork(kafkaNet)
                 .withEnv("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", "kafka:19092")
-                .withExposedPorts(5514, 9464)
-                .waitingFor(Wait.forHttp("/health").forPort(9464).withStartupTimeout(Duration.ofMinutes(3)));
+                .withExposedPorts(9464)
+                .waitingFor(Wait.forHttp("/ready").forPort(9464).withStartupTimeout(Duration.ofMinutes(3)));
         auditwatch.start();
-        network("connect", kafkaNet);
+        // The senders' network: the host reaches auditwatch on its address there (the host is that
+        // bridge's gateway), which stays when auditwatch leaves the brokers' network.
+        network("connect", senderNet);
+        address = LocalImages.engine().docker("inspect", "--format",
+                        "{{range .NetworkSettings.Networks}}{{.NetworkID}} {{.IPAddress}}\n{{end}}", auditwatch.getContainerId())
+                .lines().filter(l -> l.startsWith(senderNet.getId())).map(l -> l.split(" ")[1]).findFirst().orElseThrow();
         await().atMost(STEP_TIMEOUT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> get("/ready").statusCode() == 200);
     }
@@ -85,7 +90,7 @@ class KafkaPartitionIT {
     @Test
     void aPartitionFromKafkaUnderLoadLosesNothingAndKeepsOrder() throws Exception {
         String run = "partition-" + System.nanoTime();
-        PacedSender sender = new PacedSender(auditwatch.getHost(), auditwatch.getMappedPort(5514), NODE, run);
+        PacedSender sender = new PacedSender(address, 5514, NODE, run);
         try (sender) {
             sender.awaitMoreSent(EVENTS_PER_STEP, STEP_TIMEOUT);
             network("disconnect", kafkaNet);
@@ -124,7 +129,7 @@ class KafkaPartitionIT {
     }
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        URI uri = URI.create("http://" + auditwatch.getHost() + ":" + auditwatch.getMappedPort(9464) + path);
+        URI uri = URI.create("http://" + address + ":9464" + path);
         return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

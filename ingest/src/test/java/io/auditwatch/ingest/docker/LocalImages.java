@@ -37,6 +37,10 @@ public final class LocalImages {
     /** The host-built jar and its lib/ as an image, for the Dockerfile's ARTIFACTS argument. */
     private static final String ARTIFACTS = "auditwatch-local/artifacts:build";
 
+    /** Well above the registered ports services commonly listen on. */
+    private static final int PUBLISH_PORT_LOW = 20_000;
+    private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
     private static DockerEngine engine;
     private static boolean auditwatchBuilt;
 
@@ -105,6 +109,33 @@ public final class LocalImages {
             auditwatchBuilt = true;
         }
         return AUDITWATCH;
+    }
+
+    /**
+     * A host port for {@code docker run -p}: free on every interface now, not handed out before in
+     * this JVM, and below the kernel's ephemeral range, so that no outgoing connection of the busy
+     * test machine (to a container, a broker...) holds it by the time docker-proxy binds it.
+     */
+    public static synchronized int freePublishPort() throws IOException {
+        // readAllLines, not readString: /proc files report size 0 and readString stops short.
+        int ephemeralLow = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                .get(0).strip().split("\\s+")[0]);
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            int port = random.nextInt(PUBLISH_PORT_LOW, ephemeralLow);
+            if (HANDED_OUT.contains(port)) {
+                continue;
+            }
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress(port));
+                HANDED_OUT.add(port);
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
+        throw new IOException("no free port between " + PUBLISH_PORT_LOW + " and " + ephemeralLow);
     }
 
     /** The repository's root: the tests run in a module directory below it. */
