@@ -70,6 +70,9 @@ class ComposeIT {
             await().atMost(UP_TIMEOUT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                     .until(() -> get(admin, "/health").statusCode() == 200);
             System.out.printf("docker-compose up to auditwatch /health 200: %.1f s%n", (System.nanoTime() - up) / 1e9);
+            // Heartbeat's new consumer group starts at the end of audit.events: send once it reads (/ready).
+            await().atMost(UP_TIMEOUT).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> get(admin, "/ready").statusCode() == 200);
 
             compose(env, "up", "-d", "sender");
             String host = Files.readString(Path.of("/proc/sys/kernel/hostname"), UTF_8).strip();

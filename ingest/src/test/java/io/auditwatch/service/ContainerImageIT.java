@@ -73,6 +73,10 @@ class ContainerImageIT {
         await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> get("/health").statusCode() == 200);
         System.out.printf("container start to /health 200: %.1f s%n", (System.nanoTime() - started) / 1e9);
+        // /ready also waits for heartbeat to be reading: its new consumer group starts at the end of
+        // audit.events, so an event published before that would never reach /api/nodes.
+        await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> get("/ready").statusCode() == 200);
     }
 
     @AfterAll
