@@ -24,11 +24,18 @@ import org.awaitility.core.ConditionTimeoutException;
  * which needs no overlay support; and an image imported from Debian's {@code busybox-static} binary,
  * so no registry is involved. {@link #close()} stops dockerd by PID, then everything it started.
  *
+ * <p>{@link #startNetworked} starts the same engine with networking of its own, for containers that
+ * publish ports, reach each other by name and reach the host: a private Linux bridge (its own name
+ * and a 10.213.x.0/24 subnet no route on the host uses yet) as the default network, user-defined
+ * networks from 10.214.x.0/24, still no iptables (published ports go through docker-proxy, the
+ * host reaches the containers on the bridge directly), and overlay2, which copies no image layer
+ * per container as vfs does.
+ *
  * <p>{@link #start} aborts the calling test class (JUnit assumption) with dockerd's log tail when
  * the engine cannot run here: not root, docker.io or busybox-static missing, or dockerd exiting or
  * not answering (no cgroups, no permission to mount, ...).
  */
-final class DockerEngine implements AutoCloseable {
+public final class DockerEngine implements AutoCloseable {
     static final Path DOCKERD = Path.of("/usr/sbin/dockerd");
     /** Debian's client, not whatever {@code docker} comes first on the PATH. */
     static final Path DOCKER = Path.of("/usr/bin/docker");
@@ -51,17 +58,33 @@ final class DockerEngine implements AutoCloseable {
     private final boolean ownSocketDir;
     private final Path log;
     private final List<ProcessHandle> children = new ArrayList<>();
+    /** The private bridge of a networked engine, null without networking. */
+    private final Bridge bridge;
 
-    private DockerEngine(Process dockerd, Path root, Path socketDir, boolean ownSocketDir, Path log) {
+    private DockerEngine(Process dockerd, Path root, Path socketDir, boolean ownSocketDir, Path log, Bridge bridge) {
         this.dockerd = dockerd;
         this.root = root;
         this.socketDir = socketDir;
         this.ownSocketDir = ownSocketDir;
         this.log = log;
+        this.bridge = bridge;
     }
 
     /** Starts dockerd under {@code root} and imports {@link #IMAGE}; aborts the test class where it cannot run. */
     static DockerEngine start(Path root) throws IOException {
+        return start(root, null);
+    }
+
+    /**
+     * Starts dockerd under {@code root} with a private bridge network (see the class comment) and
+     * imports {@link #IMAGE}; aborts the test class where it cannot run.
+     */
+    public static DockerEngine startNetworked(Path root) throws IOException {
+        skipUnless(isRoot(), () -> "a networked Docker engine needs root to start dockerd (CI runs as root)");
+        return start(root, Bridge.create());
+    }
+
+    private static DockerEngine start(Path root, Bridge bridge) throws IOException {
         skipUnless(isRoot(), () -> "the Docker driver test needs root to start dockerd (CI runs as root)");
         for (Path tool : List.of(DOCKERD, DOCKER, BUSYBOX)) {
             skipUnless(Files.isExecutable(tool), () -> tool + " is missing: apt-get install -y docker.io busybox-static"
@@ -76,15 +99,24 @@ final class DockerEngine implements AutoCloseable {
         Path config = root.resolve("daemon.json");
         Files.writeString(config, "{}\n"); // never the host's /etc/docker/daemon.json
         Path log = root.resolve("dockerd.log");
-        List<String> cmd = List.of(DOCKERD.toString(), "--iptables=false", "--ip-masq=false", "--bridge=none",
-                "--storage-driver=vfs", "--config-file", config.toString(),
+        List<String> cmd = new ArrayList<>(List.of(DOCKERD.toString(), "--iptables=false", "--ip-masq=false",
+                "--config-file", config.toString(),
                 "--data-root", root.resolve("data").toString(), "--exec-root", root.resolve("exec").toString(),
                 "--pidfile", root.resolve("dockerd.pid").toString(),
-                "-H", "unix://" + socketDir.resolve("d.sock"));
+                "-H", "unix://" + socketDir.resolve("d.sock")));
+        cmd.addAll(bridge == null ? List.of("--bridge=none", "--storage-driver=vfs") : bridge.dockerdOptions());
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         // dockerd finds containerd, runc, the shim and docker-init on the PATH.
         pb.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        DockerEngine engine = new DockerEngine(pb.start(), root, socketDir, ownSocketDir, log);
+        DockerEngine engine;
+        try {
+            engine = new DockerEngine(pb.start(), root, socketDir, ownSocketDir, log, bridge);
+        } catch (IOException e) {
+            if (bridge != null) {
+                bridge.delete();
+            }
+            throw e;
+        }
         try {
             engine.awaitReady();
             engine.importImage();
@@ -100,7 +132,8 @@ final class DockerEngine implements AutoCloseable {
         return dockerd.pid();
     }
 
-    String host() {
+    /** The engine's socket as a DOCKER_HOST value. */
+    public String host() {
         return "unix://" + socketDir.resolve("d.sock");
     }
 
@@ -109,8 +142,16 @@ final class DockerEngine implements AutoCloseable {
         return docker("version", "--format", "{{.Server.Version}}").strip();
     }
 
+    /**
+     * The host's address on the engine's bridge, where containers reach services of the test JVM
+     * (which must listen on it or on all interfaces); null without networking.
+     */
+    public String hostAddress() {
+        return bridge == null ? null : bridge.gateway();
+    }
+
     /** Runs {@code docker <args>} against this engine; its output, or an IOException with it. */
-    String docker(String... args) throws IOException {
+    public String docker(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(DOCKER.toString(), "-H", host()));
         cmd.addAll(List.of(args));
         Result r = exec(cmd, COMMAND_TIMEOUT);
@@ -165,6 +206,9 @@ final class DockerEngine implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (bridge != null) {
+            removeContainersAndNetworks();
+        }
         dockerd.toHandle().descendants().forEach(children::add);
         ownShims().forEach(children::add);
         dockerd.destroy();
@@ -182,6 +226,9 @@ final class DockerEngine implements AutoCloseable {
             }
         }
         unmountLeftovers();
+        if (bridge != null) {
+            bridge.delete();
+        }
         if (ownSocketDir) {
             try {
                 Files.deleteIfExists(socketDir.resolve("d.sock"));
@@ -193,6 +240,24 @@ final class DockerEngine implements AutoCloseable {
         if (dockerd.isAlive() || !survivors.isEmpty()) {
             throw new IllegalStateException("processes of the test's Docker engine survived kill -9: dockerd "
                     + dockerd.pid() + (dockerd.isAlive() ? " alive" : " gone") + ", " + describe(survivors));
+        }
+    }
+
+    /**
+     * dockerd removes a user-defined network's bridge only when the network is removed, not when it
+     * stops: remove every container and network first so that no interface or route outlives it.
+     */
+    private void removeContainersAndNetworks() {
+        try {
+            String ids = docker("ps", "-aq").strip();
+            if (!ids.isEmpty()) {
+                List<String> rm = new ArrayList<>(List.of("rm", "-f", "-v"));
+                rm.addAll(List.of(ids.split("\\s+")));
+                docker(rm.toArray(String[]::new));
+            }
+            docker("network", "prune", "-f");
+        } catch (IOException e) {
+            System.err.println("Docker engine " + host() + ": containers or networks not removed: " + e.getMessage());
         }
     }
 
@@ -263,7 +328,7 @@ final class DockerEngine implements AutoCloseable {
     private static void skipUnless(boolean condition, Supplier<String> reason) {
         if (!condition) {
             String text = reason.get();
-            System.err.println("DockerSyslogDriverIT skipped: " + text);
+            System.err.println("Docker engine test skipped: " + text);
             assumeTrue(false, text);
         }
     }
@@ -281,8 +346,66 @@ final class DockerEngine implements AutoCloseable {
     record Result(int exit, String output) {
     }
 
+    /**
+     * A Linux bridge of this engine's own, with a 10.213.x.0/24 subnet (and 10.214.x.0/24 for the
+     * engine's user-defined networks) that no route on the host uses, so that engines of several
+     * test runs on one machine never share an interface or an address.
+     */
+    private record Bridge(String name, int x) {
+        /** Linux interface names hold at most 15 characters. */
+        private static final int MAX_NAME = 15;
+
+        static Bridge create() throws IOException {
+            String routes = exec(List.of("ip", "-4", "route", "show"), COMMAND_TIMEOUT).output;
+            int start = (int) (ProcessHandle.current().pid() % 250);
+            for (int i = 0; i < 250; i++) {
+                int x = (start + i) % 250 + 1;
+                if (routes.contains("10.213." + x + ".") || routes.contains("10.214." + x + ".")) {
+                    continue;
+                }
+                String name = ("awb" + ProcessHandle.current().pid() + "x" + x);
+                name = name.substring(0, Math.min(MAX_NAME, name.length()));
+                Result add = exec(List.of("ip", "link", "add", "name", name, "type", "bridge"), COMMAND_TIMEOUT);
+                if (add.exit != 0) {
+                    continue; // taken by a concurrent run a moment ago
+                }
+                Bridge bridge = new Bridge(name, x);
+                for (List<String> cmd : List.of(List.of("ip", "addr", "add", bridge.gateway() + "/24", "dev", name),
+                        List.of("ip", "link", "set", name, "up"))) {
+                    Result r = exec(cmd, COMMAND_TIMEOUT);
+                    if (r.exit != 0) {
+                        bridge.delete();
+                        throw new IOException(String.join(" ", cmd) + " exited " + r.exit + ": " + r.output);
+                    }
+                }
+                return bridge;
+            }
+            throw new IOException("no free 10.213.x.0/24 subnet for a private Docker bridge: " + routes);
+        }
+
+        String gateway() {
+            return "10.213." + x + ".1";
+        }
+
+        List<String> dockerdOptions() {
+            return List.of("--bridge=" + name, "--storage-driver=overlay2",
+                    "--default-address-pool", "base=10.214." + x + ".0/24,size=28");
+        }
+
+        void delete() {
+            try {
+                exec(List.of("ip", "link", "delete", name), COMMAND_TIMEOUT);
+            } catch (IOException e) {
+                System.err.println("bridge " + name + " not deleted: " + e.getMessage());
+            }
+        }
+    }
+
     static Result exec(List<String> cmd, Duration timeout) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // deploy/Dockerfile needs BuildKit (RUN --mount); dockerd 20.10 has it, its client asks for it.
+        pb.environment().put("DOCKER_BUILDKIT", "1");
+        Process p = pb.start();
         try {
             // Read before waiting: a full pipe would block the child.
             java.util.concurrent.CompletableFuture<String> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
