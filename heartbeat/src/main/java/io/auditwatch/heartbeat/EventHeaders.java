@@ -35,8 +35,8 @@ public final class EventHeaders {
     public static final String SENT = "aw.sent";
     public static final String COMPONENT = "aw.component";
     public static final String PULSE = "aw.pulse";
-    public static final String CIS_RULES = "aw.cis";
-    public static final String AUDIT_CHANGE = "aw.audit-change";
+    public static final String CIS_RULES = io.auditwatch.heartbeat.compliance.RuleState.HEADER;
+    public static final String AUDIT_CHANGE = io.auditwatch.heartbeat.compliance.AuditChange.HEADER;
     public static final String NODE_SOURCE = "aw.node-source";
 
     /** Value of {@value #COMPONENT} for UCP's controller, the evidence of a live manager. */

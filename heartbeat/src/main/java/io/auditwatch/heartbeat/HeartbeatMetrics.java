@@ -25,6 +25,7 @@ public final class HeartbeatMetrics {
     private final Clock clock;
     private final Counter[] events = new Counter[NodeEntry.STREAMS];
     private final Counter pulses;
+    private final Counter untrustedCompliance;
     private final Counter ignoredEvents;
     private final Counter refusedEnrolments;
     private final Map<InvalidReason, Counter> invalid = new EnumMap<>(InvalidReason.class);
@@ -48,6 +49,8 @@ public final class HeartbeatMetrics {
         }
         pulses = Counter.builder("auditwatch_heartbeat_pulses_total")
                 .description("auditwatch-pulse records counted as auditd liveness").register(registry);
+        untrustedCompliance = Counter.builder("auditwatch_heartbeat_compliance_untrusted_total")
+                .description("Compliance signals dropped: the sender did not meet the node's identity rule").register(registry);
         ignoredEvents = Counter.builder("auditwatch_heartbeat_ignored_events_total")
                 .description("Events of nodes outside the inventory under heartbeat.unknown-nodes=ignore").register(registry);
         refusedEnrolments = Counter.builder("auditwatch_heartbeat_enrolments_refused_total")
@@ -81,6 +84,10 @@ public final class HeartbeatMetrics {
 
     void pulse() {
         pulses.increment();
+    }
+
+    void untrustedCompliance() {
+        untrustedCompliance.increment();
     }
 
     void ignored() {

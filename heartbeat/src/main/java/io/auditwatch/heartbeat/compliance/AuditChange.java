@@ -1,6 +1,5 @@
 package io.auditwatch.heartbeat.compliance;
 
-import io.auditwatch.heartbeat.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -17,6 +16,8 @@ import java.util.Locale;
  */
 public record AuditChange(What what, String auid, String detail) implements ComplianceSignal {
 
+    /** The {@code audit.events} record header that carries it. */
+    public static final String HEADER = "aw.audit-change";
     /** The kernel's {@code AUDIT_UID_UNSET}: no login uid was set for the process. */
     public static final String AUID_UNSET = "4294967295";
 
@@ -87,7 +88,7 @@ public record AuditChange(What what, String auid, String detail) implements Comp
 
     @Override
     public String header() {
-        return EventHeaders.AUDIT_CHANGE;
+        return HEADER;
     }
 
     @Override

@@ -3,9 +3,6 @@ package io.auditwatch.heartbeat.compliance;
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertSink;
-import io.auditwatch.heartbeat.EventHeaders;
-import io.auditwatch.heartbeat.Inventory;
-import io.auditwatch.heartbeat.NodeSpec;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Per node, the last CIS rule state its pulse reported and when, and the alerts that follow
@@ -35,9 +33,10 @@ import java.util.Set;
  * The sink is called under that lock and must not block.
  */
 public final class ComplianceTracker {
-    private final Inventory inventory;
+    private final Set<String> addressed;
     private final Clock clock;
     private final AlertSink sink;
+    private final Predicate<String> quiet;
     private final Map<String, Entry> nodes = new HashMap<>();
     private final Set<String> changed = new LinkedHashSet<>();
     private long untrusted;
@@ -48,19 +47,25 @@ public final class ComplianceTracker {
         final Set<String> open = new LinkedHashSet<>();
     }
 
-    public ComplianceTracker(Inventory inventory, Clock clock, AlertSink sink) {
-        this.inventory = Objects.requireNonNull(inventory, "inventory");
+    /**
+     * @param addressed the inventory nodes that have source addresses mapped to them
+     * @param quiet true for a node whose alerts are suppressed (in maintenance): its state is still
+     *     recorded, nothing fires
+     */
+    public ComplianceTracker(Set<String> addressed, Clock clock, AlertSink sink, Predicate<String> quiet) {
+        this.addressed = Set.copyOf(addressed);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.quiet = Objects.requireNonNull(quiet, "quiet");
     }
 
     /**
      * Handles the compliance headers of one {@code audit.events} record; a record without them is ignored.
      *
-     * @param node the {@value EventHeaders#NODE} value
-     * @param cis the {@value EventHeaders#CIS_RULES} value, or null
-     * @param change the {@value EventHeaders#AUDIT_CHANGE} value, or null
-     * @param source the {@value EventHeaders#NODE_SOURCE} value, or null
+     * @param node the {@code aw.node} value
+     * @param cis the {@value RuleState#HEADER} value, or null
+     * @param change the {@value AuditChange#HEADER} value, or null
+     * @param source the {@code aw.node-source} value, or null
      * @param receivedMs collector receive time, epoch ms
      * @return false when the signal was dropped because its sender does not meet the node's identity rule
      */
@@ -97,8 +102,7 @@ public final class ComplianceTracker {
         }
         return switch (source) {
             case "certificate", "inventory", "address" -> true;
-            case "hostname" -> inventory.nodes().stream()
-                    .noneMatch(s -> s.name().equals(node) && !s.addresses().isEmpty());
+            case "hostname" -> !addressed.contains(node);
             default -> false;
         };
     }
@@ -116,7 +120,8 @@ public final class ComplianceTracker {
         for (CisControl c : CisControl.values()) {
             RuleStatus now = state.status(c);
             String key = AlertKind.AUDIT_RULE_MISSING.id() + "/" + node + "/" + c.id();
-            if (now == RuleStatus.MISSING && before != null && before.status(c) == RuleStatus.OK && e.open.add(key)) {
+            if (now == RuleStatus.MISSING && before != null && before.status(c) == RuleStatus.OK
+                    && !quiet.test(node) && e.open.add(key)) {
                 sink.accept(new AlertEvent(AlertKind.AUDIT_RULE_MISSING, key, AlertEvent.Status.FIRING, at, node,
                         null, Instant.ofEpochMilli(receivedMs), null,
                         CisControl.BENCHMARK + " " + c.id() + " audit rule missing on " + node + ": " + c.rule(),
@@ -144,7 +149,7 @@ public final class ComplianceTracker {
     private void onChange(String node, AuditChange c, long receivedMs) {
         Entry e = nodes.computeIfAbsent(node, k -> new Entry());
         String key = AlertKind.AUDIT_CONFIG_CHANGED.id() + "/" + node + "/" + c.what().id();
-        if (!e.open.add(key)) {
+        if (quiet.test(node) || !e.open.add(key)) {
             return; // `auditctl -D` writes one record per rule: one alert, not twenty-five
         }
         changed.add(node);
@@ -172,18 +177,7 @@ public final class ComplianceTracker {
     /** The node's rule state; every control {@link RuleStatus#UNKNOWN} when it never reported. */
     public synchronized NodeRules rules(String node) {
         Entry e = nodes.get(node);
-        return NodeRules.of(node, e == null ? null : e.state, e == null ? Long.MIN_VALUE : e.reportedMs);
-    }
-
-    /** Every node that reported or is in the inventory, in name order. */
-    public synchronized List<NodeRules> all() {
-        Set<String> names = new java.util.TreeSet<>(nodes.keySet());
-        for (NodeSpec s : inventory.nodes()) {
-            names.add(s.name());
-        }
-        List<NodeRules> out = new ArrayList<>();
-        names.forEach(n -> out.add(rules(n)));
-        return out;
+        return e == null ? NodeRules.unknown() : NodeRules.of(e.state, e.reportedMs);
     }
 
     /** Signals dropped because their sender did not meet the node's identity rule, since start. */

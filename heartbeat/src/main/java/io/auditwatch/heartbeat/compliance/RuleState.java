@@ -1,6 +1,5 @@
 package io.auditwatch.heartbeat.compliance;
 
-import io.auditwatch.heartbeat.EventHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -17,6 +16,8 @@ import java.util.Map;
  */
 public record RuleState(int enabled, Map<CisControl, RuleStatus> controls) implements ComplianceSignal {
 
+    /** The {@code audit.events} record header that carries it. */
+    public static final String HEADER = "aw.cis";
     /** The pulse format version that carries rule state (v=1 was the bare {@code auditwatch-pulse}). */
     public static final String PULSE_VERSION = "2";
     /**
@@ -85,7 +86,7 @@ public record RuleState(int enabled, Map<CisControl, RuleStatus> controls) imple
 
     @Override
     public String header() {
-        return EventHeaders.CIS_RULES;
+        return HEADER;
     }
 
     @Override

@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertKind;
-import io.auditwatch.heartbeat.Inventory;
-import io.auditwatch.heartbeat.NodeSpec;
 import io.auditwatch.testing.ManualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ComplianceTrackerTest {
@@ -24,10 +22,9 @@ class ComplianceTrackerTest {
 
     final ManualClock clock = ManualClock.at("2026-12-03T20:00:00Z");
     final List<AlertEvent> alerts = new ArrayList<>();
-    final Inventory inventory = new Inventory(Map.of(), List.of(
-            new NodeSpec("node-3", null, Map.of(), List.of()),
-            new NodeSpec("mgr-1", null, Map.of(), List.of("10.20.0.11"))));
-    final ComplianceTracker tracker = new ComplianceTracker(inventory, clock, alerts::add);
+    /** mgr-1 has addresses in the inventory, node-3 has none. */
+    final Set<String> inventory = Set.of("mgr-1");
+    final ComplianceTracker tracker = new ComplianceTracker(inventory, clock, alerts::add, node -> false);
 
     private static byte[] b(String s) {
         return s == null ? null : s.getBytes(StandardCharsets.US_ASCII);
@@ -77,8 +74,8 @@ class ComplianceTrackerTest {
         NodeRules r = tracker.rules("node-3");
         assertNull(r.reported());
         assertEquals(CisControl.values().length, r.controls().size());
-        r.controls().values().forEach(s -> assertEquals(RuleStatus.UNKNOWN, s));
-        assertEquals(List.of("mgr-1", "node-3"), tracker.all().stream().map(NodeRules::node).toList());
+        r.controls().values().forEach(s -> assertEquals("unknown", s));
+        assertEquals(-1, r.enabled());
     }
 
     @Test
@@ -112,15 +109,24 @@ class ComplianceTrackerTest {
     }
 
     @Test
+    void aNodeInMaintenanceIsRecordedButRaisesNothing() {
+        ComplianceTracker quiet = new ComplianceTracker(inventory, clock, alerts::add, node -> true);
+        quiet.onHeaders(b("node-3"), b(ALL_OK), null, b("hostname"), clock.millis());
+        quiet.onHeaders(b("node-3"), b(DOCKERD_GONE), b("what=daemon-end auid=0 detail="), b("hostname"), clock.millis());
+        assertTrue(alerts.isEmpty());
+        assertEquals(RuleStatus.MISSING, quiet.rules("node-3").status(CisControl.C1_2_3));
+    }
+
+    @Test
     void stateAndOpenAlertsSurviveASnapshotAndRestore() {
         pulse("node-3", ALL_OK, "hostname");
         pulse("node-3", DOCKERD_GONE, "hostname");
         RuleSnapshot s = tracker.snapshot("node-3");
         assertEquals(List.of("audit-rule-missing/node-3/1.2.3"), s.openAlerts());
 
-        ComplianceTracker restarted = new ComplianceTracker(inventory, clock, alerts::add);
+        ComplianceTracker restarted = new ComplianceTracker(inventory, clock, alerts::add, node -> false);
         restarted.restore("node-3", s);
-        assertEquals(RuleStatus.MISSING, restarted.rules("node-3").controls().get(CisControl.C1_2_3));
+        assertEquals(RuleStatus.MISSING, restarted.rules("node-3").status(CisControl.C1_2_3));
         restarted.onHeaders(b("node-3"), b(DOCKERD_GONE), null, b("hostname"), clock.millis());
         assertEquals(1, alerts.size(), "the restored open alert is not fired again");
         restarted.onHeaders(b("node-3"), b(ALL_OK), null, b("hostname"), clock.millis());
