@@ -68,14 +68,8 @@ class ComplianceAlertIT {
                     role: worker
                     addresses: [192.0.2.11]
                 """);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "AUDITWATCH_ALERTING_SMTP_HOST", "127.0.0.1",
-                "AUDITWATCH_ALERTING_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
-                "AUDITWATCH_ALERTING_SMTP_STARTTLS", "none",
-                "AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@agency.example",
-                "AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@agency.example",
-                "AUDITWATCH_ALERTING_GROUP_WINDOW", "1s",
-                "AUDITWATCH_HEARTBEAT_INVENTORY_FILE", nodes.toString()));
+        Map<String, String> env = new HashMap<>(TestService.smtpTo(smtp.getSmtp().getPort()));
+        env.put("AUDITWATCH_HEARTBEAT_INVENTORY_FILE", nodes.toString());
         return TestService.start(dir.resolve("data"), env, clock);
     }
 
