@@ -191,9 +191,14 @@ public final class HeartbeatTracker {
     /**
      * Records the compliance headers of one event (heartbeat/README.md, "Compliance: CIS rule state and
      * audit changes"): a v=2 pulse's rule state, or a change auditd recorded, which alerts at once. Called
-     * only for records that carry one of them, about one a minute per node.
+     * only for records that carry one of them, about one a minute per node, after {@link #onHeaders} for
+     * the same record: a node this instance does not track (unknown-node policy, tracking cap, another
+     * instance's partition) is ignored, so compliance state is bounded like the rest.
      */
     public synchronized void onCompliance(byte[] node, byte[] cis, byte[] change, byte[] source, long receivedMs) {
+        if (node == null || nodes.get(node) == null) {
+            return;
+        }
         if (!compliance.onHeaders(node, cis, change, source, receivedMs)) {
             metrics.untrustedCompliance();
         }
