@@ -11,6 +11,10 @@ public enum AlertKind {
     NODE_NEVER_SEEN(Category.NODE),
     AUDIT_DISABLED(Category.NODE),
     EVENT_LAG(Category.NODE),
+    /** A CIS Docker audit rule a node reported in place is no longer loaded (heartbeat/README.md). */
+    AUDIT_RULE_MISSING(Category.NODE),
+    /** auditd recorded a change that weakens the trail: rule removed, auditing off, daemon stopped. */
+    AUDIT_CONFIG_CHANGED(Category.NODE),
 
     KAFKA_UNREACHABLE(Category.PIPELINE),
     PUBLISH_FAILING(Category.PIPELINE),

@@ -19,6 +19,13 @@ import java.nio.charset.StandardCharsets;
  *       but audit lines stopped" from "node silent".</li>
  *   <li>{@value #PULSE}: optional, {@code 1} when the record is an auditwatch liveness pulse
  *       ({@code auditctl -m "auditwatch-pulse"}).</li>
+ *   <li>{@value #CIS_RULES}: optional, the rule state of a v=2 pulse
+ *       ({@link io.auditwatch.heartbeat.compliance.RuleState}).</li>
+ *   <li>{@value #AUDIT_CHANGE}: optional, a change auditd recorded that weakens the audit trail
+ *       ({@link io.auditwatch.heartbeat.compliance.AuditChange}).</li>
+ *   <li>{@value #NODE_SOURCE}: present with either of the two above, the rule that decided
+ *       {@value #NODE} ({@code certificate}, {@code inventory}, {@code hostname}, {@code address}):
+ *       compliance signals count only from a sender that meets its node's identity rule.</li>
  * </ul>
  */
 public final class EventHeaders {
@@ -28,6 +35,9 @@ public final class EventHeaders {
     public static final String SENT = "aw.sent";
     public static final String COMPONENT = "aw.component";
     public static final String PULSE = "aw.pulse";
+    public static final String CIS_RULES = io.auditwatch.heartbeat.compliance.RuleState.HEADER;
+    public static final String AUDIT_CHANGE = io.auditwatch.heartbeat.compliance.AuditChange.HEADER;
+    public static final String NODE_SOURCE = "aw.node-source";
 
     /** Value of {@value #COMPONENT} for UCP's controller, the evidence of a live manager. */
     public static final String UCP_CONTROLLER = "ucp-controller";

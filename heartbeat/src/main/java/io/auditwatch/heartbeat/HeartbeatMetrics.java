@@ -30,6 +30,8 @@ public final class HeartbeatMetrics {
             "Events of nodes outside the inventory under heartbeat.unknown-nodes=ignore, in records");
     public static final MeterDoc REFUSED = MeterDoc.counter("auditwatch.heartbeat.enrolments.refused", "records",
             "Events whose (node, stream) could not be tracked: heartbeat.max-tracked-streams reached, in records");
+    public static final MeterDoc UNTRUSTED_COMPLIANCE = MeterDoc.counter("auditwatch.heartbeat.compliance.untrusted",
+            "records", "Compliance signals dropped because the sender did not meet the node's identity rule, in records");
     public static final MeterDoc INVALID = MeterDoc.counter("auditwatch.heartbeat.invalid.records", "records",
             "Records whose heartbeat headers are missing or unreadable, in records")
             .tag("reason", InvalidReason.class, InvalidReason::label);
@@ -57,13 +59,14 @@ public final class HeartbeatMetrics {
             .tag("stream", Stream.class, Stream::id);
 
     /** Every meter this class registers. */
-    public static final List<MeterDoc> METERS = List.of(EVENTS, PULSES, IGNORED, REFUSED, INVALID, TRANSITIONS,
+    public static final List<MeterDoc> METERS = List.of(EVENTS, PULSES, UNTRUSTED_COMPLIANCE, IGNORED, REFUSED, INVALID, TRANSITIONS,
             NODES, TRACKED, CONSUMER_LAG, HELD, AGE, LAG);
 
     private final MeterRegistry registry;
     private final Clock clock;
     private final Counter[] events = new Counter[NodeEntry.STREAMS];
     private final Counter pulses;
+    private final Counter untrustedCompliance;
     private final Counter ignoredEvents;
     private final Counter refusedEnrolments;
     private final Map<InvalidReason, Counter> invalid = new EnumMap<>(InvalidReason.class);
@@ -91,6 +94,7 @@ public final class HeartbeatMetrics {
         pulses = PULSES.counter().register(registry);
         ignoredEvents = IGNORED.counter().register(registry);
         refusedEnrolments = REFUSED.counter().register(registry);
+        untrustedCompliance = UNTRUSTED_COMPLIANCE.counter().register(registry);
         for (InvalidReason r : InvalidReason.values()) {
             invalid.put(r, INVALID.counter().tag("reason", r.label()).register(registry));
         }
@@ -110,6 +114,10 @@ public final class HeartbeatMetrics {
 
     void pulse() {
         pulses.increment();
+    }
+
+    void untrustedCompliance() {
+        untrustedCompliance.increment();
     }
 
     void ignored() {

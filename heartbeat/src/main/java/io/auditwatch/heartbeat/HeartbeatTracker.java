@@ -2,6 +2,8 @@ package io.auditwatch.heartbeat;
 
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertSink;
+import io.auditwatch.heartbeat.compliance.ComplianceTracker;
+import io.auditwatch.heartbeat.compliance.NodeRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -49,6 +51,7 @@ public final class HeartbeatTracker {
     private final long startMs;
     private final long lagThresholdMs;
     private final NodeRegistry nodes;
+    private final ComplianceTracker compliance;
     private final ConcurrentLinkedQueue<Slot> attention = new ConcurrentLinkedQueue<>();
     private final Set<NodeEntry> touched = new LinkedHashSet<>();
     private final Set<NodeEntry> changed = new LinkedHashSet<>();
@@ -77,6 +80,12 @@ public final class HeartbeatTracker {
         this.hold = new PipelineHold(settings.consumerLagBound());
         this.judge = new SlotJudge(settings, planner, startMs, touched, changed, this::attend, hold::pipelineUp);
         this.nodes = new NodeRegistry(this.settings, this.inventory, metrics, clock);
+        Set<String> addressed = new HashSet<>();
+        inventory.nodes().stream().filter(s -> !s.addresses().isEmpty()).forEach(s -> addressed.add(s.name()));
+        this.compliance = new ComplianceTracker(addressed, clock, sink, name -> {
+            NodeEntry n = nodes.get(name);
+            return n != null && n.inMaintenance();
+        });
         synchronized (this) {
             for (NodeSpec spec : inventory.nodes()) {
                 addInventoryNode(spec, -1);
@@ -177,6 +186,33 @@ public final class HeartbeatTracker {
                 attend(s);
             }
         }
+    }
+
+    /**
+     * Records the compliance headers of one event (heartbeat/README.md, "Compliance: CIS rule state and
+     * audit changes"): a v=2 pulse's rule state, or a change auditd recorded, which alerts at once. Called
+     * only for records that carry one of them, about one a minute per node, after {@link #onHeaders} for
+     * the same record: a node this instance does not track (unknown-node policy, tracking cap, another
+     * instance's partition) is ignored, so compliance state is bounded like the rest.
+     */
+    public synchronized void onCompliance(byte[] node, byte[] cis, byte[] change, byte[] source, long receivedMs) {
+        if (node == null || nodes.get(node) == null) {
+            return;
+        }
+        if (!compliance.onHeaders(node, cis, change, source, receivedMs)) {
+            metrics.untrustedCompliance();
+        }
+        for (String name : compliance.drainChanged()) {
+            NodeEntry n = nodes.get(name);
+            if (n != null) {
+                changed.add(n);
+            }
+        }
+    }
+
+    /** The node's CIS rule state, every control unknown when it never reported. */
+    public synchronized NodeRules rules(String node) {
+        return compliance.rules(node);
     }
 
     /** Convenience for tests and in-process callers; allocates. */
@@ -353,6 +389,7 @@ public final class HeartbeatTracker {
         }
         planner.resolveAll(n, clock.millis(), "decommissioned by an operator");
         remove(n);
+        compliance.remove(n.name);
         if (partitioner != null) {
             tombstones.add(NodeSnapshot.removed(n.name, n.partition));
         }
@@ -424,7 +461,7 @@ public final class HeartbeatTracker {
         long now = clock.millis();
         List<NodeStatus> out = new ArrayList<>();
         for (NodeEntry n : nodes.all()) {
-            out.add(Snapshots.status(n, now));
+            out.add(Snapshots.status(n, now, compliance.rules(n.name)));
         }
         out.sort(Comparator.comparing(NodeStatus::node));
         return out;
@@ -433,7 +470,7 @@ public final class HeartbeatTracker {
     /** One node, if this instance tracks it. */
     public synchronized Optional<NodeStatus> node(String name) {
         NodeEntry n = nodes.get(name);
-        return n == null ? Optional.empty() : Optional.of(Snapshots.status(n, clock.millis()));
+        return n == null ? Optional.empty() : Optional.of(Snapshots.status(n, clock.millis(), compliance.rules(name)));
     }
 
     /** Tracked (node, stream) pairs; at most {@code heartbeat.max-tracked-streams}. */
@@ -478,6 +515,7 @@ public final class HeartbeatTracker {
                 n = nodes.addEnrolledNode(snap.node(), snap.partition());
             }
             Snapshots.restore(n, snap, nodes::addEnrolledSlot);
+            compliance.restore(snap.node(), snap.rules());
             for (Slot s : n.slots) {
                 if (s != null && (s.state == StreamState.HEALTHY || s.state == StreamState.PENDING
                         || s.state == StreamState.MAINTENANCE)) {
@@ -503,8 +541,9 @@ public final class HeartbeatTracker {
         List<NodeSnapshot> out = new ArrayList<>();
         for (NodeEntry n : nodes.snapshotOfAll()) {
             if (partitions.contains(n.partition)) {
-                out.add(Snapshots.of(n));
+                out.add(Snapshots.of(n, compliance.snapshot(n.name)));
                 remove(n);
+                compliance.remove(n.name);
             }
         }
         return out;
@@ -529,7 +568,7 @@ public final class HeartbeatTracker {
             }
         }
         for (NodeEntry n : changed) {
-            out.add(Snapshots.of(n));
+            out.add(Snapshots.of(n, compliance.snapshot(n.name)));
         }
         changed.clear();
         return out;

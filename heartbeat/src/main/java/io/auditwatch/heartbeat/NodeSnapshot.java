@@ -1,6 +1,7 @@
 package io.auditwatch.heartbeat;
 
 import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.heartbeat.compliance.RuleSnapshot;
 import java.util.List;
 
 /**
@@ -17,9 +18,12 @@ import java.util.List;
  * @param streams tracked streams
  * @param openAlerts alerts this node has FIRING
  * @param removed true for a decommissioned node: the consumer writes a tombstone
+ * @param rules the node's last reported CIS rule state and its open compliance alerts, or null when
+ *     nothing is known (also in records written before compliance tracking existed)
  */
 public record NodeSnapshot(String node, int partition, long controllerSeenMs, long maintenanceUntilMs,
-        String maintenanceReason, List<StreamSnapshot> streams, List<OpenAlert> openAlerts, boolean removed) {
+        String maintenanceReason, List<StreamSnapshot> streams, List<OpenAlert> openAlerts, boolean removed,
+        RuleSnapshot rules) {
 
     /** Marks an absent time. */
     public static final long NONE = Long.MIN_VALUE;
@@ -31,7 +35,7 @@ public record NodeSnapshot(String node, int partition, long controllerSeenMs, lo
 
     /** The tombstone of a decommissioned node. */
     public static NodeSnapshot removed(String node, int partition) {
-        return new NodeSnapshot(node, partition, NONE, NONE, null, List.of(), List.of(), true);
+        return new NodeSnapshot(node, partition, NONE, NONE, null, List.of(), List.of(), true, null);
     }
 
     /**

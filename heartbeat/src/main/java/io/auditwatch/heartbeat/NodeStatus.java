@@ -1,5 +1,6 @@
 package io.auditwatch.heartbeat;
 
+import io.auditwatch.heartbeat.compliance.NodeRules;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.List;
  * @param streams one entry per tracked stream, in {@link Stream} order
  */
 public record NodeStatus(String node, String role, boolean expected, StreamState state, Instant maintenanceUntil,
-        String maintenanceReason, int partition, List<StreamStatus> streams) {
+        String maintenanceReason, int partition, List<StreamStatus> streams, NodeRules rules) {
 
     public NodeStatus {
         streams = List.copyOf(streams);

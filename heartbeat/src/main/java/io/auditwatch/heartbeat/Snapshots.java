@@ -2,6 +2,8 @@ package io.auditwatch.heartbeat;
 
 import io.auditwatch.heartbeat.NodeSnapshot.OpenAlert;
 import io.auditwatch.heartbeat.NodeSnapshot.StreamSnapshot;
+import io.auditwatch.heartbeat.compliance.NodeRules;
+import io.auditwatch.heartbeat.compliance.RuleSnapshot;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +15,8 @@ final class Snapshots {
     private Snapshots() {
     }
 
-    /** The persisted view; marks the node's last-seen times as flushed. */
-    static NodeSnapshot of(NodeEntry n) {
+    /** The persisted view with the node's compliance state (or null); marks the node's last-seen times as flushed. */
+    static NodeSnapshot of(NodeEntry n, RuleSnapshot rules) {
         List<StreamSnapshot> streams = new ArrayList<>(n.slotCount());
         for (Slot s : n.slots) {
             if (s != null) {
@@ -24,7 +26,7 @@ final class Snapshots {
             }
         }
         return new NodeSnapshot(n.name, n.partition, n.controllerSeenMs, n.maintenanceUntilMs, n.maintenanceReason, streams,
-                new ArrayList<>(n.open.values()), false);
+                new ArrayList<>(n.open.values()), false, rules);
     }
 
     /**
@@ -61,7 +63,7 @@ final class Snapshots {
         }
     }
 
-    static NodeStatus status(NodeEntry n, long now) {
+    static NodeStatus status(NodeEntry n, long now, NodeRules rules) {
         List<NodeStatus.StreamStatus> streams = new ArrayList<>();
         for (Slot s : n.slots) {
             if (s == null) {
@@ -77,6 +79,6 @@ final class Snapshots {
         }
         return new NodeStatus(n.name, n.role, n.expected, AlertPlanner.overall(n),
                 n.inMaintenance() ? Instant.ofEpochMilli(n.maintenanceUntilMs) : null, n.maintenanceReason, n.partition,
-                streams);
+                streams, rules);
     }
 }

@@ -58,7 +58,7 @@ class TrackerOwnershipTest {
         h.tracker.adopt(List.of(0), List.of(new NodeSnapshot("n", 0, NodeSnapshot.NONE, NodeSnapshot.NONE, null,
                 List.of(new NodeSnapshot.StreamSnapshot(Stream.AUDITD, StreamState.HEALTHY,
                         h.now().minus(Duration.ofMinutes(20)).toEpochMilli(), NodeSnapshot.NONE, NodeSnapshot.NONE, false, false)),
-                List.of(), false)));
+                List.of(), false, null)));
         h.tick(Duration.ofSeconds(3));
         // The events still waiting in the topic show no gap of 15m: the node never stopped.
         h.tracker.onEvent("n", Stream.AUDITD, h.now().minus(Duration.ofMinutes(10)), null);
@@ -77,7 +77,7 @@ class TrackerOwnershipTest {
         h.tracker.adopt(List.of(0), List.of(new NodeSnapshot("n", 0, NodeSnapshot.NONE, NodeSnapshot.NONE, null,
                 List.of(new NodeSnapshot.StreamSnapshot(Stream.AUDITD, StreamState.HEALTHY,
                         h.now().minus(Duration.ofMinutes(40)).toEpochMilli(), NodeSnapshot.NONE, NodeSnapshot.NONE, false, false)),
-                List.of(), false)));
+                List.of(), false, null)));
         h.tick(Duration.ofSeconds(3));
         h.tracker.onEvent("n", Stream.AUDITD, h.now().minus(Duration.ofMinutes(10)), null);
         h.tracker.catchingUp(false);

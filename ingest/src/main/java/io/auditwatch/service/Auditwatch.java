@@ -14,6 +14,8 @@ import io.auditwatch.service.admin.AdminServer;
 import io.auditwatch.service.admin.ReadinessCheck;
 import io.auditwatch.service.config.ModuleSettings;
 import io.auditwatch.service.kafka.KafkaAlertHistory;
+import io.auditwatch.service.kafka.WholeEventJoin;
+import io.auditwatch.ingest.classify.AuditEventJoiner;
 import io.auditwatch.ingest.pipeline.InventoryAddresses;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,6 +97,7 @@ public final class Auditwatch implements AutoCloseable {
     private Alerting alerting;
     private HeartbeatTracker tracker;
     private HeartbeatConsumer heartbeat;
+    private WholeEventJoin wholeEvents;
     private IngestMetrics metrics;
     private PipelineMonitor monitor;
     private AdminServer admin;
@@ -162,6 +165,14 @@ public final class Auditwatch implements AutoCloseable {
                 HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings);
         heartbeat.start();
         toClose.push(() -> heartbeat.close());
+        String wholeEventsTopic = config.get(Keys.KAFKA_WHOLE_EVENTS_TOPIC);
+        if (!wholeEventsTopic.isEmpty()) {
+            wholeEvents = new WholeEventJoin(heartbeatClients, config.get(Keys.KAFKA_TOPIC), wholeEventsTopic,
+                    new AuditEventJoiner(), clock);
+            wholeEvents.start(clientProperties, config.get(Keys.KAFKA_PARTITIONS),
+                    config.get(Keys.KAFKA_REPLICATION).shortValue());
+            toClose.push(wholeEvents::close);
+        }
         ScheduledExecutorService judge = scheduler("aw-heartbeat-judge");
         toClose.push(judge::shutdownNow);
         judge.scheduleAtFixedRate(guarded("heartbeat evaluation", tracker::evaluate), 1, 1, TimeUnit.SECONDS);
@@ -412,6 +423,11 @@ public final class Auditwatch implements AutoCloseable {
 
     public HeartbeatTracker tracker() {
         return tracker;
+    }
+
+    /** The whole-event join, or null when {@code kafka.whole-events-topic} is empty. */
+    public WholeEventJoin wholeEvents() {
+        return wholeEvents;
     }
 
     public HeartbeatConsumer heartbeat() {

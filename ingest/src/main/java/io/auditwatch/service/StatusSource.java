@@ -5,6 +5,7 @@ import io.auditwatch.alerting.OpenAlert;
 import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.NodeStatus;
+import io.auditwatch.service.admin.CisRow;
 import io.auditwatch.service.admin.NodeStreamView;
 import io.auditwatch.service.admin.StatusView;
 import java.time.Clock;
@@ -38,7 +39,9 @@ final class StatusSource implements Supplier<StatusView> {
             }
         }
         List<NodeStreamView> rows = new ArrayList<>();
+        List<CisRow> cis = new ArrayList<>();
         for (NodeStatus n : tracker.nodes()) {
+            cis.add(new CisRow(n.node(), n.rules().enabled(), n.rules().reported(), n.rules().controls()));
             List<String> alerts = alertsByNode.getOrDefault(n.node(), List.of());
             for (NodeStatus.StreamStatus s : n.streams()) {
                 rows.add(new NodeStreamView(n.node(), n.role(), s.stream().id(), s.state().name(), s.lastSeen(),
@@ -49,6 +52,6 @@ final class StatusSource implements Supplier<StatusView> {
         DeliveryHealth d = alerting.health();
         p.put("alert delivery", d.ok() ? "OK" : "FAILING since " + d.failingSince() + " (" + d.pending() + " pending, "
                 + d.lastFailure() + ")");
-        return new StatusView(clock.instant(), rows, p);
+        return new StatusView(clock.instant(), rows, p, cis);
     }
 }

@@ -160,6 +160,20 @@ public final class TestService implements AutoCloseable, BeforeAllCallback, Afte
         return events;
     }
 
+    /**
+     * The AUDITWATCH_* variables that mail alerts to a plain SMTP server on 127.0.0.1:{@code port} (GreenMail),
+     * ISSO isso@agency.example and SA sa@agency.example, grouped for 1 s.
+     */
+    public static Map<String, String> smtpTo(int port) {
+        return Map.of(
+                "AUDITWATCH_ALERTING_SMTP_HOST", "127.0.0.1",
+                "AUDITWATCH_ALERTING_SMTP_PORT", Integer.toString(port),
+                "AUDITWATCH_ALERTING_SMTP_STARTTLS", "none",
+                "AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@agency.example",
+                "AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@agency.example",
+                "AUDITWATCH_ALERTING_GROUP_WINDOW", "1s");
+    }
+
     /** The AUDITWATCH_* variables of a TLS listener on 127.0.0.1:{@code port}; {@code clientCa} null for no mTLS. */
     public static Map<String, String> tlsListener(int port, Path cert, Path key, Path clientCa) {
         Map<String, String> env = new HashMap<>(Map.of(

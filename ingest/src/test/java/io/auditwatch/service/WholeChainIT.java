@@ -40,14 +40,9 @@ class WholeChainIT {
     void start() {
         smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        service = TestService.start(dataDir, Map.of(
-                "AUDITWATCH_ALERTING_SMTP_HOST", "127.0.0.1",
-                "AUDITWATCH_ALERTING_SMTP_PORT", Integer.toString(smtp.getSmtp().getPort()),
-                "AUDITWATCH_ALERTING_SMTP_STARTTLS", "none",
-                "AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@agency.example",
-                "AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@agency.example",
-                "AUDITWATCH_ALERTING_GROUP_WINDOW", "1s",
-                "AUDITWATCH_HEARTBEAT_DEFAULT_THRESHOLD", "3s"));
+        Map<String, String> env = new java.util.HashMap<>(TestService.smtpTo(smtp.getSmtp().getPort()));
+        env.put("AUDITWATCH_HEARTBEAT_DEFAULT_THRESHOLD", "3s");
+        service = TestService.start(dataDir, env);
     }
 
     @AfterEach

@@ -31,6 +31,16 @@ final class Runbook {
                 out.add("systemctl status auditd; grep -r dockerd /etc/audit/rules.d/; augenrules --check");
                 out.add("Who changed it: ausearch -k docker -ts recent; the node's change history");
             }
+            case AUDIT_RULE_MISSING -> {
+                out.add("auditctl -l on the node: the control's watch (the alert names it) must be listed");
+                out.add("Reload the shipped rules: cp docker.rules /etc/audit/rules.d/ && augenrules --load");
+                out.add("Who removed it: ausearch -m CONFIG_CHANGE -ts recent (op=remove_rule, auid)");
+            }
+            case AUDIT_CONFIG_CHANGED -> {
+                out.add("auditctl -s on the node (enabled must be 1; failure and backlog_limit as configured) and systemctl status auditd");
+                out.add("Who did it: ausearch -m CONFIG_CHANGE,DAEMON_END,DAEMON_ABORT -ts recent and the auid's session (ausearch -ua <auid>)");
+                out.add("Restore: auditctl -e 1 / augenrules --load / systemctl restart auditd; the next pulse resolves this alert");
+            }
             case EVENT_LAG -> {
                 out.add("Sender clock: chronyc tracking / timedatectl on the node (sender timestamps far behind receive time)");
                 out.add("Sender queue backlog: rsyslog action queue (impstats), or a Docker log driver in non-blocking mode dropping/buffering");

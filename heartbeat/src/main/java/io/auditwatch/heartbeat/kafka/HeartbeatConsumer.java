@@ -144,6 +144,12 @@ public final class HeartbeatConsumer implements AutoCloseable {
                     tracker.onHeaders(value(h, EventHeaders.NODE), value(h, EventHeaders.STREAM), value(h, EventHeaders.RECEIVED),
                             value(h, EventHeaders.SENT), value(h, EventHeaders.COMPONENT), value(h, EventHeaders.PULSE),
                             r.partition());
+                    byte[] cis = value(h, EventHeaders.CIS_RULES);
+                    byte[] change = value(h, EventHeaders.AUDIT_CHANGE);
+                    if (cis != null || change != null) {
+                        tracker.onCompliance(value(h, EventHeaders.NODE), cis, change, value(h, EventHeaders.NODE_SOURCE),
+                                EventHeaders.decodeMillis(value(h, EventHeaders.RECEIVED)));
+                    }
                 }
                 checkCatchUp();
                 reportLag();

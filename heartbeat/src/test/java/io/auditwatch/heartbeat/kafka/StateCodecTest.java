@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.heartbeat.compliance.RuleSnapshot;
 import io.auditwatch.heartbeat.NodeSnapshot;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.heartbeat.StreamState;
@@ -22,8 +23,19 @@ class StateCodecTest {
                         1_700_000_000_000L, 250, true, false)),
                 List.of(new NodeSnapshot.OpenAlert(AlertKind.AUDIT_DISABLED, "audit-disabled/mgr-1", "ucp-audit",
                         1_700_000_000_000L, 1_700_000_300_000L, 300_000)),
-                false);
+                false, new RuleSnapshot(1, "1.2.3:missing,1.2.4:ok", 1_700_000_200_000L,
+                        List.of("audit-rule-missing/mgr-1/1.2.3")));
         assertEquals(s, StateCodec.decode(StateCodec.value(s)));
+    }
+
+    @Test
+    void aRecordWrittenBeforeComplianceTrackingReadsWithoutRuleState() throws IOException {
+        byte[] old = ("{\"v\":1,\"node\":{\"node\":\"mgr-1\",\"partition\":4,\"controllerSeenMs\":1,"
+                + "\"maintenanceUntilMs\":-9223372036854775808,\"maintenanceReason\":null,\"streams\":[],"
+                + "\"openAlerts\":[],\"removed\":false}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        NodeSnapshot s = StateCodec.decode(old);
+        assertEquals("mgr-1", s.node());
+        assertNull(s.rules());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.classify;
 
+import io.auditwatch.heartbeat.compliance.ComplianceSignal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,8 +58,11 @@ final class AuditRecordParser {
                 && Classifier.indexWithin(msg, MARKER, from, from + MARKER_WINDOW + MARKER.length()) >= 0;
     }
 
-    /** The parsed record: fields for the envelope, pulse flag, shortfall (or null). */
-    record Parsed(Map<String, Object> fields, boolean pulse, ParseShortfall shortfall) {
+    /** The parsed record: fields for the envelope, pulse flag, shortfall (or null), compliance signal (or null). */
+    record Parsed(Map<String, Object> fields, boolean pulse, ParseShortfall shortfall, ComplianceSignal signal) {
+        Parsed(Map<String, Object> fields, boolean pulse, ParseShortfall shortfall) {
+            this(fields, pulse, shortfall, null);
+        }
     }
 
     static Parsed parse(String msg) {
@@ -118,16 +122,18 @@ final class AuditRecordParser {
             }
         }
         boolean pulse = false;
+        Map<String, String> msgFields = null;
         String userMsg = record.get("msg");
         if (userMsg != null) {
-            Map<String, String> msgFields = new LinkedHashMap<>();
+            msgFields = new LinkedHashMap<>();
             Fields.readWords(userMsg, msgFields, MAX_FIELDS);
             if (!msgFields.isEmpty()) {
                 out.put("msgFields", msgFields);
             }
             pulse = isUserType(type) && userMsg.contains(PULSE_TEXT);
         }
-        return new Parsed(out, pulse, r.complete() ? null : ParseShortfall.FIELDS_INCOMPLETE);
+        ComplianceSignal signal = AuditSignals.of(type, record, (String) out.get("key"), msgFields, pulse);
+        return new Parsed(out, pulse, r.complete() ? null : ParseShortfall.FIELDS_INCOMPLETE, signal);
     }
 
     /** {@code 1700758801.123:4567} to epoch milliseconds, or {@code Long.MIN_VALUE}. */

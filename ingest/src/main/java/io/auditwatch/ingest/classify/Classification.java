@@ -1,6 +1,7 @@
 package io.auditwatch.ingest.classify;
 
 import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.heartbeat.compliance.ComplianceSignal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,6 +25,8 @@ import java.util.Objects;
  *     unmodifiable, empty when nothing was parsed; the keys per stream are listed in ingest/README.md
  * @param shortfall why parsing fell short of the full field set, or null when it did not
  * @param parseNote human-readable detail for {@code shortfall} (never message content), or null
+ * @param compliance what an auditd record tells heartbeat's compliance tracking (a v=2 pulse's rule
+ *     state, a change auditd recorded), or null
  */
 public record Classification(
         Stream stream,
@@ -33,11 +36,18 @@ public record Classification(
         boolean pulse,
         Map<String, Object> fields,
         ParseShortfall shortfall,
-        String parseNote) {
+        String parseNote,
+        ComplianceSignal compliance) {
 
     public Classification {
         Objects.requireNonNull(stream, "stream");
         fields = fields == null ? Map.of() : deepUnmodifiable(fields);
+    }
+
+    /** A classification that carries no compliance signal (everything but auditd records). */
+    public Classification(Stream stream, String component, String containerName, String containerId, boolean pulse,
+            Map<String, Object> fields, ParseShortfall shortfall, String parseNote) {
+        this(stream, component, containerName, containerId, pulse, fields, shortfall, parseNote, null);
     }
 
     /** Wraps nested maps and lists too, so the record is immutable all the way down. */

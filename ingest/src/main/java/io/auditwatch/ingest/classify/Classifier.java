@@ -138,7 +138,7 @@ public final class Classifier {
     private Classification auditd(DockerTag tag, String m) {
         AuditRecordParser.Parsed p = AuditRecordParser.parse(m);
         return new Classification(Stream.AUDITD, tag.component(), null, null, p.pulse(), p.fields(),
-                p.shortfall(), note(p.shortfall()));
+                p.shortfall(), note(p.shortfall()), p.signal());
     }
 
     /** @return null when the JSON parsed but is not an audit entry (an app logging "auditID") */

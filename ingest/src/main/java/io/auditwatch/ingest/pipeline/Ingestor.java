@@ -203,6 +203,10 @@ public final class Ingestor {
         if (c.pulse()) {
             headers.add(new RecordHeader(EventHeaders.PULSE, PULSE));
         }
+        if (c.compliance() != null) {
+            headers.add(new RecordHeader(c.compliance().header(), c.compliance().encode()));
+            headers.add(new RecordHeader(EventHeaders.NODE_SOURCE, id.source().id().getBytes(StandardCharsets.US_ASCII)));
+        }
         return new OutboundEvent(key, EnvelopeCodec.encode(env), headers, System.nanoTime());
     }
 

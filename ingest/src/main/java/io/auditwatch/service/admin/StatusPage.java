@@ -36,7 +36,7 @@ final class StatusPage {
             tr.paused .state{background:#6a737d;color:#fff}
             tr.ok .state{background:#d4edda;color:#1e7b34}
             ul{margin:0;padding-left:18px}
-            .chips span.ok{background:#d4edda;color:#1e7b34}.chips span.bad{background:#b3261e;color:#fff;font-weight:700}
+            .chips span.ok{background:#d4edda;color:#1e7b34}.chips span.bad{background:#b3261e;color:#fff;font-weight:700}#cis td.ok{color:#1e7b34}#cis td.bad{background:#b3261e;color:#fff;font-weight:700}
             td.id{white-space:nowrap}
             footer{padding:8px 24px;color:#586069;font-size:13px}
             """;
@@ -98,10 +98,37 @@ final class StatusPage {
         if (rows.isEmpty()) {
             h.append("<tr><td colspan=\"9\">No node has been seen and the inventory lists none.</td></tr>\n");
         }
-        h.append("</tbody></table>\n</main>\n<footer>Generated ").append(UTC.format(view.generatedAt()))
+        h.append("</tbody></table>\n");
+        cisTable(h, view);
+        h.append("</main>\n<footer>Generated ").append(UTC.format(view.generatedAt()))
                 .append("; this page reloads every ").append(REFRESH_SECONDS)
                 .append(" s. The same data as JSON: <a href=\"api/nodes\">api/nodes</a>.</footer>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** Per node, the state of each CIS Docker audit rule and when the node last reported it. */
+    private static void cisTable(StringBuilder h, StatusView view) {
+        if (view.cis().isEmpty()) {
+            return;
+        }
+        java.util.Set<String> ids = view.cis().get(0).controls().keySet();
+        h.append("<h2>CIS Docker Benchmark v1.2.0 audit rules</h2>\n<table id=\"cis\"><thead><tr><th>Node</th>")
+                .append("<th>Auditing</th><th>Reported (UTC)</th>");
+        ids.forEach(id -> h.append("<th>").append(esc(id)).append("</th>"));
+        h.append("</tr></thead><tbody>\n");
+        for (CisRow c : view.cis()) {
+            h.append("<tr data-node=\"").append(esc(c.node())).append("\"><td class=\"id\">").append(esc(c.node()))
+                    .append("</td><td>").append(c.enabled() < 0 ? "unknown" : c.enabled() == 0 ? "off" : "on")
+                    .append("</td><td class=\"num\">").append(c.reported() == null ? "never" : UTC.format(c.reported()))
+                    .append("</td>");
+            for (String id : ids) {
+                String st = c.controls().getOrDefault(id, "unknown");
+                h.append("<td class=\"").append(st.equals("missing") ? "bad" : st.equals("ok") ? "ok" : "")
+                        .append("\">").append(esc(st)).append("</td>");
+            }
+            h.append("</tr>\n");
+        }
+        h.append("</tbody></table>\n");
     }
 
     /**

@@ -59,6 +59,16 @@ final class StatusRows {
         doc.put("pipelineOk", view.pipelineOk());
         doc.put("pipeline", view.pipeline());
         doc.put("nodes", nodes);
+        List<Map<String, Object>> cis = new ArrayList<>();
+        for (CisRow c : view.cis()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("node", c.node());
+            row.put("auditEnabled", c.enabled() < 0 ? null : c.enabled());
+            row.put("reported", iso(c.reported()));
+            row.put("controls", c.controls());
+            cis.add(row);
+        }
+        doc.put("cis", cis);
         return doc;
     }
 

@@ -14,12 +14,20 @@ import java.util.Objects;
  * @param pipeline state of each pipeline part ({@code kafka -> UP}, {@code alert-delivery -> FAILING:
  *     smtp timeout}); a value of {@code UP} or {@code OK} (any case) is healthy, anything else marks
  *     the pipeline as failing and is displayed as the detail. Insertion order is kept.
+ * @param cis each node's CIS Docker audit rule state, in node order; empty when none is known
  */
-public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline) {
+public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline,
+        List<CisRow> cis) {
+
+    /** A view without rule state. */
+    public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline) {
+        this(generatedAt, rows, pipeline, List.of());
+    }
 
     public StatusView {
         Objects.requireNonNull(generatedAt, "generatedAt");
         rows = rows == null ? List.of() : List.copyOf(rows);
+        cis = cis == null ? List.of() : List.copyOf(cis);
         pipeline = pipeline == null
                 ? Map.of()
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pipeline));

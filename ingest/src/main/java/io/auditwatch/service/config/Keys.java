@@ -53,6 +53,8 @@ public final class Keys {
     /** Often enough that {@code /health} and the pipeline alert follow an outage within seconds. */
     public static final ConfigKey<Duration> KAFKA_HEALTH_INTERVAL = key("kafka.health-check-interval", "10s",
             ValueType.DURATION, "how often Kafka's reachability is probed (/ready, kafka-unreachable alert)");
+    public static final ConfigKey<String> KAFKA_WHOLE_EVENTS_TOPIC = key("kafka.whole-events-topic", "",
+            ValueType.STRING, "topic of whole auditd events (the records of one event joined, ingest/README.md); empty: not written");
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
             ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
 
@@ -268,7 +270,7 @@ public final class Keys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
-            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_CLIENT_PROPERTIES,
+            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC, KAFKA_CLIENT_PROPERTIES,
             SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_DRAIN_DEADLINE,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,

@@ -47,7 +47,7 @@ public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
     public KafkaAlertHistory(String bootstrapServers, Map<String, String> clientProperties, String topic,
             short replicationFactor, AlertingMetrics metrics) {
         this.topic = topic;
-        ensureTopic(bootstrapServers, clientProperties, topic, replicationFactor);
+        ensureTopic(bootstrapServers, clientProperties, topic, 1, replicationFactor);
         Map<String, Object> p = new LinkedHashMap<>(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -63,16 +63,17 @@ public final class KafkaAlertHistory implements AlertHistory, AutoCloseable {
         this.metrics = metrics;
     }
 
-    private static void ensureTopic(String bootstrap, Map<String, String> clientProperties, String topic, short rf) {
+    /** Creates {@code topic} unless it exists; a failure is logged, not thrown (the writes retry and log). */
+    static void ensureTopic(String bootstrap, Map<String, String> clientProperties, String topic, int partitions, short rf) {
         Map<String, Object> a = new LinkedHashMap<>(clientProperties);
         a.put("bootstrap.servers", bootstrap);
         a.put("request.timeout.ms", 10_000);
         a.put("default.api.timeout.ms", 15_000);
         try (Admin admin = Admin.create(a)) {
-            admin.createTopics(java.util.List.of(new NewTopic(topic, 1, rf))).all().get(20, TimeUnit.SECONDS);
+            admin.createTopics(java.util.List.of(new NewTopic(topic, partitions, rf))).all().get(20, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warn("Could not create {} (history records are retried per notification): {}", topic, e.getCause().toString());
+                LOG.warn("Could not create {} (records written to it are retried each): {}", topic, e.getCause().toString());
             }
         } catch (Exception e) {
             LOG.warn("Could not create {}: {}", topic, e.toString());

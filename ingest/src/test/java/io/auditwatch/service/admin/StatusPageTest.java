@@ -79,4 +79,29 @@ class StatusPageTest {
         assertTrue(failing.contains("<header class=\"bad\">"));
         assertTrue(failing.contains("pipeline FAILING"));
     }
+    @Test
+    void eachNodesCisRulesAreAColumnPerControlWithMissingMarkedAndUnknownForANodeThatNeverReported() {
+        Map<String, String> reported = new java.util.LinkedHashMap<>();
+        reported.put("1.2.3", "missing");
+        reported.put("1.2.4", "ok");
+        reported.put("1.2.9", "na");
+        Map<String, String> never = new java.util.LinkedHashMap<>();
+        reported.keySet().forEach(id -> never.put(id, "unknown"));
+        StatusView view = new StatusView(NOW, List.of(row("node-3", "OK", NOW)), Map.of(), List.of(
+                new CisRow("node-3", 1, NOW.minusSeconds(30), reported), new CisRow("node-9", -1, null, never)));
+        String html = StatusPage.render(view);
+        assertTrue(html.contains("<table id=\"cis\">"), html);
+        assertTrue(html.contains("<th>1.2.3</th><th>1.2.4</th><th>1.2.9</th>"), html);
+        assertTrue(html.contains("<td class=\"bad\">missing</td><td class=\"ok\">ok</td><td class=\"\">na</td>"), html);
+        assertTrue(html.contains("<td class=\"id\">node-9</td><td>unknown</td><td class=\"num\">never</td>"), html);
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> cis = (List<Map<String, Object>>) StatusRows.json(view).get("cis");
+        assertEquals("node-3", cis.get(0).get("node"));
+        assertEquals(1, cis.get(0).get("auditEnabled"));
+        assertEquals("2026-11-23T09:59:30Z", cis.get(0).get("reported"));
+        assertEquals(reported, cis.get(0).get("controls"));
+        assertEquals(null, cis.get(1).get("reported"));
+        assertEquals("unknown", ((Map<?, ?>) cis.get(1).get("controls")).get("1.2.3"));
+    }
 }
