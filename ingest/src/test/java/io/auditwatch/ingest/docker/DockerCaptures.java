@@ -38,4 +38,20 @@ public final class DockerCaptures {
         }
         return out;
     }
+
+    /** A fluentd capture cut into its Forward requests, each one complete MessagePack value. */
+    public static List<byte[]> forwardRequests(String name) {
+        byte[] all = bytes(name);
+        List<byte[]> out = new ArrayList<>();
+        int at = 0;
+        while (at < all.length) {
+            int len = io.auditwatch.ingest.fluentd.ForwardCodec.completeValueLength(ByteBuffer.wrap(all, at, all.length - at));
+            if (len < 0) {
+                throw new IllegalStateException(name + " ends inside a request at " + at);
+            }
+            out.add(java.util.Arrays.copyOfRange(all, at, at + len));
+            at += len;
+        }
+        return out;
+    }
 }

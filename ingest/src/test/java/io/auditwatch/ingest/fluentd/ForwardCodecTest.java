@@ -1,6 +1,6 @@
 package io.auditwatch.ingest.fluentd;
 
-import static io.auditwatch.ingest.fluentd.DockerFluentdFixtures.requests;
+import static io.auditwatch.ingest.docker.DockerCaptures.forwardRequests;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +25,7 @@ class ForwardCodecTest {
 
     @Test
     void dockersRequestWithoutAckIsMessageModeWithContainerFieldsAndNoChunk() {
-        List<byte[]> frames = requests("fluentd-default.bin");
+        List<byte[]> frames = forwardRequests("fluentd-default.bin");
         assertEquals(2, frames.size(), "one request per line: stdout and stderr");
         ForwardRequest out = ForwardCodec.decode(frames.get(0), LIMITS);
         ForwardRequest err = ForwardCodec.decode(frames.get(1), LIMITS);
@@ -50,7 +50,7 @@ class ForwardCodecTest {
 
     @Test
     void dockersRequestAckCarriesAChunkIdAnsweredWithTheSameId() {
-        ForwardRequest r = ForwardCodec.decode(requests("fluentd-request-ack.bin").get(0), LIMITS);
+        ForwardRequest r = ForwardCodec.decode(forwardRequests("fluentd-request-ack.bin").get(0), LIMITS);
         assertTrue(r.chunk().matches("[A-Za-z0-9+/]{22}=="), "Base64 of 128 bits: " + r.chunk());
         byte[] ack = ForwardCodec.ack(r.chunk());
         byte[] expected = new byte[6 + r.chunk().length()];
@@ -62,16 +62,16 @@ class ForwardCodecTest {
 
     @Test
     void dockersSubSecondPrecisionIsAnEventTimeWithNanoseconds() {
-        ForwardRequest r = ForwardCodec.decode(requests("fluentd-request-ack-subsecond.bin").get(0), LIMITS);
+        ForwardRequest r = ForwardCodec.decode(forwardRequests("fluentd-request-ack-subsecond.bin").get(0), LIMITS);
         Instant t = r.entries().get(0).time();
         assertTrue(t.getNano() > 0, "EventTime keeps the fraction: " + t);
-        ForwardRequest seconds = ForwardCodec.decode(requests("fluentd-request-ack.bin").get(0), LIMITS);
+        ForwardRequest seconds = ForwardCodec.decode(forwardRequests("fluentd-request-ack.bin").get(0), LIMITS);
         assertEquals(0, seconds.entries().get(0).time().getNano());
     }
 
     @Test
     void dockersFortyThousandByteLineComesAsThreePiecesWithPartialMetadata() {
-        List<byte[]> frames = requests("fluentd-request-ack-40000-byte-line.bin");
+        List<byte[]> frames = forwardRequests("fluentd-request-ack-40000-byte-line.bin");
         assertEquals(3, frames.size());
         StringBuilder line = new StringBuilder();
         String id = null;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.auditwatch.ingest.docker.DockerCaptures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -37,7 +38,7 @@ class ForwardDecoderTest {
 
     @Test
     void dockersCaptureDecodesToOneRequestPerLine() {
-        write(DockerFluentdFixtures.bytes("fluentd-default.bin"));
+        write(DockerCaptures.bytes("fluentd-default.bin"));
         assertEquals("Hello from Docker.", request().entries().get(0).record().get("log"));
         assertEquals("to stderr", request().entries().get(0).record().get("log"));
         assertFalse(channel.finish());
@@ -45,7 +46,7 @@ class ForwardDecoderTest {
 
     @Test
     void aRequestArrivingByteByByteComesOutWhole() {
-        byte[] all = DockerFluentdFixtures.bytes("fluentd-request-ack-40000-byte-line.bin");
+        byte[] all = DockerCaptures.bytes("fluentd-request-ack-40000-byte-line.bin");
         for (int i = 0; i < all.length; i += 997) {
             write(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + 997)));
         }
@@ -58,7 +59,7 @@ class ForwardDecoderTest {
 
     @Test
     void aNilHeartbeatAndNonArrayValuesAreSkippedAndCounted() {
-        byte[] docker = DockerFluentdFixtures.bytes("fluentd-request-ack.bin");
+        byte[] docker = DockerCaptures.bytes("fluentd-request-ack.bin");
         byte[] ordered = new byte[docker.length + 4];
         ordered[0] = (byte) 0xc0;
         ordered[1] = (byte) 0x81;
@@ -81,7 +82,7 @@ class ForwardDecoderTest {
         write(head);
         ForwardException e = assertThrows(ForwardException.class, () -> write(new byte[2048]));
         assertEquals(ForwardError.FRAME_TOO_LONG, e.error());
-        write(DockerFluentdFixtures.bytes("fluentd-default.bin"));
+        write(DockerCaptures.bytes("fluentd-default.bin"));
         assertNull(channel.readInbound(), "after a refused request the rest of the stream is discarded");
         assertFalse(channel.finish());
     }
