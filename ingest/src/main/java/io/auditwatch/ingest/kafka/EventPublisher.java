@@ -385,6 +385,7 @@ public final class EventPublisher implements AutoCloseable {
                     continue;
                 }
                 for (int i = 0; i < taken; i++) {
+                    batch.get(i).durability().durable();
                     queue.release(batch.get(i));
                 }
                 if (taken < batch.size()) {
@@ -528,6 +529,7 @@ public final class EventPublisher implements AutoCloseable {
         inflight.decrementAndGet();
         if (exception == null) {
             acknowledged(event);
+            event.durability().durable();
             queue.release(event);
             return;
         }
@@ -551,6 +553,7 @@ public final class EventPublisher implements AutoCloseable {
 
     /** An event Kafka will not get from us: counted, logged, released. The spool will take it here. */
     private void giveUp(OutboundEvent event, FailureReason reason, Throwable cause) {
+        event.durability().lost();
         countLoss(reason, "event lost: " + describe(cause));
         queue.release(event);
     }
