@@ -73,14 +73,21 @@ class DockerForwardingDriversIT {
         }
     }
 
+    /**
+     * Only stdout here: Docker copies stdout and stderr on two goroutines that share the driver's one
+     * connection, and fluent-logger-golang 1.9 reads each ack outside its connection lock, so a
+     * container writing both at once can have its acks read by the wrong writer (a mismatch: the
+     * driver reconnects and sends again, duplicates) or swallowed (that stream stalls). Seen here
+     * with the last of 200 lines on stderr: once 38 duplicates, once lines still missing after 90 s.
+     */
     @Test
     void fluentdWithAcknowledgementsDeliversEveryLineOnceAndTheLongLineAsItsPieces() throws IOException {
         run("fluentd", List.of("--log-opt", "fluentd-address=tcp://127.0.0.1:" + fluentdPort,
-                "--log-opt", "fluentd-request-ack=true", "--log-opt", "tag=fd-ack/{{.ID}}"), "fd-ack-");
-        List<JsonNode> lines = service.events().awaitEnvelopes("line-fd-ack-", LINES);
+                "--log-opt", "fluentd-request-ack=true", "--log-opt", "tag=fd-ack/{{.ID}}"), "fd-ack-", false);
+        List<JsonNode> lines = awaitLines("line-fd-ack-");
         assertExactlyOnce(lines, "line-fd-ack-");
         for (JsonNode e : lines) {
-            assertContainerFields(e, "fluentd");
+            assertContainerFields(e, "fluentd", false);
             assertEquals(24, e.at("/docker/chunk").asText().length(), "acknowledged under its chunk id");
         }
         List<JsonNode> pieces = new ArrayList<>(service.events().awaitEnvelopes("\"tag\":\"long-fd-ack-", 3));
@@ -94,7 +101,7 @@ class DockerForwardingDriversIT {
     @Test
     void fluentdWithoutAcknowledgementsDeliversEveryLineOnceAndTheLongLineWhole() throws IOException {
         run("fluentd", List.of("--log-opt", "fluentd-address=tcp://127.0.0.1:" + fluentdPort,
-                "--log-opt", "tag=fd-plain/{{.ID}}"), "fd-plain-");
+                "--log-opt", "tag=fd-plain/{{.ID}}"), "fd-plain-", true);
         List<JsonNode> lines = service.events().awaitEnvelopes("line-fd-plain-", LINES);
         assertExactlyOnce(lines, "line-fd-plain-");
         lines.forEach(e -> assertContainerFields(e, "fluentd"));
@@ -114,7 +121,7 @@ class DockerForwardingDriversIT {
     @Test
     void gelfOverUdpWithGzipDeliversEveryLineOnceAndAChunkedLineWhole() throws IOException {
         run("gelf", List.of("--log-opt", "gelf-address=udp://127.0.0.1:" + gelfPort,
-                "--log-opt", "tag=gelf-udp/{{.ID}}"), "gelf-udp-");
+                "--log-opt", "tag=gelf-udp/{{.ID}}"), "gelf-udp-", true);
         List<JsonNode> lines = service.events().awaitEnvelopes("line-gelf-udp-", LINES);
         assertExactlyOnce(lines, "line-gelf-udp-");
         lines.forEach(e -> assertContainerFields(e, "gelf"));
@@ -125,7 +132,7 @@ class DockerForwardingDriversIT {
     @Test
     void gelfOverTcpDeliversEveryLineOnceAndTheLongLineWhole() throws IOException {
         run("gelf", List.of("--log-opt", "gelf-address=tcp://127.0.0.1:" + gelfPort,
-                "--log-opt", "tag=gelf-tcp/{{.ID}}"), "gelf-tcp-");
+                "--log-opt", "tag=gelf-tcp/{{.ID}}"), "gelf-tcp-", true);
         List<JsonNode> lines = service.events().awaitEnvelopes("line-gelf-tcp-", LINES);
         assertExactlyOnce(lines, "line-gelf-tcp-");
         lines.forEach(e -> assertContainerFields(e, "gelf"));
@@ -134,14 +141,15 @@ class DockerForwardingDriversIT {
     }
 
     /**
-     * Two containers: {@link #LINES} lines {@code line-<prefix><n>} (the last on stderr), and the
+     * Two containers: {@link #LINES} lines {@code line-<prefix><n>} (the last on stderr if asked), and the
      * 40,000-byte line under the tag {@code long-<prefix>/<id>}.
      */
-    private static void run(String driver, List<String> options, String prefix) throws IOException {
+    private static void run(String driver, List<String> options, String prefix, boolean lastOnStderr)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--log-driver", driver));
         args.addAll(options);
         args.addAll(List.of(DockerEngine.IMAGE, "/bin/sh", "-c", "i=1; while [ $i -lt " + LINES + " ]; do echo "
-                + "line-" + prefix + "$i; i=$((i+1)); done; echo line-" + prefix + LINES + " >&2"));
+                + "line-" + prefix + "$i; i=$((i+1)); done; echo line-" + prefix + LINES + (lastOnStderr ? " >&2" : "")));
         docker.docker(args.toArray(String[]::new));
         List<String> longRun = new ArrayList<>(List.of("run", "--rm", "--network", "none", "--log-driver", driver));
         for (String o : options) {
@@ -154,19 +162,41 @@ class DockerForwardingDriversIT {
     private static void assertExactlyOnce(List<JsonNode> events, String prefix) {
         Set<String> messages = new TreeSet<>();
         for (JsonNode e : events) {
-            assertTrue(messages.add(e.at("/syslog/message").asText()), "twice: " + e.at("/syslog/message"));
+            assertTrue(messages.add(e.at("/syslog/message").asText()), "twice: " + e.at("/syslog/message") + " "
+                    + events.stream().filter(o -> o.at("/syslog/message").equals(e.at("/syslog/message")))
+                            .map(o -> o.get("id") + " " + o.get("received_at") + " " + o.at("/docker/chunk") + " "
+                                    + o.at("/source/port")).toList());
         }
         assertEquals(IntStream.rangeClosed(1, LINES).mapToObj(i -> prefix + i).collect(Collectors.toCollection(TreeSet::new)),
                 messages);
     }
 
+    /** Every envelope carrying {@code marker}, once all {@link #LINES} distinct lines are there. */
+    private static List<JsonNode> awaitLines(String marker) {
+        List<JsonNode> found = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90)).until(() -> {
+            found.clear();
+            for (var r : service.events().poll()) {
+                if (new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains(marker)) {
+                    found.add(io.auditwatch.ingest.envelope.EnvelopeCodec.read(r.value()));
+                }
+            }
+            return found.stream().map(e -> e.at("/syslog/message").asText()).distinct().count() >= LINES;
+        });
+        return found;
+    }
+
     private static void assertContainerFields(JsonNode e, String driver) {
+        assertContainerFields(e, driver, true);
+    }
+
+    private static void assertContainerFields(JsonNode e, String driver, boolean lastOnStderr) {
         assertEquals(driver, e.get("format").asText());
         assertEquals(driver, e.at("/docker/driver").asText());
         assertTrue(e.at("/docker/container_id").asText().matches("[0-9a-f]{64}"), e.toString());
         assertNotNull(e.at("/docker/container_name").textValue());
         assertEquals("container", e.get("stream").asText());
         String source = e.at("/docker/source").asText();
-        assertEquals(e.at("/syslog/message").asText().endsWith("-" + LINES) ? "stderr" : "stdout", source);
+        assertEquals(lastOnStderr && e.at("/syslog/message").asText().endsWith("-" + LINES) ? "stderr" : "stdout", source);
     }
 }
