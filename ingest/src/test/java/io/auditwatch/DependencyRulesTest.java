@@ -51,22 +51,32 @@ class DependencyRulesTest {
         noClasses().that().resideInAnyPackage("io.auditwatch.ingest.pipeline..",
                         "io.auditwatch.ingest.classify..", "io.auditwatch.ingest.envelope..",
                         "io.auditwatch.ingest.kafka..", "io.auditwatch.ingest.spool..", "io.auditwatch.ingest.log..",
+                        "io.auditwatch.ingest.gelf..", "io.auditwatch.ingest.inflate..",
                         "io.auditwatch.heartbeat..", "io.auditwatch.alerting..")
                 .should().dependOnClassesThat().resideInAPackage("io.netty.channel..")
                 .check(classes);
     }
 
-    /** transport -> pipeline -> (syslog, classify, envelope) -> kafka <- spool; each arrow one way. */
+    /**
+     * transport -> pipeline -> (syslog, fluentd, gelf, classify, envelope) -> kafka <- spool; each arrow
+     * one way. The protocol packages share only {@code inflate}.
+     */
     @Test
     void theDataPathRunsOneWay() {
         noClasses().that().resideInAPackage("io.auditwatch.ingest.pipeline..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.auditwatch.ingest.transport..",
                         "io.auditwatch.ingest.spool..")
                 .check(classes);
-        noClasses().that().resideInAnyPackage("io.auditwatch.ingest.syslog..", "io.auditwatch.ingest.classify..")
+        noClasses().that().resideInAnyPackage("io.auditwatch.ingest.syslog..", "io.auditwatch.ingest.classify..",
+                        "io.auditwatch.ingest.fluentd..", "io.auditwatch.ingest.gelf..", "io.auditwatch.ingest.inflate..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.auditwatch.ingest.transport..",
                         "io.auditwatch.ingest.pipeline..", "io.auditwatch.ingest.envelope..",
                         "io.auditwatch.ingest.kafka..", "io.auditwatch.ingest.spool..")
+                .check(classes);
+        noClasses().that().resideInAnyPackage("io.auditwatch.ingest.fluentd..", "io.auditwatch.ingest.gelf..",
+                        "io.auditwatch.ingest.inflate..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.auditwatch.ingest.syslog..",
+                        "io.auditwatch.ingest.classify..")
                 .check(classes);
         noClasses().that().resideInAPackage("io.auditwatch.ingest.envelope..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.auditwatch.ingest.transport..",

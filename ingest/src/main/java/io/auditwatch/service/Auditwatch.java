@@ -92,6 +92,9 @@ public final class Auditwatch implements AutoCloseable {
     private Spool spool;
     private StreamListener tcp;
     private UdpListener udp;
+    private DockerInputs dockerInputs;
+    /** The certificates of listeners.tls.*, shared by every TLS listener; made on first use. */
+    private TlsContextSource tlsSource;
     private String bootstrapServers;
     private StreamListener tls;
     private Alerting alerting;
@@ -216,10 +219,8 @@ public final class Auditwatch implements AutoCloseable {
             toClose.push(tcp);
         }
         if (config.get(Keys.TLS_PORT) > 0) {
-            TlsContextSource tlsSource = tlsSource(config, metrics);
-            toClose.push(tlsSource);
             tls = StreamListener.start("tls", Transport.TLS, config.get(Keys.TLS_HOST), config.get(Keys.TLS_PORT),
-                    maxMessage, loops, ingestor, gate, metrics, guard, tlsSource);
+                    maxMessage, loops, ingestor, gate, metrics, guard, sharedTls(config));
             toClose.push(tls);
         }
         if (config.get(Keys.UDP_PORT) > 0) {
@@ -227,6 +228,9 @@ public final class Auditwatch implements AutoCloseable {
                     ingestor, publisher, metrics, sourceFilter(config, Keys.UDP_ALLOWED));
             toClose.push(udp);
         }
+        dockerInputs = DockerInputs.start(config, clock, loops, ingestor, gate, publisher, metrics, maxMessage,
+                key -> sourceFilter(config, key), () -> sharedTls(config));
+        toClose.push(dockerInputs);
         monitor = pipelineMonitor(config, clock, dataDir);
         ScheduledExecutorService watch = scheduler("aw-pipeline-monitor");
         toClose.push(watch::shutdownNow);
@@ -268,6 +272,9 @@ public final class Auditwatch implements AutoCloseable {
             m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN, "udp", () -> !u.isBound(),
                     () -> "syslog udp listener on port " + u.port() + " is not bound", Duration.ZERO));
         }
+        dockerInputs.listeners().forEach((name, l) -> m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN,
+                name, () -> !l.isBound().get(), () -> name + " listener on port " + l.port() + " is not bound",
+                Duration.ZERO)));
         ParseFailureRate parse = new ParseFailureRate(clock, metrics);
         m.watch(new PipelineMonitor.Condition(AlertKind.PARSE_FAILURES, "syslog", parse::aboveLimit, parse::describe,
                 Duration.ZERO));
@@ -309,6 +316,13 @@ public final class Auditwatch implements AutoCloseable {
         }
         if (udp != null && !udp.isBound()) {
             down.add("udp");
+        }
+        if (dockerInputs != null) {
+            dockerInputs.listeners().forEach((name, l) -> {
+                if (!l.isBound().get()) {
+                    down.add(name);
+                }
+            });
         }
         return down.isEmpty() ? ReadinessCheck.Result.ok() : ReadinessCheck.Result.down("not bound: " + down);
     }
@@ -352,6 +366,14 @@ public final class Auditwatch implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw config.invalid(key, e.getMessage());
         }
+    }
+
+    private TlsContextSource sharedTls(Config config) {
+        if (tlsSource == null) {
+            tlsSource = tlsSource(config, metrics);
+            toClose.push(tlsSource);
+        }
+        return tlsSource;
     }
 
     private static TlsContextSource tlsSource(Config config, IngestMetrics metrics) {

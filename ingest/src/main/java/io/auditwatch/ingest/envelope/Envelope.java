@@ -33,6 +33,7 @@ import java.util.UUID;
  * @param flags notable conditions, e.g. {@code truncated}, {@code invalid_utf8}, {@code identity_mismatch}
  * @param raw the message bytes exactly as received (for reassembled messages: the pieces joined)
  * @param pieces for a message reassembled from Docker's 16 KiB pieces, each piece's raw bytes; else empty
+ * @param docker the container fields of an event from Docker's fluentd or gelf driver; null for syslog
  */
 public record Envelope(
         UUID id,
@@ -53,7 +54,8 @@ public record Envelope(
         Classification classification,
         List<String> flags,
         byte[] raw,
-        List<byte[]> pieces) {
+        List<byte[]> pieces,
+        DockerLog docker) {
 
     public Envelope {
         Objects.requireNonNull(id, "id");

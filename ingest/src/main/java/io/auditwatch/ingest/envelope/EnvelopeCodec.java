@@ -74,6 +74,9 @@ public final class EnvelopeCodec {
                 }
                 g.writeEndArray();
             }
+            if (e.docker() != null) {
+                writeDocker(g, e.docker());
+            }
             writeRaw(g, "raw", "raw_base64", e.raw());
             if (!e.pieces().isEmpty()) {
                 g.writeArrayFieldStart("pieces");
@@ -150,6 +153,33 @@ public final class EnvelopeCodec {
             MAPPER.writeValue(g, fields);
         }
         writeOptional(g, "classify_note", c.parseNote());
+    }
+
+    private static void writeDocker(JsonGenerator g, DockerLog d) throws IOException {
+        g.writeObjectFieldStart("docker");
+        g.writeStringField("driver", d.driver());
+        writeOptional(g, "source", d.source());
+        writeOptional(g, "container_id", d.containerId());
+        writeOptional(g, "container_name", d.containerName());
+        writeOptional(g, "image_name", d.imageName());
+        writeOptional(g, "image_id", d.imageId());
+        writeOptional(g, "tag", d.tag());
+        writeOptional(g, "chunk", d.chunk());
+        if (d.partial() != null) {
+            g.writeObjectFieldStart("partial");
+            g.writeStringField("id", d.partial().id());
+            g.writeNumberField("ordinal", d.partial().ordinal());
+            g.writeBooleanField("last", d.partial().last());
+            g.writeEndObject();
+        }
+        if (!d.extra().isEmpty()) {
+            g.writeObjectFieldStart("extra");
+            for (Map.Entry<String, String> x : d.extra().entrySet()) {
+                writeOptional(g, x.getKey(), x.getValue());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
     }
 
     private static void writeOptional(JsonGenerator g, String name, String value) throws IOException {

@@ -111,6 +111,7 @@ final class DirectSender extends Sender {
         inflight.decrementAndGet();
         if (exception == null) {
             outcomes.acknowledged(event);
+            event.durability().durable();
             queue.release(event);
             return;
         }

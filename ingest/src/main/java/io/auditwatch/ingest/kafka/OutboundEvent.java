@@ -15,8 +15,9 @@ import java.util.Objects;
  *     given; null means none
  * @param acceptedNanos {@link System#nanoTime()} when the listener accepted the message; the publish
  *     latency metric measures from here to Kafka's acknowledgement
+ * @param durability told when the event is durable or lost; {@link Durability#NONE} when nobody waits
  */
-public record OutboundEvent(byte[] key, byte[] value, List<Header> headers, long acceptedNanos) {
+public record OutboundEvent(byte[] key, byte[] value, List<Header> headers, long acceptedNanos, Durability durability) {
 
     /**
      * Fixed cost charged per event on top of its bytes: the record, its arrays' headers and the
@@ -32,6 +33,17 @@ public record OutboundEvent(byte[] key, byte[] value, List<Header> headers, long
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
         headers = headers == null ? List.of() : List.copyOf(headers);
+        durability = durability == null ? Durability.NONE : durability;
+    }
+
+    /** An event nobody waits for. */
+    public OutboundEvent(byte[] key, byte[] value, List<Header> headers, long acceptedNanos) {
+        this(key, value, headers, acceptedNanos, Durability.NONE);
+    }
+
+    /** The same event, reporting to {@code d}. */
+    public OutboundEvent withDurability(Durability d) {
+        return new OutboundEvent(key, value, headers, acceptedNanos, d);
     }
 
     /** Bytes this event holds while queued or in flight; what the publisher's memory bound counts. */

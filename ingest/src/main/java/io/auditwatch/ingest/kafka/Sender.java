@@ -144,6 +144,7 @@ abstract sealed class Sender permits DirectSender, SpoolingSender {
 
     /** An event Kafka will not get from us and that no log holds: counted as lost, logged, its bytes released. */
     final void giveUp(OutboundEvent event, FailureReason reason, Throwable cause) {
+        event.durability().lost();
         outcomes.lost(reason, "event lost: " + EventPublisher.describe(cause));
         queue.release(event);
     }

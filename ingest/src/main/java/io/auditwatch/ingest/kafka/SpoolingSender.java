@@ -107,6 +107,7 @@ final class SpoolingSender extends Sender {
                     continue;
                 }
                 for (int i = 0; i < taken; i++) {
+                    batch.get(i).durability().durable();
                     queue.release(batch.get(i));
                 }
                 if (taken < batch.size()) {

@@ -5,6 +5,7 @@ import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.classify.Classification;
 import io.auditwatch.ingest.classify.Classifier;
 import io.auditwatch.ingest.classify.FragmentReassembler;
+import io.auditwatch.ingest.envelope.DockerLog;
 import io.auditwatch.ingest.envelope.Envelope;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import io.auditwatch.ingest.envelope.EventIds;
@@ -51,6 +52,17 @@ public final class Ingestor {
      * waiting key always sees it.
      */
     private volatile boolean reassembling;
+    /**
+     * The first piece (and its sender) of every Docker fluentd/gelf line waiting in the reassembler,
+     * by the reassembler's key: its fields head the joined event, as the first syslog piece's do.
+     */
+    private final Map<HeadKey, Held> dockerHeads = new ConcurrentHashMap<>();
+
+    private record HeadKey(long connectionId, java.net.SocketAddress sender, String key) {
+    }
+
+    private record Held(DockerLine line, Peer peer) {
+    }
 
     /**
      * @param rfc3164Zone the zone of RFC 3164 timestamps, which carry none (Docker's default and
@@ -97,6 +109,42 @@ public final class Ingestor {
                 null, received));
     }
 
+    /**
+     * Turns one line from Docker's fluentd or gelf driver into zero or more records, like
+     * {@link #ingest} does for a syslog frame: Docker's 16 KiB pieces are joined by the same
+     * reassembler when {@code hold} is true.
+     *
+     * @param hold false when the sender waits for this line to be durable before it sends the next
+     *     piece (fluentd with acknowledgements): a piece is then an event of its own, flagged
+     *     {@code partial} with Docker's partial-message id and ordinal, since holding it would stall
+     *     the sender for good
+     */
+    public void ingestDocker(DockerLine line, Peer peer, boolean hold, Consumer<OutboundEvent> out) {
+        Instant received = clock.instant();
+        byte[] body = line.message().getBytes(StandardCharsets.UTF_8);
+        if (hold && (body.length == FragmentReassembler.DOCKER_PIECE_BYTES || reassembling)) {
+            String key = line.reassemblyKey();
+            boolean udp = peer.transport() == Transport.UDP;
+            HeadKey head = udp ? new HeadKey(0, peer.remote(), key) : new HeadKey(peer.connectionId(), null, key);
+            dockerHeads.putIfAbsent(head, new Held(line, peer));
+            List<FragmentReassembler.Reassembled> units;
+            if (udp) {
+                units = reassembler.offerDatagram(peer.remote(), key, line.raw(), body, received);
+            } else {
+                waitingPeers.putIfAbsent(peer.connectionId(), peer);
+                units = reassembler.offer(peer.connectionId(), key, line.raw(), body, received);
+            }
+            reassembling = reassembler.pendingGroups() > 0;
+            emit(units, peer, line.framing(), received, out);
+            if (body.length == FragmentReassembler.DOCKER_PIECE_BYTES
+                    && units.stream().noneMatch(u -> u.rawPieces().stream().anyMatch(r -> r == line.raw()))) {
+                dockerHeads.putIfAbsent(head, new Held(line, peer)); // it started a group of its own
+            }
+            return;
+        }
+        out.accept(dockerEvent(line, line.raw(), List.of(), line.message(), line.utf8Valid(), peer, null, received));
+    }
+
     /** Emits the groups whose pieces stopped coming; a timer calls this every second. */
     public void expire(Consumer<OutboundEvent> out) {
         if (reassembling) {
@@ -118,6 +166,11 @@ public final class Ingestor {
     private void emit(List<FragmentReassembler.Reassembled> units, Peer current, Framing framing, Instant received,
             Consumer<OutboundEvent> out) {
         for (FragmentReassembler.Reassembled u : units) {
+            Held held = dockerHeads.remove(new HeadKey(u.connectionId(), u.sender(), u.tag()));
+            if (held != null) {
+                emitDocker(u, held, received, out);
+                continue;
+            }
             Peer peer = u.sender() != null ? new Peer(Transport.UDP, "udp", (java.net.InetSocketAddress) u.sender(), null, 0)
                     : waitingPeers.getOrDefault(u.connectionId(), current);
             if (peer == null) {
@@ -136,29 +189,70 @@ public final class Ingestor {
             SyslogMessage whole = new SyslogMessage(head.format(), head.error(), head.facility(), head.severity(),
                     head.version(), head.timestamp(), head.hostname(), head.appName(), head.procId(), head.msgId(),
                     head.structuredData(), head.bom(), head.msgOffset(), joined, valid);
-            int total = 0;
-            for (byte[] p : u.rawPieces()) {
-                total += p.length;
-            }
-            byte[] raw = new byte[total];
-            int at = 0;
-            for (byte[] p : u.rawPieces()) {
-                System.arraycopy(p, 0, raw, at, p.length);
-                at += p.length;
-            }
+            byte[] raw = join(u.rawPieces());
             String note = u.outcome() == FragmentReassembler.Outcome.REASSEMBLED ? "reassembled" : "reassembly_incomplete";
             out.accept(toEvent(whole, raw, u.rawPieces(), peer, f, false, -1, note, received));
         }
     }
 
+    private void emitDocker(FragmentReassembler.Reassembled u, Held held, Instant received,
+            Consumer<OutboundEvent> out) {
+        if (u.pieces() == 1 && u.outcome() == FragmentReassembler.Outcome.SINGLE) {
+            byte[] raw = u.rawPieces().get(0);
+            DockerLine line = held.line().raw() == raw ? held.line() : null;
+            if (line != null) {
+                out.accept(dockerEvent(line, raw, List.of(), line.message(), line.utf8Valid(), held.peer(), null,
+                        received));
+                return;
+            }
+        }
+        metrics.reassembly(u.outcome());
+        byte[] raw = join(u.rawPieces());
+        String note = u.outcome() == FragmentReassembler.Outcome.REASSEMBLED ? "reassembled" : "reassembly_incomplete";
+        out.accept(dockerEvent(held.line(), raw, u.pieces() > 1 ? u.rawPieces() : List.of(),
+                new String(u.msg(), StandardCharsets.UTF_8),
+                held.line().utf8Valid() && io.auditwatch.ingest.envelope.EnvelopeCodec.isUtf8(u.msg()), held.peer(),
+                u.pieces() > 1 || u.outcome() != FragmentReassembler.Outcome.SINGLE ? note : null, received));
+    }
+
+    private OutboundEvent dockerEvent(DockerLine line, byte[] raw, List<byte[]> pieces, String message,
+            boolean utf8Valid, Peer peer, String reassemblyFlag, Instant received) {
+        SyslogMessage msg = new SyslogMessage(line.format(), null, -1, -1, 0,
+                line.eventTime() == null ? null : line.eventTime().toString(), line.hostname(), line.tag(), null, null,
+                List.of(), false, raw.length, message, utf8Valid);
+        return toEvent(msg, raw, pieces, peer, line.framing(), false, -1, reassemblyFlag, received, line.docker(),
+                line.flags());
+    }
+
+    private static byte[] join(List<byte[]> pieces) {
+        int total = 0;
+        for (byte[] p : pieces) {
+            total += p.length;
+        }
+        byte[] raw = new byte[total];
+        int at = 0;
+        for (byte[] p : pieces) {
+            System.arraycopy(p, 0, raw, at, p.length);
+            at += p.length;
+        }
+        return raw;
+    }
+
     private OutboundEvent toEvent(SyslogMessage msg, byte[] raw, List<byte[]> pieces, Peer peer, Framing framing,
             boolean truncated, int originalLength, String reassemblyFlag, Instant received) {
+        return toEvent(msg, raw, pieces, peer, framing, truncated, originalLength, reassemblyFlag, received, null,
+                List.of());
+    }
+
+    private OutboundEvent toEvent(SyslogMessage msg, byte[] raw, List<byte[]> pieces, Peer peer, Framing framing,
+            boolean truncated, int originalLength, String reassemblyFlag, Instant received, DockerLog docker,
+            List<String> extraFlags) {
         long receivedMillis = received.toEpochMilli();
         Classification c = classifier.classify(msg.appName(), msg.hostname(), msg.msg());
         NodeResolver.Identity id = nodes.resolve(peer.certificateIdentity(), peer.remote(), msg.hostname());
         Instant eventTime = msg.eventTime(received, rfc3164Zone);
 
-        List<String> flags = new ArrayList<>(2);
+        List<String> flags = new ArrayList<>(extraFlags);
         if (truncated) {
             flags.add("truncated");
             metrics.truncated(peer.transport());
@@ -187,7 +281,7 @@ public final class Ingestor {
         Envelope env = new Envelope(EventIds.next(receivedMillis), received, id.node(), id.source(), stream,
                 peer.transport(), peer.listener(), NodeResolver.addressText(peer.remote()),
                 peer.remote() == null ? 0 : peer.remote().getPort(), peer.certificateIdentity(), framing,
-                truncated, originalLength, msg, eventTime, c, flags, raw, pieces);
+                truncated, originalLength, msg, eventTime, c, flags, raw, pieces, docker);
 
         byte[] key = id.node().getBytes(StandardCharsets.UTF_8);
         List<Header> headers = new ArrayList<>(6);

@@ -16,6 +16,8 @@ public enum Framing {
     NUL,
     /** The last frame of a connection that closed before its trailer (or before all counted octets) arrived. */
     EOF,
-    /** One UDP or unixgram datagram, one message (RFC 5426 section 3.1). */
-    DATAGRAM
+    /** One UDP or unixgram datagram, one message (RFC 5426 section 3.1); for GELF also its reassembled chunks. */
+    DATAGRAM,
+    /** One MessagePack request of the Fluentd Forward protocol, self-delimiting. */
+    MSGPACK
 }

@@ -15,6 +15,13 @@ public enum SyslogFormat {
      * otherwise (TLS identity, source address).
      */
     DOCKER_DEFAULT,
+    /**
+     * No syslog header: one event of Docker's fluentd driver (Fluentd Forward protocol). The fields
+     * come from its record and tag; the envelope's {@code docker} object has the container's.
+     */
+    FLUENTD,
+    /** No syslog header: one GELF message (Docker's gelf driver); the fields come from its JSON. */
+    GELF,
     /** No header could be read; {@link SyslogMessage#error()} says why. The raw bytes are still kept by the caller. */
     UNPARSED
 }

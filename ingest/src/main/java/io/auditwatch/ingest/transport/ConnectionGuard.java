@@ -66,6 +66,11 @@ public final class ConnectionGuard {
         return new FrameDeadline(transport);
     }
 
+    /** Whether a datagram from {@code sender} is allowed (the same source rules as connections). */
+    boolean allows(InetSocketAddress sender) {
+        return sources.allows(sender);
+    }
+
     /** Open connections counted by this guard. */
     public int open() {
         return open.get();

@@ -4,12 +4,7 @@ import io.auditwatch.ingest.envelope.Transport;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.auditwatch.ingest.pipeline.Ingestor;
 import io.auditwatch.ingest.syslog.SyslogFrameDecoder;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,9 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class StreamListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamListener.class);
 
-    /** Pending connections the kernel queues while the acceptor is busy: a reconnect storm after a restart. */
-    static final int ACCEPT_BACKLOG = 1024;
-
     private final Channel server;
     private final Transport transport;
 
@@ -51,37 +43,12 @@ public final class StreamListener implements AutoCloseable {
     public static StreamListener start(String name, Transport transport, String host, int port, int maxMessageSize,
             EventLoops loops, Ingestor ingestor, ReadGate gate, IngestMetrics metrics, ConnectionGuard guard,
             TlsContextSource tls) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(loops.boss(), loops.workers())
-                .channel(loops.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        p.addLast("guard", guard.newHandler(transport));
-                        FrameHandler ingest = new FrameHandler(transport, name, ingestor, gate, metrics);
-                        if (tls != null) {
-                            p.addLast("tls", tls.current().newHandler(ch.alloc()));
-                            p.addLast("tls-identity", new TlsIdentityHandler(ingest, metrics));
-                        }
-                        p.addLast("framer", new SyslogFrameDecoder(maxMessageSize, new CountingFramingListener(metrics)));
-                        p.addLast("deadline", guard.newFrameDeadline(transport));
-                        p.addLast("ingest", ingest);
-                    }
-                });
-        try {
-            Channel ch = b.bind(host, port).syncUninterruptibly().channel();
-            LOG.info("Syslog {} listener '{}' on {} ({})", transport.id().toUpperCase(java.util.Locale.ROOT), name,
-                    ch.localAddress(), loops.name());
-            return new StreamListener(ch, transport);
-        } catch (Exception e) {
-            throw new ListenerException("cannot listen on " + transport.id().toUpperCase(java.util.Locale.ROOT) + " "
-                    + host + ":" + port + " (listeners." + name + "): " + e.getMessage(), e);
-        }
+        Channel ch = StreamServer.bind(name, transport, host, port, loops, guard, tls, metrics,
+                () -> new SyslogFrameDecoder(maxMessageSize, new CountingFramingListener(metrics)),
+                () -> new FrameHandler(transport, name, ingestor, gate, metrics));
+        LOG.info("Syslog {} listener '{}' on {} ({})", transport.id().toUpperCase(java.util.Locale.ROOT), name,
+                ch.localAddress(), loops.name());
+        return new StreamListener(ch, transport);
     }
 
     /** The bound port (the real one when 0 was configured). */

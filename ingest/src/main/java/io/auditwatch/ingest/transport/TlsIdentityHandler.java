@@ -31,10 +31,15 @@ final class TlsIdentityHandler extends ChannelInboundHandlerAdapter {
     /** GeneralName type of a dNSName in subjectAltName (RFC 5280, 4.2.1.6). */
     private static final int SAN_DNS = 2;
 
-    private final FrameHandler ingest;
+    /** The stage that attributes what the connection sends: takes the verified certificate identity. */
+    interface IdentitySink {
+        void certificateIdentity(String identity);
+    }
+
+    private final IdentitySink ingest;
     private final IngestMetrics metrics;
 
-    TlsIdentityHandler(FrameHandler ingest, IngestMetrics metrics) {
+    TlsIdentityHandler(IdentitySink ingest, IngestMetrics metrics) {
         this.ingest = ingest;
         this.metrics = metrics;
     }

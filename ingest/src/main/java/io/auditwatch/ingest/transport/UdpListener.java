@@ -39,16 +39,27 @@ public final class UdpListener implements AutoCloseable {
 
     public static UdpListener start(String name, String host, int port, int maxMessageSize, EventLoops loops,
             Ingestor ingestor, EventPublisher publisher, IngestMetrics metrics, SourceFilter sources) {
+        Channel ch = bind(name, host, port, loops,
+                new DatagramHandler(name, maxMessageSize, ingestor, publisher, metrics, sources));
+        LOG.info("Syslog UDP listener '{}' on {} ({})", name, ch.localAddress(), loops.name());
+        return new UdpListener(ch);
+    }
+
+    /**
+     * The one way a UDP listener (syslog, gelf) binds: a large kernel receive buffer and a read buffer
+     * that holds the largest datagram.
+     *
+     * @throws ListenerException when the address cannot be bound
+     */
+    static Channel bind(String name, String host, int port, EventLoops loops, io.netty.channel.ChannelHandler handler) {
         Bootstrap b = new Bootstrap()
                 .group(loops.workers())
                 .channel(loops.datagramChannel())
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
-                .handler(new DatagramHandler(name, maxMessageSize, ingestor, publisher, metrics, sources));
+                .handler(handler);
         try {
-            Channel ch = b.bind(host, port).syncUninterruptibly().channel();
-            LOG.info("Syslog UDP listener '{}' on {} ({})", name, ch.localAddress(), loops.name());
-            return new UdpListener(ch);
+            return b.bind(host, port).syncUninterruptibly().channel();
         } catch (Exception e) {
             throw new ListenerException("cannot listen on UDP " + host + ":" + port + " (listeners." + name
                     + "): " + e.getMessage(), e);

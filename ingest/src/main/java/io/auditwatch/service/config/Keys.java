@@ -126,6 +126,30 @@ public final class Keys {
     public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
             "longest message kept whole; a longer one is truncated to this size and flagged");
 
+    // Docker's fluentd and gelf drivers (ingest/README.md, "Docker's fluentd and gelf drivers")
+    public static final ConfigKey<Boolean> FLUENTD_ENABLED = key("listeners.fluentd.enabled", "false",
+            ValueType.BOOLEAN, "Fluentd Forward protocol listener (Docker's fluentd driver, with acknowledgements)");
+    public static final ConfigKey<String> FLUENTD_HOST = key("listeners.fluentd.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the fluentd listener");
+    public static final ConfigKey<Integer> FLUENTD_PORT = key("listeners.fluentd.port", "24224", ValueType.PORT,
+            "fluentd TCP (or TLS) port; the Forward protocol's UDP heartbeat is answered on the same port");
+    public static final ConfigKey<Boolean> FLUENTD_TLS = key("listeners.fluentd.tls", "false", ValueType.BOOLEAN,
+            "TLS on the fluentd port, with the certificates and client-auth of listeners.tls.* (Docker 20.10's driver has no TLS)");
+    public static final ConfigKey<List<String>> FLUENTD_ALLOWED = key("listeners.fluentd.allowed-sources", "",
+            ValueType.LIST, "CIDR blocks allowed to connect to the fluentd listener; empty allows all");
+    public static final ConfigKey<Long> FLUENTD_MAX_REQUEST = key("listeners.fluentd.max-request-size", "4MiB",
+            ValueType.SIZE, "longest Forward request; a longer one closes the connection (the sender retries)");
+    public static final ConfigKey<Boolean> GELF_ENABLED = key("listeners.gelf.enabled", "false", ValueType.BOOLEAN,
+            "GELF listeners (Docker's gelf driver): UDP and TCP on the same port");
+    public static final ConfigKey<String> GELF_HOST = key("listeners.gelf.host", "0.0.0.0", ValueType.NON_EMPTY,
+            "bind address of the GELF listeners");
+    public static final ConfigKey<Integer> GELF_PORT = key("listeners.gelf.port", "12201", ValueType.PORT,
+            "GELF port, UDP (chunked, gzip/zlib/plain) and TCP (NUL-delimited)");
+    public static final ConfigKey<Boolean> GELF_TLS = key("listeners.gelf.tls", "false", ValueType.BOOLEAN,
+            "TLS on the GELF TCP port, with the certificates of listeners.tls.* (Docker 20.10's driver has no TLS)");
+    public static final ConfigKey<List<String>> GELF_ALLOWED = key("listeners.gelf.allowed-sources", "",
+            ValueType.LIST, "CIDR blocks allowed to send to the GELF listeners; empty allows all");
+
     // Admin
     public static final ConfigKey<String> ADMIN_HOST = key("admin.host", "127.0.0.1", ValueType.NON_EMPTY,
             "bind address of the admin HTTP server");
@@ -272,6 +296,8 @@ public final class Keys {
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
             KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC, KAFKA_CLIENT_PROPERTIES,
             SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_DRAIN_DEADLINE,
+            FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,
+            GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
             UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, REDACT_LICENSE,
