@@ -106,7 +106,7 @@ class FluentdAckTest {
             s.setSoTimeout(5000);
             assertEquals(-1, s.getInputStream().read());
         }
-        await().until(() -> registry.find("auditwatch_frames_discarded").tag("reason", "fluentd_malformed").counter() != null);
+        await().until(() -> registry.find(IngestMetrics.FRAMES_DISCARDED.name()).tag("reason", "fluentd_malformed").counter() != null);
     }
 
     @Test
