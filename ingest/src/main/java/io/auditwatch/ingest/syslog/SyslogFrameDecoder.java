@@ -262,7 +262,9 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
             int received = in.writerIndex() - spaceIndex - 1;
             listener.incompleteAtClose(count, received);
             if (received > 0) {
-                out.add(new SyslogFrame(copy(in, spaceIndex + 1, received), Framing.EOF, true, count));
+                // A count within maxMessageSize + CR LF may leave more than maxMessageSize bytes pending.
+                int kept = Math.min(received, maxMessageSize);
+                out.add(new SyslogFrame(copy(in, spaceIndex + 1, kept), Framing.EOF, true, count));
             }
             in.skipBytes(readable);
             return;

@@ -320,6 +320,19 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void countWithinTheLineEndAllowanceCutShortAtCloseIsStillCappedAtTheMaximum() {
+        // A count of MAX + 2 is accepted (the CR LF may be counted); MAX + 1 bytes arrive, then close.
+        write(ascii((MAX + 2) + " <13>" + "x".repeat(MAX - 3)));
+        assertNull(channel.readInbound());
+        assertTrue(channel.finish());
+        SyslogFrame frame = channel.readInbound();
+        assertEquals(MAX, frame.raw().length);
+        assertTrue(frame.truncated());
+        assertEquals(MAX + 2, frame.originalLength());
+        assertEquals(List.of((MAX + 2) + "/" + (MAX + 1)), listener.incomplete);
+    }
+
+    @Test
     void countThatLiesSwallowsTheFollowingFramesUpToTheCount() {
         // RFC 6587 gives a receiver no way to notice a wrong count; document what happens.
         write(ascii("12 <13>a\n<13>b\n<13>c\n"));
