@@ -71,11 +71,16 @@ public final class IngestMetrics {
     public static final MeterDoc HELD_MESSAGES = MeterDoc.gauge("auditwatch.tcp.held.messages", "messages",
             "Messages read from sockets and waiting for room in the publisher queue, in messages");
 
+    public static final MeterDoc UDP_KERNEL_DROPS = MeterDoc.counter("auditwatch.udp.kernel.drops", "datagrams",
+            "Datagrams the kernel dropped for a UDP listener's socket before auditwatch could read them (receive buffer "
+                    + "full), from /proc/net/udp[6]; NaN where the kernel does not say, in datagrams")
+            .tag("listener", "udp, gelf");
+
     /** Every meter this class registers. */
     public static final List<MeterDoc> METERS = List.of(RECEIVED, RECEIVED_BYTES, TRUNCATED, CONNECTIONS_OPEN,
             CONNECTIONS_ACCEPTED, CONNECTIONS_REJECTED, INVALID_UTF8, IDENTITY_MISMATCHES, PARSE_FAILURES, REASSEMBLIES,
             CLASSIFY_SHORTFALLS, DROPPED, FRAMES_DISCARDED, TLS_HANDSHAKE_FAILURES, TLS_RELOAD_FAILURES, READS_PAUSED,
-            HELD_MESSAGES);
+            HELD_MESSAGES, UDP_KERNEL_DROPS);
 
     private final MeterRegistry registry;
     /** [transport][format][stream]: resolved once so the per-message path does no map lookups. */
@@ -125,6 +130,14 @@ public final class IngestMetrics {
     public void bindReadGate(BooleanSupplier paused, IntSupplier held) {
         READS_PAUSED.gauge(() -> paused.getAsBoolean() ? 1 : 0).register(registry);
         HELD_MESSAGES.gauge(() -> held.getAsInt()).register(registry);
+    }
+
+    /**
+     * Binds the kernel's drop count of a UDP listener's socket(s), read from {@code source} at scrape
+     * time (thread-safe). Micrometer holds {@code source} weakly: the listener must keep it.
+     */
+    public <T> void bindUdpKernelDrops(String listener, T source, java.util.function.ToDoubleFunction<T> drops) {
+        UDP_KERNEL_DROPS.functionCounter(source, drops).tag("listener", listener).register(registry);
     }
 
     /** Messages received since start, all listeners. */

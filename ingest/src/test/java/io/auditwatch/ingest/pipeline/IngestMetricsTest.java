@@ -22,6 +22,7 @@ class IngestMetricsTest {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         IngestMetrics metrics = new IngestMetrics(registry);
         metrics.bindReadGate(() -> false, () -> 0);
+        metrics.bindUdpKernelDrops("udp", registry, r -> 0);
         metrics.parseFailure(ParseError.NO_PRI);
         metrics.reassembly(FragmentReassembler.Outcome.TIMEOUT);
         metrics.classifyShortfall(ParseShortfall.values()[0]);
