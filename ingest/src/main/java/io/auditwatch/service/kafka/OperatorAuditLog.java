@@ -89,7 +89,8 @@ public final class OperatorAuditLog implements AutoCloseable {
     public boolean write(OperatorAction action) {
         byte[] key = action.principal().getBytes(StandardCharsets.UTF_8);
         try {
-            producer.send(new ProducerRecord<>(topic, key, encode(action)))
+            // Partition 0 even when someone created the topic with more: the trail reads in order.
+            producer.send(new ProducerRecord<>(topic, 0, key, encode(action)))
                     .get(WRITE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             LOG.error("operator audit record not written to {} ({}): {} {} by {}", topic,
