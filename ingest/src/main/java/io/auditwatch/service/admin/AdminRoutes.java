@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 /**
  * What the admin server serves beyond {@code /metrics} and {@code /health}: the readiness checks,
  * the source of {@code /status} and {@code /api/nodes}, and the service's own JSON endpoints
- * (maintenance windows, decommissioning, test alerts).
+ * (maintenance windows, decommissioning, silences, test alerts).
  *
  * <p>Filled in before {@link AdminServer#start}, which takes a snapshot; later changes have no
  * effect. Handlers run on the admin server's handler thread, never on an I/O thread, so a slow one
