@@ -19,6 +19,12 @@ public final class AlertingMetrics {
     public static final MeterDoc RAISED = MeterDoc.counter("auditwatch.alerts.raised", "alerts",
             "Alerts opened, in alerts").tag("kind", AlertKind.class, AlertKind::id);
     /**
+     * FIRING or RECOVERED notices a silence kept from being mailed (alerting/README.md, "Silences");
+     * the next notification that goes out reports them.
+     */
+    public static final MeterDoc SILENCED = MeterDoc.counter("auditwatch.alerts.silenced", "alerts",
+            "Alert notices held back by a silence, in alerts").tag("kind", AlertKind.class, AlertKind::id);
+    /**
      * Notifications accepted by the relay (or written as .eml), counted once per kind they report:
      * a digest of 50 silent nodes counts 1 for node-silent. Not per recipient.
      */
@@ -43,11 +49,12 @@ public final class AlertingMetrics {
 
     /** Every meter this class registers. */
     public static final List<MeterDoc> METERS =
-            List.of(RAISED, DELIVERED, FAILURES, PENDING, OPEN, FAILING, HISTORY_RECORDS, HISTORY_FAILURES);
+            List.of(RAISED, SILENCED, DELIVERED, FAILURES, PENDING, OPEN, FAILING, HISTORY_RECORDS, HISTORY_FAILURES);
 
     private final MeterRegistry registry;
     private final Map<AlertKind, Counter> raised = new EnumMap<>(AlertKind.class);
     private final Map<AlertKind, Counter> delivered = new EnumMap<>(AlertKind.class);
+    private final Map<AlertKind, Counter> silenced = new EnumMap<>(AlertKind.class);
     private final Map<DeliveryException.Reason, Counter> failures = new EnumMap<>(DeliveryException.Reason.class);
     private final Counter historyRecords;
     private final Counter historyFailures;
@@ -57,6 +64,7 @@ public final class AlertingMetrics {
         for (AlertKind k : AlertKind.values()) {
             raised.put(k, RAISED.counter().tag("kind", k.id()).register(registry));
             delivered.put(k, DELIVERED.counter().tag("kind", k.id()).register(registry));
+            silenced.put(k, SILENCED.counter().tag("kind", k.id()).register(registry));
         }
         for (DeliveryException.Reason r : DeliveryException.Reason.values()) {
             failures.put(r, FAILURES.counter().tag("reason", r.id()).register(registry));
@@ -75,6 +83,10 @@ public final class AlertingMetrics {
 
     public void raised(AlertKind kind) {
         raised.get(kind).increment();
+    }
+
+    public void silenced(AlertKind kind) {
+        silenced.get(kind).increment();
     }
 
     public void delivered(Notification n) {

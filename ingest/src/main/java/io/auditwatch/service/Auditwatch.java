@@ -14,6 +14,7 @@ import io.auditwatch.service.admin.AdminServer;
 import io.auditwatch.service.admin.ReadinessCheck;
 import io.auditwatch.service.config.ModuleSettings;
 import io.auditwatch.service.kafka.KafkaAlertHistory;
+import io.auditwatch.service.kafka.OperatorAuditLog;
 import io.auditwatch.service.kafka.WholeEventJoin;
 import io.auditwatch.ingest.classify.AuditEventJoiner;
 import io.auditwatch.ingest.pipeline.InventoryAddresses;
@@ -104,6 +105,7 @@ public final class Auditwatch implements AutoCloseable {
     private IngestMetrics metrics;
     private PipelineMonitor monitor;
     private AdminServer admin;
+    private OperatorAuditLog operatorAudit;
 
     private Auditwatch() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -156,6 +158,9 @@ public final class Auditwatch implements AutoCloseable {
         KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
                 config.get(Keys.KAFKA_REPLICATION).shortValue(), new AlertingMetrics(registry));
         toClose.push(history);
+        operatorAudit = new OperatorAuditLog(bootstrapServers, clientProperties, config.get(Keys.KAFKA_OPERATOR_AUDIT_TOPIC),
+                config.get(Keys.KAFKA_REPLICATION).shortValue());
+        toClose.push(operatorAudit);
         ScheduledExecutorService alertingThread = scheduler("aw-alerting");
         toClose.push(alertingThread::shutdownNow);
         alerting = new Alerting(alertingSettings, clock, registry, history, alertingThread);
@@ -237,7 +242,8 @@ public final class Auditwatch implements AutoCloseable {
         watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
 
         if (config.get(Keys.ADMIN_PORT) > 0) {
-            admin = AdminServer.start(ModuleSettings.admin(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC)));
+            admin = AdminServer.start(ModuleSettings.admin(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC),
+                    config.get(Keys.ALERT_SILENCE_MAX)));
             toClose.push(admin);
             LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes)", config.get(Keys.ADMIN_HOST),
                     admin.port());
@@ -285,9 +291,12 @@ public final class Auditwatch implements AutoCloseable {
         return m;
     }
 
-    /** @param topic the events topic the heartbeat consumer reads, named while it catches up */
-    private AdminRoutes adminRoutes(Clock clock, String topic) {
-        AdminApi api = new AdminApi(clock, tracker, alerting);
+    /**
+     * @param topic the events topic the heartbeat consumer reads, named while it catches up
+     * @param silenceMax longest silence an operator may create
+     */
+    private AdminRoutes adminRoutes(Clock clock, String topic, Duration silenceMax) {
+        AdminApi api = new AdminApi(clock, tracker, alerting, operatorAudit, silenceMax);
         return new AdminRoutes()
                 .readiness(ReadinessCheck.of("listeners", this::listenersReady))
                 .readiness(ReadinessCheck.of("kafka", () -> {
@@ -300,11 +309,14 @@ public final class Auditwatch implements AutoCloseable {
                         : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
                         : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
                         : ReadinessCheck.Result.down("catching up with " + topic)))
-                .status(new StatusSource(clock, tracker, alerting, this::pipelineSummary))
+                .status(new StatusSource(clock, tracker, alerting, operatorAudit, this::pipelineSummary))
                 .post("/api/maintenance", api::maintenance)
                 .post("/api/maintenance/end", api::endMaintenance)
                 .post("/api/decommission", api::decommission)
-                .post("/api/test-alert", api::testAlert);
+                .post("/api/test-alert", api::testAlert)
+                .get("/api/silences", api::silences)
+                .post("/api/silences", api::createSilence)
+                .post("/api/silences/end", api::endSilence);
     }
 
     private ReadinessCheck.Result listenersReady() {
@@ -441,6 +453,11 @@ public final class Auditwatch implements AutoCloseable {
 
     public Alerting alerting() {
         return alerting;
+    }
+
+    /** The operator audit trail (kafka.operator-audit-topic). */
+    public OperatorAuditLog operatorAudit() {
+        return operatorAudit;
     }
 
     public HeartbeatTracker tracker() {

@@ -96,28 +96,89 @@ final class Commands {
         return Main.EXIT_OK;
     }
 
-    /** {@code maintenance NODE UNTIL [REASON]}. */
+    /** {@code maintenance NODE UNTIL REASON...}. */
     static int maintenance(Config config, List<String> args, PrintStream out, PrintStream err) {
-        if (args.size() < 2) {
-            err.println("usage: auditwatch maintenance NODE UNTIL [REASON]   (UNTIL: 2026-11-24T08:00:00Z or 2h)");
+        if (args.size() < 3) {
+            err.println("usage: auditwatch maintenance NODE UNTIL REASON...   (UNTIL: 2026-11-24T08:00:00Z or 2h)");
             return Main.EXIT_CONFIG;
         }
         Map<String, String> body = new LinkedHashMap<>();
         body.put("node", args.get(0));
         body.put("until", args.get(1));
-        if (args.size() > 2) {
-            body.put("reason", String.join(" ", args.subList(2, args.size())));
-        }
+        body.put("reason", String.join(" ", args.subList(2, args.size())));
         return post(config, "/api/maintenance", body, out, err);
     }
 
-    /** {@code decommission NODE}. */
+    /** {@code decommission NODE REASON...}. */
     static int decommission(Config config, List<String> args, PrintStream out, PrintStream err) {
-        if (args.size() != 1) {
-            err.println("usage: auditwatch decommission NODE");
+        if (args.size() < 2) {
+            err.println("usage: auditwatch decommission NODE REASON...");
             return Main.EXIT_CONFIG;
         }
-        return post(config, "/api/decommission", Map.of("node", args.get(0)), out, err);
+        return post(config, "/api/decommission",
+                Map.of("node", args.get(0), "reason", String.join(" ", args.subList(1, args.size()))), out, err);
+    }
+
+    static final String SILENCE_USAGE = """
+            usage: auditwatch silence create [--node NODE] [--stream STREAM] [--kind KIND] UNTIL REASON...
+                   auditwatch silence list
+                   auditwatch silence end ID REASON...""";
+
+    /** {@code silence create|list|end ...}, through {@code /api/silences}. */
+    static int silence(Config config, List<String> args, PrintStream out, PrintStream err) {
+        String sub = args.isEmpty() ? "" : args.get(0);
+        List<String> rest = args.subList(Math.min(1, args.size()), args.size());
+        switch (sub) {
+            case "list" -> {
+                AdminClient.Reply r = AdminClient.of(config).get("/api/silences");
+                if (!r.ok()) {
+                    err.println("auditwatch: " + r.describe());
+                    return Main.EXIT_FAILURE;
+                }
+                List<String[]> rows = new java.util.ArrayList<>();
+                rows.add(new String[] {"ID", "MATCHES", "UNTIL (UTC)", "BY", "HELD BACK", "REASON"});
+                for (com.fasterxml.jackson.databind.JsonNode s : r.json()) {
+                    StringBuilder matches = new StringBuilder();
+                    for (String field : List.of("node", "stream", "kind")) {
+                        if (!s.path(field).isNull() && !s.path(field).isMissingNode()) {
+                            matches.append(matches.length() == 0 ? "" : " ").append(field).append('=')
+                                    .append(s.path(field).asText());
+                        }
+                    }
+                    rows.add(new String[] {s.path("id").asText(), matches.toString(), s.path("until").asText(),
+                        s.path("by").asText(), s.path("held").asText(), s.path("reason").asText()});
+                }
+                out.print(rows.size() == 1 ? "no active silence\n" : NodeTable.columns(rows));
+                return Main.EXIT_OK;
+            }
+            case "end" -> {
+                if (rest.size() < 2) {
+                    err.println(SILENCE_USAGE);
+                    return Main.EXIT_CONFIG;
+                }
+                return post(config, "/api/silences/end",
+                        Map.of("id", rest.get(0), "reason", String.join(" ", rest.subList(1, rest.size()))), out, err);
+            }
+            case "create" -> {
+                Map<String, String> body = new LinkedHashMap<>();
+                int i = 0;
+                while (i + 1 < rest.size() && List.of("--node", "--stream", "--kind").contains(rest.get(i))) {
+                    body.put(rest.get(i).substring(2), rest.get(i + 1));
+                    i += 2;
+                }
+                if (body.isEmpty() || rest.size() - i < 2) {
+                    err.println(SILENCE_USAGE);
+                    return Main.EXIT_CONFIG;
+                }
+                body.put("until", rest.get(i));
+                body.put("reason", String.join(" ", rest.subList(i + 1, rest.size())));
+                return post(config, "/api/silences", body, out, err);
+            }
+            default -> {
+                err.println(SILENCE_USAGE);
+                return Main.EXIT_CONFIG;
+            }
+        }
     }
 
     /**

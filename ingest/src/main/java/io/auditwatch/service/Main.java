@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * The command line: {@code auditwatch [COMMAND] [--config FILE]} with the commands {@code run} (the
- * default), {@code check-config}, {@code nodes}, {@code maintenance NODE UNTIL [REASON]},
- * {@code decommission NODE} and {@code send-test-alert}; {@link #usage} describes each.
+ * default), {@code check-config}, {@code nodes}, {@code maintenance NODE UNTIL REASON},
+ * {@code decommission NODE REASON}, {@code silence create|list|end} and {@code send-test-alert};
+ * {@link #usage} describes each.
  * Exit codes: 0 success, 1 runtime failure (a port that cannot be bound, Kafka unreachable at
  * start-up), 2 invalid configuration or usage.
  */
@@ -77,6 +78,7 @@ public final class Main {
                 case "send-test-alert" -> Commands.sendTestAlert(config, env, out, err);
                 case "maintenance" -> Commands.maintenance(config, positional, out, err);
                 case "decommission" -> Commands.decommission(config, positional, out, err);
+                case "silence" -> Commands.silence(config, positional, out, err);
                 default -> {
                     err.println("auditwatch: unknown command '" + command + "'");
                     usage(err);
@@ -103,12 +105,21 @@ public final class Main {
                   check-config --reference
                                     print the reference of every configuration key (config/README.md)
                   nodes             print the node state table of a running instance (admin API)
-                  maintenance NODE UNTIL [REASON]
+                  maintenance NODE UNTIL REASON...
                                     put NODE into maintenance until UNTIL (ISO-8601 instant or a duration like 2h)
-                  decommission NODE forget NODE and close its alerts
+                  decommission NODE REASON...
+                                    forget NODE and close its alerts
+                  silence create [--node NODE] [--stream STREAM] [--kind KIND] UNTIL REASON...
+                                    hold back mails of matching alerts until UNTIL (at most
+                                    alerting.silence-max-duration ahead)
+                  silence list      print the active silences
+                  silence end ID REASON...
+                                    end a silence now; alerts it held that are still open are mailed
                   send-test-alert   send a test alert to every recipient (ISSO, SA, ...)
 
                 The configuration file is --config, else $AUDITWATCH_CONFIG, else config/auditwatch.yaml
-                when present. Every key can be overridden by AUDITWATCH_<KEY> environment variables.""");
+                when present. Every key can be overridden by AUDITWATCH_<KEY> environment variables.
+                Every maintenance, decommission, silence and test alert is recorded with the admin user
+                and the reason in the operator audit topic (kafka.operator-audit-topic).""");
     }
 }

@@ -21,15 +21,19 @@ final class NodeTable {
                 duration(n.get("ageSeconds")), duration(n.get("thresholdSeconds")),
                 n.path("openAlerts").isEmpty() ? "-" : String.join(", ", strings(n.path("openAlerts")))});
         }
-        int[] width = new int[HEADER.length];
+        return "pipeline: " + (doc.path("pipelineOk").asBoolean() ? "OK" : "FAILING") + ' ' + doc.path("pipeline")
+                + '\n' + columns(rows);
+    }
+
+    /** Rows (the first is the header) as left-aligned columns two spaces apart, one line each. */
+    static String columns(List<String[]> rows) {
+        int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 width[i] = Math.max(width[i], r[i].length());
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append("pipeline: ").append(doc.path("pipelineOk").asBoolean() ? "OK" : "FAILING").append(' ')
-                .append(doc.path("pipeline")).append('\n');
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
                 out.append(r[i]);

@@ -8,6 +8,7 @@ import io.auditwatch.heartbeat.NodeStatus;
 import io.auditwatch.service.admin.CisRow;
 import io.auditwatch.service.admin.NodeStreamView;
 import io.auditwatch.service.admin.StatusView;
+import io.auditwatch.service.kafka.OperatorAuditLog;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,17 +16,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Builds the status page's and {@code /api/nodes}'s view from heartbeat, alerting and the pipeline. */
+/**
+ * Builds the status page's and {@code /api/nodes}'s view from heartbeat, alerting (open alerts,
+ * silences), the operator audit trail and the pipeline.
+ */
 final class StatusSource implements Supplier<StatusView> {
     private final Clock clock;
     private final HeartbeatTracker tracker;
     private final Alerting alerting;
+    private final OperatorAuditLog audit;
     private final Supplier<Map<String, String>> pipeline;
 
-    StatusSource(Clock clock, HeartbeatTracker tracker, Alerting alerting, Supplier<Map<String, String>> pipeline) {
+    StatusSource(Clock clock, HeartbeatTracker tracker, Alerting alerting, OperatorAuditLog audit,
+            Supplier<Map<String, String>> pipeline) {
         this.clock = clock;
         this.tracker = tracker;
         this.alerting = alerting;
+        this.audit = audit;
         this.pipeline = pipeline;
     }
 
@@ -52,6 +59,6 @@ final class StatusSource implements Supplier<StatusView> {
         DeliveryHealth d = alerting.health();
         p.put("alert delivery", d.ok() ? "OK" : "FAILING since " + d.failingSince() + " (" + d.pending() + " pending, "
                 + d.lastFailure() + ")");
-        return new StatusView(clock.instant(), rows, p, cis);
+        return new StatusView(clock.instant(), rows, p, cis, alerting.silences(), audit.recent());
     }
 }

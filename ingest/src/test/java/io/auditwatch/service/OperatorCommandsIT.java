@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -12,6 +14,7 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator's commands against a running instance, through the admin API: {@code nodes},
- * {@code maintenance}, {@code decommission}, {@code send-test-alert}; with basic auth on.
+ * {@code maintenance}, {@code decommission}, {@code send-test-alert}; with basic auth on. Each change
+ * is read back from the operator audit topic.
  */
 class OperatorCommandsIT {
     @RegisterExtension
@@ -32,6 +36,7 @@ class OperatorCommandsIT {
                 "AUDITWATCH_ADMIN_PASSWORD_FILE", password.toString());
     });
 
+    static final ObjectMapper JSON = new ObjectMapper();
     static Map<String, String> cliEnv;
 
     @BeforeAll
@@ -75,13 +80,33 @@ class OperatorCommandsIT {
     }
 
     @Test
-    void decommissionForgetsTheNode() {
-        Run r = cli("decommission", "ops-node-2");
+    void decommissionForgetsTheNode() throws Exception {
+        assertEquals(2, cli("decommission", "ops-node-2").code(), "usage: a reason is mandatory");
+        Run r = cli("decommission", "ops-node-2", "hardware", "returned");
         assertEquals(0, r.code(), r.err());
         assertTrue(service.service().tracker().node("ops-node-2").isEmpty());
-        Run again = cli("decommission", "ops-node-2");
+        Run again = cli("decommission", "ops-node-2", "twice");
         assertEquals(1, again.code());
         assertTrue(again.err().contains("404"), again.err());
+
+        // Both attempts are in the operator audit trail, attributed to the admin user.
+        List<JsonNode> records = new java.util.ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            records.clear();
+            for (var rec : TopicReader.readAll(service.bootstrapServers(), "auditwatch.audit", 1)) {
+                JsonNode n = JSON.readTree(rec.value());
+                if (n.path("action").asText().equals("decommission")) {
+                    records.add(n);
+                }
+            }
+            return records.size() >= 2;
+        });
+        assertEquals(List.of("applied", "refused 404: node 'ops-node-2' is not tracked by this instance"),
+                records.stream().map(n -> n.path("outcome").asText()).toList());
+        assertTrue(records.stream().allMatch(n -> n.path("principal").asText().equals("ops")
+                && n.path("parameters").path("node").asText().equals("ops-node-2")), records.toString());
+        assertEquals("hardware returned", records.get(0).path("reason").asText());
+        assertTrue(service.service().operatorAudit().recent().stream().anyMatch(a -> a.action().equals("decommission")));
     }
 
     @Test

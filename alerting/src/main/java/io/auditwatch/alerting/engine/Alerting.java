@@ -57,6 +57,12 @@ public final class Alerting implements AlertSink, AutoCloseable {
     /** Open alerts by key, in opening order. Guarded by {@code this}. */
     private final Map<String, OpenAlert> open = new LinkedHashMap<>();
     private final List<Silence> silences = new ArrayList<>();
+    /**
+     * Alerts held back by silences since the last notification went out, by the silence's
+     * {@link Silence#describe()}: the next notification reports them, then this is cleared.
+     * Guarded by {@code this}.
+     */
+    private final Map<String, Integer> heldBack = new LinkedHashMap<>();
     /** Start of the current group window; null when no transition waits. */
     private Instant windowStart;
     private volatile Map<AlertKind, Integer> openByKind = Map.of();
@@ -94,6 +100,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
         OpenAlertStore.Snapshot restored = store.load();
         restored.open().forEach(a -> open.put(a.key(), a));
         silences.addAll(restored.silences());
+        heldBack.putAll(restored.heldBack());
         updateGauges();
         metrics.bindOpen(k -> openByKind.getOrDefault(k, 0));
         logStartup();
@@ -130,6 +137,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
                     open.put(e.key(), new OpenAlert(e, now, null, null, 0, settings.rolesFor(e.kind()), null));
                     metrics.raised(e.kind());
                     LOG.info("alert opened: {} {}", e.key(), e.summary());
+                    holdBack(e, now);
                 } else if (a.resolved() != null) {
                     // Flapped back before the recovery went out: cancel the recovery, the alert stays open.
                     open.put(e.key(), a.withResolved(null));
@@ -146,6 +154,9 @@ public final class Alerting implements AlertSink, AutoCloseable {
                 }
                 open.put(e.key(), a.withResolved(e));
                 LOG.info("alert resolved: {}", e.key());
+                if (a.notified()) {
+                    holdBack(a.event(), now); // a recovery whose alert was mailed; one never mailed is not counted twice
+                }
             }
             if (windowStart == null) {
                 windowStart = now;
@@ -179,6 +190,23 @@ public final class Alerting implements AlertSink, AutoCloseable {
         } catch (RuntimeException | Error e) {
             // A throwing scheduled task is never run again: log and keep ticking.
             LOG.error("alerting tick failed", e);
+        }
+    }
+
+    /**
+     * Counts a FIRING or RECOVERED notice the first matching silence keeps from being mailed.
+     * Guarded by {@code this}.
+     */
+    private void holdBack(AlertEvent e, Instant now) {
+        for (int i = 0; i < silences.size(); i++) {
+            Silence s = silences.get(i);
+            if (s.matches(e, now)) {
+                silences.set(i, s.withHeld(s.held() + 1));
+                heldBack.merge(s.describe(), 1, Integer::sum);
+                metrics.silenced(e.kind());
+                LOG.info("alert {} held back by silence {}", e.key(), s.id());
+                return;
+            }
         }
     }
 
@@ -262,8 +290,12 @@ public final class Alerting implements AlertSink, AutoCloseable {
             recipientsOf.put(group, recipients);
         }
         List<Notification> made = new ArrayList<>();
+        Map<String, Integer> held = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(heldBack));
+        if (!groups.isEmpty()) {
+            heldBack.clear(); // every notification of this step reports them
+        }
         for (Map.Entry<String, List<Notice>> g : groups.entrySet()) {
-            Notification notification = renderer.render(g.getValue(), recipientsOf.get(g.getKey()), now);
+            Notification notification = renderer.render(g.getValue(), recipientsOf.get(g.getKey()), now, held);
             outbox.enqueue(notification);
             made.add(notification);
             LOG.info("alert notification queued: \"{}\" to {} ({} alert(s))", notification.subject(), notification.recipients(),
@@ -286,43 +318,64 @@ public final class Alerting implements AlertSink, AutoCloseable {
     }
 
     /**
-     * Suppresses notifications of alerts whose node equals, or whose key starts with,
-     * {@code keyPrefixOrNode}, until {@code until} (exclusive). Alerts still open and close.
+     * Suppresses notifications of alerts that match every given field until {@code until}
+     * (exclusive). Alerts still open and close; each FIRING or RECOVERED notice it holds back is
+     * counted and reported by the next notification that goes out.
+     *
+     * @param node an {@link AlertEvent#node()}, or null for any
+     * @param stream an {@link AlertEvent#stream()} id, or null for any
+     * @param kind an alert kind, or null for any; at least one of the three is given
+     * @param by who asked (the admin API's principal), shown with it
+     * @return the silence, with its new id
+     * @throws IllegalArgumentException when node, stream and kind are all null
      */
-    public void silence(String keyPrefixOrNode, Instant until, String reason) {
-        Silence s = new Silence(keyPrefixOrNode, until, reason);
+    public Silence silence(String node, String stream, AlertKind kind, Instant until, String reason, String by) {
+        Silence s;
         synchronized (this) {
+            String id;
+            do {
+                id = java.util.UUID.randomUUID().toString().substring(0, 8);
+            } while (find(id) != null);
+            s = new Silence(id, node, stream, kind, until, reason, by, clock.instant(), 0);
             silences.add(s);
             persist();
         }
-        LOG.info("alerts matching '{}' silenced until {}: {}", keyPrefixOrNode, until, reason);
+        LOG.info("alerts matching {} silenced until {} by {} (silence {}): {}", s.matcher(), until, s.by(), s.id(), reason);
+        return s;
     }
 
     /**
-     * Ends the silences whose match equals {@code keyPrefixOrNode} (maintenance finished early).
-     * Alerts they held back are notified at the next group window.
+     * Ends the silence {@code id} now. Alerts it held back that are still open are notified at the
+     * next group window.
      *
-     * @return whether any silence was removed
+     * @return the silence as it was, or empty when none with that id is active
      */
-    public boolean unsilence(String keyPrefixOrNode) {
-        boolean removed;
+    public java.util.Optional<Silence> endSilence(String id) {
+        Silence s;
         synchronized (this) {
-            removed = silences.removeIf(s -> s.match().equals(keyPrefixOrNode));
-            if (removed) {
-                if (windowStart == null) {
-                    windowStart = clock.instant(); // held-back alerts go out one window from now
-                }
-                persist();
+            s = find(id);
+            if (s == null) {
+                return java.util.Optional.empty();
             }
+            silences.remove(s);
+            if (windowStart == null) {
+                windowStart = clock.instant(); // held-back alerts go out one window from now
+            }
+            persist();
         }
-        if (removed) {
-            LOG.info("silence of '{}' ended early", keyPrefixOrNode);
-        }
-        return removed;
+        LOG.info("silence {} ({}) ended early", id, s.matcher());
+        return java.util.Optional.of(s);
     }
 
-    synchronized List<Silence> silences() {
-        return List.copyOf(silences);
+    /** Guarded by {@code this}. */
+    private Silence find(String id) {
+        return silences.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+    }
+
+    /** The active silences, oldest first. */
+    public synchronized List<Silence> silences() {
+        Instant now = clock.instant();
+        return silences.stream().filter(s -> now.isBefore(s.until())).toList();
     }
 
     /** Open alerts (not yet recovered), oldest first, for the status page. */
@@ -359,7 +412,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
 
     /** Guarded by {@code this}. */
     private void persist() {
-        dirty = !store.save(List.copyOf(open.values()), List.copyOf(silences));
+        dirty = !store.save(List.copyOf(open.values()), List.copyOf(silences), heldBack);
         updateGauges();
     }
 

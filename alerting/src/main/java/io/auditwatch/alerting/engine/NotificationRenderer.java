@@ -37,8 +37,13 @@ final class NotificationRenderer {
         this.settings = settings;
     }
 
-    /** Renders one notification for these notices (non-empty) to these recipients. */
-    Notification render(List<Notice> notices, List<String> recipients, Instant now) {
+    /**
+     * Renders one notification for these notices (non-empty) to these recipients.
+     *
+     * @param heldBack alerts silences held back since the last notification, by silence
+     *     description; empty when none
+     */
+    Notification render(List<Notice> notices, List<String> recipients, Instant now, Map<String, Integer> heldBack) {
         if (notices.isEmpty()) {
             throw new IllegalArgumentException("nothing to render");
         }
@@ -49,8 +54,8 @@ final class NotificationRenderer {
             kinds.add(n.alert().kind());
             keys.add(n.alert().key());
         }
-        return new Notification(newId(now), new ArrayList<>(kinds), subject, text(subject, notices, now),
-                html(subject, notices, now), recipients, now, keys);
+        return new Notification(newId(now), new ArrayList<>(kinds), subject, text(subject, notices, now, heldBack),
+                html(subject, notices, now, heldBack), recipients, now, keys);
     }
 
     /** The test alert: to every recipient of every role, says it is a test, lists the recipients. */
@@ -179,7 +184,7 @@ final class NotificationRenderer {
 
     // ---- bodies
 
-    private String text(String subject, List<Notice> notices, Instant now) {
+    private String text(String subject, List<Notice> notices, Instant now, Map<String, Integer> heldBack) {
         StringBuilder t = new StringBuilder();
         t.append(subject.substring(PREFIX.length())).append("\n\n");
         for (Notice n : notices) {
@@ -197,6 +202,11 @@ final class NotificationRenderer {
             checks.forEach(c -> t.append("  - ").append(c).append('\n'));
             t.append('\n');
         }
+        if (!heldBack.isEmpty()) {
+            t.append(heldBackHeading(heldBack)).append(":\n");
+            heldBack.forEach((silence, n) -> t.append("  - ").append(n).append(" by ").append(silence).append('\n'));
+            t.append('\n');
+        }
         if (!settings.statusUrl().isEmpty()) {
             t.append("Status page: ").append(statusLink()).append("\n\n");
         }
@@ -205,7 +215,7 @@ final class NotificationRenderer {
         return t.toString();
     }
 
-    private String html(String subject, List<Notice> notices, Instant now) {
+    private String html(String subject, List<Notice> notices, Instant now, Map<String, Integer> heldBack) {
         boolean recovered = notices.stream().allMatch(n -> n.type() == Notice.Type.RECOVERED);
         StringBuilder h = htmlStart(subject, recovered ? "#2e7d32" : "#b00020");
         for (Notice n : notices) {
@@ -222,6 +232,13 @@ final class NotificationRenderer {
         if (!checks.isEmpty()) {
             h.append("<h3 style=\"font-size:14px;margin:16px 0 4px 0\">What to check first</h3><ul>");
             checks.forEach(c -> h.append("<li>").append(Html.escape(c)).append("</li>"));
+            h.append("</ul>");
+        }
+        if (!heldBack.isEmpty()) {
+            h.append("<h3 style=\"font-size:14px;margin:16px 0 4px 0\">").append(Html.escape(heldBackHeading(heldBack)))
+                    .append("</h3><ul>");
+            heldBack.forEach((silence, n) -> h.append("<li>").append(n).append(" by ").append(Html.escape(silence))
+                    .append("</li>"));
             h.append("</ul>");
         }
         if (!settings.statusUrl().isEmpty()) {
@@ -270,6 +287,12 @@ final class NotificationRenderer {
             }
         }
         return new ArrayList<>(out);
+    }
+
+    /** "Held back by silences since the last notification: 3 alerts". */
+    static String heldBackHeading(Map<String, Integer> heldBack) {
+        int total = heldBack.values().stream().mapToInt(Integer::intValue).sum();
+        return "Held back by silences since the last notification: " + total + (total == 1 ? " alert" : " alerts");
     }
 
     private String statusLink() {

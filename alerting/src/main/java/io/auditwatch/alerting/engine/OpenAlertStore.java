@@ -8,12 +8,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Open alerts and silences in {@code <outbox>/open-alerts.json} (atomic write), so a restart
+ * Open alerts, silences and the count of alerts silences held back since the last notification in {@code <outbox>/open-alerts.json} (atomic write), so a restart
  * neither re-sends "AUDIT FAILURE" for an alert already notified nor forgets to send "RECOVERED".
  */
 final class OpenAlertStore {
@@ -21,10 +24,15 @@ final class OpenAlertStore {
     static final String FILE = "open-alerts.json";
 
     /** The file's content; {@code version} lets a later format be told apart. */
-    record Snapshot(int version, List<OpenAlert> open, List<Silence> silences) {
+    record Snapshot(int version, List<OpenAlert> open, List<Silence> silences, Map<String, Integer> heldBack) {
         Snapshot {
             open = open == null ? List.of() : List.copyOf(open);
             silences = silences == null ? List.of() : List.copyOf(silences);
+            heldBack = heldBack == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(heldBack));
+        }
+
+        static Snapshot empty() {
+            return new Snapshot(1, List.of(), List.of(), Map.of());
         }
     }
 
@@ -37,7 +45,7 @@ final class OpenAlertStore {
 
     Snapshot load() {
         if (!Files.exists(file)) {
-            return new Snapshot(1, List.of(), List.of());
+            return Snapshot.empty();
         }
         try {
             return json.readValue(file.toFile(), Snapshot.class);
@@ -50,14 +58,14 @@ final class OpenAlertStore {
             } catch (IOException ignored) {
                 // Next save overwrites it anyway.
             }
-            return new Snapshot(1, List.of(), List.of());
+            return Snapshot.empty();
         }
     }
 
     /** Returns false (after logging) if the write failed: alerting goes on in memory. */
-    boolean save(List<OpenAlert> open, List<Silence> silences) {
+    boolean save(List<OpenAlert> open, List<Silence> silences, Map<String, Integer> heldBack) {
         try {
-            AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Snapshot(1, open, silences)));
+            AtomicFiles.write(file, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Snapshot(1, open, silences, heldBack)));
             return true;
         } catch (IOException e) {
             LOG.error("cannot save open-alert state to {} ({}); a restart now may repeat notices", file, e.toString());

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertHistory;
+import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertingMetrics;
 import io.auditwatch.alerting.AlertingSettings;
 import io.auditwatch.alerting.DeliveryHealth;
@@ -176,7 +178,7 @@ class AlertingTest {
     @Test
     void silenceSuppressesFiringAndRecovery() {
         start(settings().build());
-        alerting.silence("node-7", T.plus(Duration.ofHours(2)), "patching, CHG-1234");
+        alerting.silence("node-7", null, null, T.plus(Duration.ofHours(2)), "patching, CHG-1234", "ops");
         AlertEvent firing = Events.streamSilent("node-7", "ucp-audit", T, T.minus(Duration.ofMinutes(15)));
         alerting.accept(firing);
         alerting.accept(Events.nodeSilent("node-8", T, T.minus(Duration.ofMinutes(15))));
@@ -193,7 +195,7 @@ class AlertingTest {
     @Test
     void alertStillOpenWhenItsSilenceEndsIsNotifiedThen() {
         start(settings().build());
-        alerting.silence("stream-silent/node-7/", T.plus(Duration.ofMinutes(10)), "maintenance");
+        alerting.silence("node-7", null, AlertKind.STREAM_SILENT, T.plus(Duration.ofMinutes(10)), "maintenance", "ops");
         alerting.accept(Events.streamSilent("node-7", "ucp-audit", T, T.minus(Duration.ofMinutes(15))));
         advance(Duration.ofMinutes(10).minusSeconds(1));
         assertTrue(delivery.sent.isEmpty());
@@ -207,11 +209,11 @@ class AlertingTest {
     void aSilenceSurvivesARestart() {
         AlertingSettings s = settings().build();
         start(s);
-        alerting.silence("node-7", T.plus(Duration.ofHours(2)), "patching, CHG-1234");
+        Silence created = alerting.silence("node-7", null, null, T.plus(Duration.ofHours(2)), "patching, CHG-1234", "ops");
         alerting.close();
 
         start(s);
-        assertEquals(List.of(new Silence("node-7", T.plus(Duration.ofHours(2)), "patching, CHG-1234")), alerting.silences());
+        assertEquals(List.of(created), alerting.silences());
         alerting.accept(Events.nodeSilent("node-7", T, T.minus(Duration.ofMinutes(15))));
         advance(WINDOW);
         assertTrue(delivery.sent.isEmpty(), "still silenced after the restart");
@@ -385,13 +387,41 @@ class AlertingTest {
     @Test
     void unsilenceReleasesHeldAlerts() {
         start(settings().build());
-        alerting.silence("node-7", T.plus(Duration.ofHours(2)), "patching");
+        Silence s = alerting.silence("node-7", null, null, T.plus(Duration.ofHours(2)), "patching", "ops");
         alerting.accept(Events.nodeSilent("node-7", T, T.minus(Duration.ofMinutes(15))));
         advance(WINDOW);
         assertTrue(delivery.sent.isEmpty());
-        assertTrue(alerting.unsilence("node-7"));
-        assertFalse(alerting.unsilence("node-7"));
+        assertEquals(s.id(), alerting.endSilence(s.id()).orElseThrow().id());
+        assertTrue(alerting.endSilence(s.id()).isEmpty());
         advance(WINDOW);
         assertEquals(1, delivery.sent.size());
+    }
+
+    @Test
+    void theNextMailSaysHowManyAlertsASilenceHeldBack() {
+        start(settings().build());
+        Silence s = alerting.silence(null, "ucp-audit", null, T.plus(Duration.ofHours(2)), "UCP upgrade CHG-7", "ops");
+        alerting.accept(Events.streamSilent("node-7", "ucp-audit", T, T.minus(Duration.ofMinutes(15))));
+        alerting.accept(Events.streamSilent("node-8", "ucp-audit", T, T.minus(Duration.ofMinutes(15))));
+        alerting.accept(Events.streamSilent("node-8", "auditd", T, T.minus(Duration.ofMinutes(15))));
+        advance(WINDOW);
+        assertEquals(1, delivery.sent.size(), "only the auditd stream, which the silence does not match");
+        String text = delivery.sent.get(0).textBody();
+        assertTrue(text.contains("Held back by silences since the last notification: 2 alerts"), text);
+        assertTrue(text.contains("2 by silence " + s.id() + " (stream=ucp-audit, until ") && text.contains("UCP upgrade CHG-7"), text);
+        assertTrue(delivery.sent.get(0).htmlBody().contains("2 by silence " + s.id()));
+        assertEquals(2, alerting.silences().get(0).held());
+        assertEquals(2.0, registry.get(AlertingMetrics.SILENCED.name()).tag("kind", "stream-silent").counter().count());
+
+        alerting.accept(Events.nodeSilent("node-9", T, T.minus(Duration.ofMinutes(15))));
+        advance(WINDOW);
+        assertFalse(delivery.sent.get(1).textBody().contains("Held back"), "reported once");
+    }
+
+    @Test
+    void aSilenceWithoutNodeStreamOrKindIsRefused() {
+        start(settings().build());
+        assertThrows(IllegalArgumentException.class,
+                () -> alerting.silence(null, null, null, T.plus(Duration.ofHours(1)), "everything", "ops"));
     }
 }

@@ -30,7 +30,7 @@ class NotificationRendererTest {
     }
 
     private Notification firing(OpenAlert a) {
-        return renderer.render(List.of(new Notice(Notice.Type.FIRING, a)), TO, NOW);
+        return renderer.render(List.of(new Notice(Notice.Type.FIRING, a)), TO, NOW, Map.of());
     }
 
     @Test
@@ -84,7 +84,7 @@ class NotificationRendererTest {
                 new Notice(Notice.Type.FIRING, alert(AlertKind.NODE_SILENT, "node-2", null, NOW.minusSeconds(900))),
                 new Notice(Notice.Type.FIRING, alert(AlertKind.STREAM_SILENT, "node-3", "auditd", NOW.minusSeconds(900))),
                 new Notice(Notice.Type.FIRING, alert(AlertKind.NODE_SILENT, "node-4", null, NOW.minusSeconds(900))));
-        Notification n = renderer.render(notices, TO, NOW);
+        Notification n = renderer.render(notices, TO, NOW, Map.of());
         assertEquals("[auditwatch] AUDIT FAILURE: 4 nodes silent (node-1, node-2, node-3, ...)", n.subject());
         assertEquals(List.of(AlertKind.NODE_SILENT, AlertKind.STREAM_SILENT), n.kinds());
     }
@@ -95,7 +95,7 @@ class NotificationRendererTest {
         OpenAlert b = alert(AlertKind.NODE_SILENT, "node-2", null, NOW.minusSeconds(900));
         AlertEvent r = new AlertEvent(AlertKind.NODE_SILENT, "k", AlertEvent.Status.RESOLVED, NOW, "node-1", null, null, null, "ok", Map.of());
         Notification n = renderer.render(List.of(new Notice(Notice.Type.RECOVERED, withResolved(a, r)),
-                new Notice(Notice.Type.RECOVERED, withResolved(b, r))), TO, NOW);
+                new Notice(Notice.Type.RECOVERED, withResolved(b, r))), TO, NOW, Map.of());
         assertEquals("[auditwatch] RECOVERED: 2 nodes delivering again (node-1, node-2)", n.subject());
     }
 
@@ -104,7 +104,7 @@ class NotificationRendererTest {
         List<Notice> notices = List.of(
                 new Notice(Notice.Type.REPEAT, alert(AlertKind.NODE_SILENT, "node-1", null, NOW.minusSeconds(900))),
                 new Notice(Notice.Type.REPEAT, alert(AlertKind.NODE_SILENT, "node-2", null, NOW.minusSeconds(900))));
-        assertEquals("[auditwatch] STILL SILENT: 2 nodes (node-1, node-2)", renderer.render(notices, TO, NOW).subject());
+        assertEquals("[auditwatch] STILL SILENT: 2 nodes (node-1, node-2)", renderer.render(notices, TO, NOW, Map.of()).subject());
     }
 
     private static OpenAlert withResolved(OpenAlert a, AlertEvent r) {

@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +72,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         HttpMethod method = request.method();
         boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
         Supplier<AdminResponse> get = getRoute(path, request);
-        Function<JsonNode, AdminResponse> post = routes.posts().get(path);
+        AdminRoutes.PostHandler post = routes.posts().get(path);
         AdminResponse answer;
         if (get == null && post == null) {
             answer = AdminResponse.error(404, "no such path");
         } else if (read && get != null) {
             answer = invoke(path, get);
         } else if (method.equals(HttpMethod.POST) && post != null) {
-            answer = handlePost(path, request, post);
+            answer = handlePost(path, request, post, caller(ctx, request));
         } else {
             FullHttpResponse response = toNetty(request, AdminResponse.error(405, "method not allowed"));
             response.headers().set(HttpHeaderNames.ALLOW, get != null ? "GET, HEAD" : "POST");
@@ -142,7 +141,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return AdminResponse.json(allUp ? 200 : 503, body);
     }
 
-    private AdminResponse handlePost(String path, FullHttpRequest request, Function<JsonNode, AdminResponse> post) {
+    /**
+     * Who sent this (already authenticated) request and from where: the Basic user name, or
+     * {@link AdminCaller#ANONYMOUS} without configured credentials, and the peer address.
+     */
+    private AdminCaller caller(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String principal = AdminCaller.ANONYMOUS;
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (credentials != null && authorization != null) {
+            // matches() accepted it, so it is "Basic <base64 of user:password>" (RFC 7617 section 2).
+            String decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            principal = decoded.substring(0, decoded.indexOf(':'));
+        }
+        java.net.SocketAddress peer = ctx.channel().remoteAddress();
+        String from = peer instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(peer);
+        return new AdminCaller(principal, from);
+    }
+
+    private AdminResponse handlePost(String path, FullHttpRequest request, AdminRoutes.PostHandler post,
+            AdminCaller caller) {
         String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
         if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             return AdminResponse.error(415, "expected Content-Type application/json");
@@ -159,7 +178,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             body = Json.MAPPER.createObjectNode();
         }
         JsonNode json = body;
-        return invoke(path, () -> post.apply(json));
+        return invoke(path, () -> post.handle(caller, json));
     }
 
     private static AdminResponse invoke(String path, Supplier<AdminResponse> handler) {

@@ -8,13 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
  * What the admin server serves beyond {@code /metrics} and {@code /health}: the readiness checks,
  * the source of {@code /status} and {@code /api/nodes}, and the service's own JSON endpoints
- * (maintenance windows, decommissioning, test alerts).
+ * (maintenance windows, decommissioning, silences, test alerts).
  *
  * <p>Filled in before {@link AdminServer#start}, which takes a snapshot; later changes have no
  * effect. Handlers run on the admin server's handler thread, never on an I/O thread, so a slow one
@@ -28,7 +27,7 @@ public final class AdminRoutes {
 
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final Map<String, Supplier<AdminResponse>> gets = new LinkedHashMap<>();
-    private final Map<String, Function<JsonNode, AdminResponse>> posts = new LinkedHashMap<>();
+    private final Map<String, PostHandler> posts = new LinkedHashMap<>();
     private Supplier<StatusView> status = () -> new StatusView(Instant.now(), List.of(), Map.of());
 
     /** Adds a {@code /ready} check; checks are reported in the order added. */
@@ -54,11 +53,17 @@ public final class AdminRoutes {
         return this;
     }
 
+    /** A POST endpoint: the caller (for the operator audit record) and the JSON body. */
+    @FunctionalInterface
+    public interface PostHandler {
+        AdminResponse handle(AdminCaller caller, JsonNode body);
+    }
+
     /**
      * Serves {@code POST path}: the body must be JSON (an empty body is passed as an empty object);
      * anything else gets 400 before {@code handler} is called.
      */
-    public AdminRoutes post(String path, Function<JsonNode, AdminResponse> handler) {
+    public AdminRoutes post(String path, PostHandler handler) {
         checkPath(path, posts);
         posts.put(path, Objects.requireNonNull(handler, "handler"));
         return this;
@@ -85,7 +90,7 @@ public final class AdminRoutes {
     record Snapshot(
             List<ReadinessCheck> checks,
             Map<String, Supplier<AdminResponse>> gets,
-            Map<String, Function<JsonNode, AdminResponse>> posts,
+            Map<String, PostHandler> posts,
             Supplier<StatusView> status) {
     }
 }

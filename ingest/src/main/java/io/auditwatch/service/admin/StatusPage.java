@@ -100,6 +100,8 @@ final class StatusPage {
         }
         h.append("</tbody></table>\n");
         cisTable(h, view);
+        silenceTable(h, view);
+        operatorTable(h, view);
         h.append("</main>\n<footer>Generated ").append(UTC.format(view.generatedAt()))
                 .append("; this page reloads every ").append(REFRESH_SECONDS)
                 .append(" s. The same data as JSON: <a href=\"api/nodes\">api/nodes</a>.</footer>\n</body></html>\n");
@@ -127,6 +129,44 @@ final class StatusPage {
                         .append("\">").append(esc(st)).append("</td>");
             }
             h.append("</tr>\n");
+        }
+        h.append("</tbody></table>\n");
+    }
+
+    /** The active silences: what they match, until when, who made them and why, what they held back. */
+    private static void silenceTable(StringBuilder h, StatusView view) {
+        h.append("<h2>Active silences</h2>\n");
+        if (view.silences().isEmpty()) {
+            h.append("<p id=\"silences\">None: every alert is mailed.</p>\n");
+            return;
+        }
+        h.append("<table id=\"silences\"><thead><tr><th>Id</th><th>Matches</th><th>Until (UTC)</th><th>By</th>")
+                .append("<th>Reason</th><th>Held back</th></tr></thead><tbody>\n");
+        for (io.auditwatch.alerting.engine.Silence s : view.silences()) {
+            h.append("<tr data-silence=\"").append(esc(s.id())).append("\"><td class=\"id\">").append(esc(s.id()))
+                    .append("</td><td>").append(esc(s.matcher())).append("</td><td class=\"num\">")
+                    .append(UTC.format(s.until())).append("</td><td>").append(esc(orDash(s.by()))).append("</td><td>")
+                    .append(esc(s.reason())).append("</td><td class=\"num\">").append(s.held()).append("</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+    }
+
+    /** The latest operator actions, newest first, as read from the operator audit topic. */
+    private static void operatorTable(StringBuilder h, StatusView view) {
+        h.append("<h2>Operator actions (latest ").append(view.operatorActions().size()).append(")</h2>\n");
+        if (view.operatorActions().isEmpty()) {
+            h.append("<p id=\"operator-actions\">None recorded.</p>\n");
+            return;
+        }
+        h.append("<table id=\"operator-actions\"><thead><tr><th>When (UTC)</th><th>Who</th><th>From</th>")
+                .append("<th>Action</th><th>Parameters</th><th>Reason</th><th>Outcome</th></tr></thead><tbody>\n");
+        for (OperatorAction a : view.operatorActions()) {
+            StringBuilder params = new StringBuilder();
+            a.parameters().forEach((k, v) -> params.append(params.length() == 0 ? "" : " ").append(k).append('=').append(v));
+            h.append("<tr><td class=\"num\">").append(UTC.format(a.at())).append("</td><td>").append(esc(a.principal()))
+                    .append("</td><td>").append(esc(a.from())).append("</td><td>").append(esc(a.action()))
+                    .append("</td><td>").append(esc(params.toString())).append("</td><td>").append(esc(orDash(a.reason())))
+                    .append("</td><td>").append(esc(a.outcome())).append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
     }

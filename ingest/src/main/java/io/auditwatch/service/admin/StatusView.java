@@ -1,5 +1,6 @@
 package io.auditwatch.service.admin;
 
+import io.auditwatch.alerting.engine.Silence;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,19 +16,28 @@ import java.util.Objects;
  *     smtp timeout}); a value of {@code UP} or {@code OK} (any case) is healthy, anything else marks
  *     the pipeline as failing and is displayed as the detail. Insertion order is kept.
  * @param cis each node's CIS Docker audit rule state, in node order; empty when none is known
+ * @param silences the active silences, oldest first
+ * @param operatorActions the latest operator actions, newest first
  */
 public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline,
-        List<CisRow> cis) {
+        List<CisRow> cis, List<Silence> silences, List<OperatorAction> operatorActions) {
 
     /** A view without rule state. */
     public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline) {
         this(generatedAt, rows, pipeline, List.of());
     }
 
+    /** A view without silences and operator actions. */
+    public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline, List<CisRow> cis) {
+        this(generatedAt, rows, pipeline, cis, List.of(), List.of());
+    }
+
     public StatusView {
         Objects.requireNonNull(generatedAt, "generatedAt");
         rows = rows == null ? List.of() : List.copyOf(rows);
         cis = cis == null ? List.of() : List.copyOf(cis);
+        silences = silences == null ? List.of() : List.copyOf(silences);
+        operatorActions = operatorActions == null ? List.of() : List.copyOf(operatorActions);
         pipeline = pipeline == null
                 ? Map.of()
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pipeline));

@@ -5,7 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /** The duration syntax of every {@code *-threshold}, {@code *-interval}, {@code *-window} key. */
-final class Durations {
+public final class Durations {
     private Durations() {
     }
 
@@ -60,7 +60,7 @@ final class Durations {
     }
 
     /** The shortest form this syntax reads back, for the effective-configuration log. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         long ms = d.toMillis();
         if (ms % 86_400_000 == 0 && ms > 0) {
             return ms / 86_400_000 + "d";

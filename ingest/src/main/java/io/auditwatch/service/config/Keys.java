@@ -55,6 +55,14 @@ public final class Keys {
             ValueType.DURATION, "how often Kafka's reachability is probed (/ready, kafka-unreachable alert)");
     public static final ConfigKey<String> KAFKA_WHOLE_EVENTS_TOPIC = key("kafka.whole-events-topic", "",
             ValueType.STRING, "topic of whole auditd events (the records of one event joined, ingest/README.md); empty: not written");
+    /**
+     * A topic of its own rather than records in the events topic: operators' actions are not audit
+     * events of the hosts, and a separate topic can get its own ACLs and retention (ingest/README.md,
+     * "Operator audit trail").
+     */
+    public static final ConfigKey<String> KAFKA_OPERATOR_AUDIT_TOPIC = key("kafka.operator-audit-topic",
+            "auditwatch.audit", ValueType.NON_EMPTY,
+            "topic of the operator audit trail: one record per maintenance, decommission, silence or test alert");
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
             ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
 
@@ -267,6 +275,9 @@ public final class Keys {
             "upper bound of the retry delay");
     public static final ConfigKey<String> ALERT_STATUS_URL = key("alerting.status-url", "", ValueType.STRING,
             "base URL of the status page; emails then link to <url>/status");
+    /** A week: a planned change window, not a way to switch alerting off (alerting/README.md, "Silences"). */
+    public static final ConfigKey<Duration> ALERT_SILENCE_MAX = key("alerting.silence-max-duration", "7d",
+            ValueType.DURATION, "longest silence an operator may create (its end at most this far ahead)");
     public static final ConfigKey<String> ALERT_ESCALATION = key("alerting.escalation", "", ValueType.STRING,
             "escalation steps: in YAML a list of {after: 2h, roles: [ops]}; in the environment '2h:ops,4h:ops+ciso'");
 
@@ -294,7 +305,8 @@ public final class Keys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
-            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC, KAFKA_CLIENT_PROPERTIES,
+            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC, KAFKA_OPERATOR_AUDIT_TOPIC,
+            KAFKA_CLIENT_PROPERTIES,
             SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_DRAIN_DEADLINE,
             FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
@@ -308,7 +320,7 @@ public final class Keys {
             ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,
             SMTP_PASSWORD, SMTP_CONNECT_TIMEOUT, SMTP_READ_TIMEOUT, SMTP_WRITE_TIMEOUT, SMTP_TRUST_CA,
             SMTP_CHECK_IDENTITY, ALERT_FROM, ALERT_GROUP_WINDOW, ALERT_REPEAT, ALERT_OUTBOX, ALERT_RETRY_INITIAL,
-            ALERT_RETRY_MAX, ALERT_STATUS_URL, ALERT_ESCALATION);
+            ALERT_RETRY_MAX, ALERT_STATUS_URL, ALERT_SILENCE_MAX, ALERT_ESCALATION);
 
     private static <T> ConfigKey<T> key(String path, String def, ValueType<T> type, String doc) {
         return new ConfigKey<>(path, def, type, doc, false);

@@ -12,16 +12,16 @@ class AdminRoutesTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new AdminRoutes().get("/metrics", () -> AdminResponse.error(500, "x")));
         assertThrows(IllegalArgumentException.class,
-                () -> new AdminRoutes().post("/health", json -> AdminResponse.error(500, "x")));
+                () -> new AdminRoutes().post("/health", (caller, json) -> AdminResponse.error(500, "x")));
     }
 
     @Test
     void samePathMayServeGetAndPostButNotTwoPosts() {
         AdminRoutes routes = new AdminRoutes()
                 .get("/api/maintenance", () -> AdminResponse.json(200, "[]"));
-        assertDoesNotThrow(() -> routes.post("/api/maintenance", json -> AdminResponse.json(202, json)));
+        assertDoesNotThrow(() -> routes.post("/api/maintenance", (caller, json) -> AdminResponse.json(202, json)));
         assertThrows(IllegalArgumentException.class,
-                () -> routes.post("/api/maintenance", json -> AdminResponse.json(202, json)));
+                () -> routes.post("/api/maintenance", (caller, json) -> AdminResponse.json(202, json)));
     }
 
     @Test

@@ -46,7 +46,7 @@ class AdminServerIT {
                 .readiness(ReadinessCheck.of("listeners", ReadinessCheck.Result::ok))
                 .readiness(ReadinessCheck.of("kafka", kafka::get))
                 .status(() -> VIEW)
-                .post("/api/echo", json -> AdminResponse.json(200, json))
+                .post("/api/echo", (caller, json) -> AdminResponse.json(200, json))
                 .get("/api/boom", () -> {
                     throw new IllegalStateException("handler bug");
                 });

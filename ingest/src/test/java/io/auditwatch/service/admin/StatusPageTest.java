@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.auditwatch.alerting.AlertKind;
+import io.auditwatch.alerting.engine.Silence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +24,30 @@ class StatusPageTest {
     void escapesEveryHtmlSpecialCharacter() {
         assertEquals("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;",
                 StatusPage.esc("<a href=\"x\" title='y'>&</a>"));
+    }
+
+    @Test
+    void silencesAndOperatorActionsAreListedAndEscaped() {
+        Silence silence = new Silence("3f2a9c1d", "<b>node</b>", null, AlertKind.NODE_SILENT, NOW.plusSeconds(7200),
+                "patching <script>", "ops", NOW, 2);
+        OperatorAction action = new OperatorAction(NOW, "<em>ops</em>", "127.0.0.1:5000", "silence-create",
+                Map.of("node", "<b>node</b>"), "patching <script>", OperatorAction.APPLIED);
+        String html = StatusPage.render(new StatusView(NOW, List.of(), Map.of(), List.of(), List.of(silence),
+                List.of(action)));
+        assertTrue(html.contains("<tr data-silence=\"3f2a9c1d\"><td class=\"id\">3f2a9c1d</td>"
+                + "<td>node=&lt;b&gt;node&lt;/b&gt; kind=node-silent</td><td class=\"num\">2026-11-23 12:00:00 UTC</td>"
+                + "<td>ops</td><td>patching &lt;script&gt;</td><td class=\"num\">2</td></tr>"), html);
+        assertTrue(html.contains("<h2>Operator actions (latest 1)</h2>"));
+        assertTrue(html.contains("<td>&lt;em&gt;ops&lt;/em&gt;</td><td>127.0.0.1:5000</td><td>silence-create</td>"
+                + "<td>node=&lt;b&gt;node&lt;/b&gt;</td>"), html);
+        assertFalse(html.contains("<script>") || html.contains("<em>") || html.contains("<b>"));
+    }
+
+    @Test
+    void withoutSilencesThePageSaysEveryAlertIsMailed() {
+        String html = StatusPage.render(new StatusView(NOW, List.of(), Map.of()));
+        assertTrue(html.contains("<p id=\"silences\">None: every alert is mailed.</p>"), html);
+        assertTrue(html.contains("<p id=\"operator-actions\">None recorded.</p>"), html);
     }
 
     @Test
