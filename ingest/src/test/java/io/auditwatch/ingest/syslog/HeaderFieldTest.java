@@ -21,8 +21,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class HeaderFieldTest {
 
-    /** {@code <14>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID - MSG} with {@code field} set to {@code value}. */
+    /** {@code <14>1 TIMESTAMP host-1 app 1234 ID47 - message} with {@code field} set to {@code value}. */
     static byte[] rfc5424With(HeaderField field, byte[] value) {
+        return rfc5424With(field, value, "message");
+    }
+
+    /** {@code <14>1 TIMESTAMP host-1 app 1234 ID47 - MSG} with {@code field} set to {@code value}. */
+    static byte[] rfc5424With(HeaderField field, byte[] value, String msg) {
         byte[][] fields = {ascii("host-1"), ascii("app"), ascii("1234"), ascii("ID47")};
         fields[field.ordinal()] = value;
         ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -31,7 +36,7 @@ class HeaderFieldTest {
             b.writeBytes(f);
             b.write(' ');
         }
-        b.writeBytes(ascii("- message"));
+        b.writeBytes(ascii("- " + msg));
         return b.toByteArray();
     }
 
