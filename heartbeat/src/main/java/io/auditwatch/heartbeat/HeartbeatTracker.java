@@ -252,10 +252,10 @@ public final class HeartbeatTracker {
             if (spec != null) {
                 return addInventoryNode(spec, partition);
             }
-            if (nodes.refuse(name)) {
+            if (nodes.refuseName(name) || nodes.refuseNode(name)) {
                 return null;
             }
-            log.info("enrolled node {} on first sight (partition {})", name, partition);
+            log.info("enrolled node \"{}\" on first sight (partition {})", NodeNames.forLog(name), partition);
             return nodes.addEnrolledNode(name, partition);
         }
     }
@@ -352,7 +352,7 @@ public final class HeartbeatTracker {
                 judge.arm(s, n.maintenanceUntilMs);
             }
         }
-        log.info("node {} in maintenance until {}: {}", node, until, reason);
+        log.info("node \"{}\" in maintenance until {}: {}", NodeNames.forLog(node), until, NodeNames.forLog(reason));
         judge.touch(n);
         evaluate();
     }
@@ -393,7 +393,7 @@ public final class HeartbeatTracker {
         if (partitioner != null) {
             tombstones.add(NodeSnapshot.removed(n.name, n.partition));
         }
-        log.info("node {} decommissioned", node);
+        log.info("node \"{}\" decommissioned", NodeNames.forLog(node));
         return true;
     }
 
@@ -511,6 +511,8 @@ public final class HeartbeatTracker {
             NodeEntry n;
             if (spec != null) {
                 n = addInventoryNode(spec, snap.partition());
+            } else if (nodes.refuseName(snap.node()) || nodes.refuseNode(snap.node())) {
+                continue; // the same bounds as enrolment: the state topic is no way around them
             } else {
                 n = nodes.addEnrolledNode(snap.node(), snap.partition());
             }

@@ -82,16 +82,42 @@ final class NodeRegistry {
 
     /** True (and counted, and logged at most once a minute) when no further pair may be tracked. */
     boolean refuse(String node) {
-        if (tracked < settings.maxTrackedStreams()) {
+        return refused(node, tracked >= settings.maxTrackedStreams());
+    }
+
+    /**
+     * {@link #refuse} for a node not yet tracked. Nodes count too: one without a slot (its streams not
+     * enrolled) still holds its name, so at most {@code heartbeat.max-tracked-streams} nodes of at most
+     * {@link NodeNames#MAX_BYTES} bytes each are enrolled.
+     */
+    boolean refuseNode(String node) {
+        return refused(node, tracked >= settings.maxTrackedStreams() || nodes.size() >= settings.maxTrackedStreams());
+    }
+
+    private boolean refused(String node, boolean full) {
+        if (!full) {
             return false;
         }
         metrics.refused();
         long now = clock.millis();
         if (now - lastRefusedLogMs >= LOG_INTERVAL_MS) {
             lastRefusedLogMs = now;
-            log.warn("not tracking node {}: heartbeat.max-tracked-streams={} reached (counted in "
-                    + "auditwatch_heartbeat_enrolments_refused_total)", node, settings.maxTrackedStreams());
+            log.warn("not tracking node \"{}\": heartbeat.max-tracked-streams={} reached (counted in "
+                    + "auditwatch_heartbeat_enrolments_refused_total)", NodeNames.forLog(node), settings.maxTrackedStreams());
         }
+        return true;
+    }
+
+    /**
+     * True (and counted) when a node outside the inventory has a name heartbeat does not track
+     * ({@link NodeNames#trackable}): the ingest side never names a node so, but the state topic and
+     * {@code audit.events} can hold records written before that rule or by another producer.
+     */
+    boolean refuseName(String node) {
+        if (specs.containsKey(node) || NodeNames.trackable(node)) {
+            return false;
+        }
+        metrics.refusedName();
         return true;
     }
 

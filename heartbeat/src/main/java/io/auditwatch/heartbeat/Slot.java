@@ -46,6 +46,8 @@ final class Slot {
     boolean lagHigh;
     long armedAtMs;
     boolean armed;
+    /** Whether the pair has its per-pair gauges (HeartbeatMetrics bounds how many enrolled pairs do). */
+    boolean labelled;
     long flushedLastSeenMs = NONE;
     /** Receive time that ended the latest silence: the RESOLVED notice's {@code at}. */
     long lastRecoveryMs = NONE;

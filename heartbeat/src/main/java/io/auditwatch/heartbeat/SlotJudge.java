@@ -204,7 +204,7 @@ final class SlotJudge {
     void exitMaintenance(NodeEntry n, long now) {
         n.maintenanceUntilMs = Slot.NONE;
         n.maintenanceReason = null;
-        log.info("node {}: maintenance ended", n.name);
+        log.info("node \"{}\": maintenance ended", NodeNames.forLog(n.name));
         for (Slot s : n.slots) {
             if (s != null) {
                 becomeHealthyOrJudge(s, now);

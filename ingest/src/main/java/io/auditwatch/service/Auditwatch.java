@@ -62,7 +62,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -199,7 +198,7 @@ public final class Auditwatch implements AutoCloseable {
         metrics = new IngestMetrics(registry);
         Ingestor ingestor = new Ingestor(clock, new Classifier(config.get(Keys.REDACT_LICENSE)),
                 new NodeResolver(addresses.isEmpty() ? NodeResolver.AddressMap.NONE : addresses),
-                metrics, ZoneOffset.UTC, new FragmentReassembler(config.get(Keys.REASSEMBLY_TIMEOUT),
+                metrics, config.get(Keys.RFC3164_ZONE), new FragmentReassembler(config.get(Keys.REASSEMBLY_TIMEOUT),
                         FragmentReassembler.DEFAULT_MAX_REASSEMBLED_BYTES, FragmentReassembler.DEFAULT_MAX_PENDING_GROUPS,
                         FragmentReassembler.DEFAULT_MAX_PENDING_BYTES));
         ReadGate gate = new ReadGate(publisher);

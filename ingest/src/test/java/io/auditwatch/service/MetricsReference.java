@@ -3,6 +3,7 @@ package io.auditwatch.service;
 import io.auditwatch.alerting.AlertingMetrics;
 import io.auditwatch.alerting.MeterDoc;
 import io.auditwatch.heartbeat.HeartbeatMetrics;
+import io.auditwatch.heartbeat.NodeNames;
 import io.auditwatch.ingest.kafka.KafkaMetrics;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.auditwatch.ingest.spool.SpoolMetrics;
@@ -87,8 +88,10 @@ public final class MetricsReference {
                 .append("(`auditwatch.kafka.publish`); the Prometheus registry renders it with `_`, adds the base unit\n")
                 .append("(`_bytes`, `_seconds`) and `_total` for counters. Units are base units. A histogram is\n")
                 .append("scraped as `_bucket`, `_count` and `_sum` series plus a `_max` gauge. Label values are closed\n")
-                .append("sets; the only open one, `node`, holds tracked node names and is capped by\n")
-                .append("`heartbeat.max-tracked-streams`.\n");
+                .append("sets; the only open one, `node`, holds tracked node names: every inventory node's pairs and\n")
+                .append("at most ").append(HeartbeatMetrics.MAX_LABELLED_ENROLLED_PAIRS)
+                .append(" enrolled (node, stream) pairs, each value at most ").append(NodeNames.MAX_LABEL_BYTES)
+                .append(" bytes, whatever senders send\n(ingest/README.md, \"Header hygiene\").\n");
         PARTS.forEach((part, meters) -> {
             out.append("\n## ").append(part).append("\n\n")
                     .append("| Name | Type | Unit | Labels | Description |\n")

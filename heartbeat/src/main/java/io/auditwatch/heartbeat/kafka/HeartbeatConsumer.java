@@ -3,6 +3,7 @@ package io.auditwatch.heartbeat.kafka;
 import io.auditwatch.heartbeat.EventHeaders;
 import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;
+import io.auditwatch.heartbeat.NodeNames;
 import io.auditwatch.heartbeat.NodeSnapshot;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -231,7 +232,7 @@ public final class HeartbeatConsumer implements AutoCloseable {
                     : Utils.toPositive(Utils.murmur2(StateCodec.key(s.node()))) % partitionCount;
             producer.send(new ProducerRecord<>(stateTopic, p, StateCodec.key(s.node()), StateCodec.value(s)), (md, e) -> {
                 if (e != null) {
-                    log.warn("state record of node {} not written: {}", s.node(), e.toString());
+                    log.warn("state record of node \"{}\" not written: {}", NodeNames.forLog(s.node()), e.toString());
                 }
             });
         }

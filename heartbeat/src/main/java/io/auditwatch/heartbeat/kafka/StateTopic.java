@@ -1,5 +1,6 @@
 package io.auditwatch.heartbeat.kafka;
 
+import io.auditwatch.heartbeat.NodeNames;
 import io.auditwatch.heartbeat.NodeSnapshot;
 import java.io.IOException;
 import java.time.Duration;
@@ -119,6 +120,7 @@ final class StateTopic {
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat-restore");
         Map<String, NodeSnapshot> latest = new LinkedHashMap<>();
         int bad = 0;
+        int overlong = 0;
         try (KafkaConsumer<byte[], byte[]> restore = new KafkaConsumer<>(c)) {
             List<TopicPartition> tps = new ArrayList<>();
             partitions.forEach(p -> tps.add(new TopicPartition(stateTopic, p)));
@@ -131,6 +133,10 @@ final class StateTopic {
                     throw new KafkaException("state topic " + stateTopic + " not read to its end within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : restore.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null || r.key().length > NodeNames.MAX_BYTES) {
+                        overlong++; // never tracked (NodeNames), so not worth decoding or holding
+                        continue;
+                    }
                     String node = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
                     try {
                         NodeSnapshot s = StateCodec.decode(r.value());
@@ -147,6 +153,10 @@ final class StateTopic {
         }
         if (bad > 0) {
             log.warn("skipped {} unreadable records of {} partitions {}", bad, stateTopic, partitions);
+        }
+        if (overlong > 0) {
+            log.warn("skipped {} records of {} partitions {} whose node name is over {} bytes", overlong, stateTopic,
+                    partitions, NodeNames.MAX_BYTES);
         }
         return latest.values();
     }

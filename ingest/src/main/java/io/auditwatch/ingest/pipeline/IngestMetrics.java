@@ -5,6 +5,7 @@ import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.classify.FragmentReassembler;
 import io.auditwatch.ingest.classify.ParseShortfall;
 import io.auditwatch.ingest.envelope.Transport;
+import io.auditwatch.ingest.syslog.HeaderField;
 import io.auditwatch.ingest.syslog.ParseError;
 import io.auditwatch.ingest.syslog.SyslogFormat;
 import io.micrometer.core.instrument.Counter;
@@ -49,6 +50,13 @@ public final class IngestMetrics {
     public static final MeterDoc PARSE_FAILURES = MeterDoc.counter("auditwatch.parse.failures", "messages",
             "Messages that did not parse (stored unparsed), by reason, in messages")
             .tag("reason", ParseError.class, MeterDoc::label);
+    public static final MeterDoc HEADER_INVALID = MeterDoc.counter("auditwatch.header.invalid", "messages",
+            "Messages with a header field outside RFC 5424 section 6 (length or a byte outside %d33-126), kept and "
+                    + "flagged header_invalid, by field, in messages")
+            .tag("field", HeaderField.class, MeterDoc::label);
+    public static final MeterDoc TIMESTAMP_INVALID = MeterDoc.counter("auditwatch.timestamp.invalid", "messages",
+            "Messages whose timestamp names an impossible date or time (2003-09-31, hour 24), kept and flagged "
+                    + "timestamp_invalid, in messages");
     public static final MeterDoc REASSEMBLIES = MeterDoc.counter("auditwatch.reassemblies", "messages",
             "Messages joined from Docker's 16 KiB pieces, by outcome, in messages")
             .tag("outcome", FragmentReassembler.Outcome.class, MeterDoc::label);
@@ -78,7 +86,8 @@ public final class IngestMetrics {
 
     /** Every meter this class registers. */
     public static final List<MeterDoc> METERS = List.of(RECEIVED, RECEIVED_BYTES, TRUNCATED, CONNECTIONS_OPEN,
-            CONNECTIONS_ACCEPTED, CONNECTIONS_REJECTED, INVALID_UTF8, IDENTITY_MISMATCHES, PARSE_FAILURES, REASSEMBLIES,
+            CONNECTIONS_ACCEPTED, CONNECTIONS_REJECTED, INVALID_UTF8, IDENTITY_MISMATCHES, PARSE_FAILURES, HEADER_INVALID,
+            TIMESTAMP_INVALID, REASSEMBLIES,
             CLASSIFY_SHORTFALLS, DROPPED, FRAMES_DISCARDED, TLS_HANDSHAKE_FAILURES, TLS_RELOAD_FAILURES, READS_PAUSED,
             HELD_MESSAGES, UDP_KERNEL_DROPS);
 
@@ -95,6 +104,8 @@ public final class IngestMetrics {
     private final LongAdder receivedTotal = new LongAdder();
     private final LongAdder unparsedTotal = new LongAdder();
     private final Counter identityMismatch;
+    private final Map<HeaderField, Counter> headerInvalid = new EnumMap<>(HeaderField.class);
+    private final Counter timestampInvalid;
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -121,6 +132,10 @@ public final class IngestMetrics {
         }
         invalidUtf8 = INVALID_UTF8.counter().register(registry);
         identityMismatch = IDENTITY_MISMATCHES.counter().register(registry);
+        for (HeaderField f : HeaderField.values()) {
+            headerInvalid.put(f, HEADER_INVALID.counter().tag("field", MeterDoc.label(f)).register(registry));
+        }
+        timestampInvalid = TIMESTAMP_INVALID.counter().register(registry);
     }
 
     /**
@@ -174,6 +189,16 @@ public final class IngestMetrics {
     /** A message that did not parse, by reason. */
     void parseFailure(ParseError reason) {
         reasonCounter(PARSE_FAILURES, MeterDoc.label(reason)).increment();
+    }
+
+    /** A message with {@code field} outside its RFC 5424 rule (kept, flagged). */
+    void headerInvalid(HeaderField field) {
+        headerInvalid.get(field).increment();
+    }
+
+    /** A message whose timestamp has the shape of one but names no instant (kept, flagged). */
+    void timestampInvalid() {
+        timestampInvalid.increment();
     }
 
     /** A line Docker cut at 16 KiB came out of reassembly, by outcome. */

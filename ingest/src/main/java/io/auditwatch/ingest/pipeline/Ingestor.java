@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.pipeline;
 
+import io.auditwatch.alerting.MeterDoc;
 import io.auditwatch.heartbeat.EventHeaders;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.classify.Classification;
@@ -12,6 +13,7 @@ import io.auditwatch.ingest.envelope.EventIds;
 import io.auditwatch.ingest.envelope.Transport;
 import io.auditwatch.ingest.kafka.OutboundEvent;
 import io.auditwatch.ingest.syslog.Framing;
+import io.auditwatch.ingest.syslog.HeaderField;
 import io.auditwatch.ingest.syslog.SyslogFormat;
 import io.auditwatch.ingest.syslog.SyslogFrame;
 import io.auditwatch.ingest.syslog.SyslogMessage;
@@ -24,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Header;
@@ -37,6 +40,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  */
 public final class Ingestor {
     private static final byte[] PULSE = {'1'};
+    /** The flag of an event with a header field outside RFC 5424's rule, followed by one {@code header_invalid:<field>} per field. */
+    static final String HEADER_INVALID = "header_invalid";
 
     private final Clock clock;
     private final Classifier classifier;
@@ -248,11 +253,25 @@ public final class Ingestor {
             boolean truncated, int originalLength, String reassemblyFlag, Instant received, DockerLog docker,
             List<String> extraFlags) {
         long receivedMillis = received.toEpochMilli();
-        Classification c = classifier.classify(msg.appName(), msg.hostname(), msg.msg());
-        NodeResolver.Identity id = nodes.resolve(peer.certificateIdentity(), peer.remote(), msg.hostname());
+        Set<HeaderField> badFields = HeaderField.invalid(msg);
+        // A HOSTNAME that breaks RFC 5424's rule is kept in the envelope only: the node is then decided as when there is none.
+        String hostname = badFields.contains(HeaderField.HOSTNAME) ? null : msg.hostname();
+        Classification c = classifier.classify(msg.appName(), hostname, msg.msg());
+        NodeResolver.Identity id = nodes.resolve(peer.certificateIdentity(), peer.remote(), hostname);
         Instant eventTime = msg.eventTime(received, rfc3164Zone);
 
         List<String> flags = new ArrayList<>(extraFlags);
+        if (!badFields.isEmpty()) {
+            flags.add(HEADER_INVALID);
+            for (HeaderField f : badFields) {
+                flags.add(HEADER_INVALID + ':' + MeterDoc.label(f));
+                metrics.headerInvalid(f);
+            }
+        }
+        if (eventTime == null && msg.timestamp() != null) {
+            flags.add("timestamp_invalid");
+            metrics.timestampInvalid();
+        }
         if (truncated) {
             flags.add("truncated");
             metrics.truncated(peer.transport());
@@ -260,8 +279,8 @@ public final class Ingestor {
         if (reassemblyFlag != null) {
             flags.add(reassemblyFlag);
         }
-        if (peer.certificateIdentity() != null && msg.hostname() != null
-                && !sameHost(peer.certificateIdentity(), msg.hostname())) {
+        if (peer.certificateIdentity() != null && hostname != null
+                && !sameHost(peer.certificateIdentity(), hostname)) {
             flags.add("identity_mismatch");
             metrics.identityMismatch();
         }

@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.spool;
 
+import io.auditwatch.heartbeat.NodeNames;
 import io.auditwatch.ingest.kafka.OutboundEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,8 +115,8 @@ final class SpoolAppender {
         int size = RecordCodec.framedSize(event);
         if (size > settings.maxBytes() / 4) {
             metrics.dropped(DropReason.TOO_LARGE).increment();
-            log.error("Dropped a {}-byte event for node {}: larger than a quarter of spool.max-bytes ({})", size,
-                    new String(event.key(), StandardCharsets.UTF_8), settings.maxBytes());
+            log.error("Dropped a {}-byte event for node \"{}\": larger than a quarter of spool.max-bytes ({})", size,
+                    NodeNames.forLog(new String(event.key(), StandardCharsets.UTF_8)), settings.maxBytes());
             return;
         }
         waitForRoom(size);

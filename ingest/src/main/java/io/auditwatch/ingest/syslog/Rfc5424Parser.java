@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * RFC 5424 header, structured data and MSG after {@code <PRI>1 }. Lenient where real senders deviate
- * (ingest/README.md, "RFC rules and the deviations accepted"): no length limits on HOSTNAME, APP-NAME,
- * PROCID, MSGID (Docker puts its tag, with {@code : / { ,}, in APP-NAME and MSGID), header-only frames with
+ * (ingest/README.md, "RFC rules and the deviations accepted"): HOSTNAME, APP-NAME, PROCID and MSGID are read
+ * as sent whatever their length and bytes (Docker puts its tag, with {@code : / { ,} and often longer than
+ * 48 bytes, in APP-NAME and MSGID; {@link HeaderField} says which break the RFC), header-only frames with
  * or without the STRUCTURED-DATA and trailing space, unescaped {@code ]} inside a quoted SD value.
  */
 final class Rfc5424Parser {

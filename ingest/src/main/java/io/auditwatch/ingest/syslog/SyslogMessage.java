@@ -21,7 +21,8 @@ import java.util.Objects;
  *                       null when NIL ({@code -}) or absent; see {@link #eventTime(Instant, ZoneId)}
  * @param hostname       HOSTNAME; null when NIL, absent (Docker default) or UNPARSED
  * @param appName        RFC 5424 APP-NAME, or the RFC 3164 TAG (Docker: the {@code tag} log-opt, may contain
- *                       {@code : / { ,}); null when NIL or absent. No length limit is enforced (Docker does not)
+ *                       {@code : / { ,}); null when NIL or absent. Every header field is as sent, whatever its length
+ *                       and bytes (Docker does not enforce the limits); {@link HeaderField#invalid} says which break them
  * @param procId         PROCID, or the RFC 3164 {@code [pid]} (Docker: the dockerd PID); null when NIL or absent
  * @param msgId          RFC 5424 MSGID (Docker: the tag again); null when NIL, absent or RFC 3164
  * @param structuredData RFC 5424 SD-ELEMENTs in wire order; empty when NIL, absent or RFC 3164

@@ -36,7 +36,9 @@ final class Timestamps {
     /**
      * True when {@code b[from, to)} is exactly one RFC 3339 timestamp (RFC 5424 section 6.2.3), leniently:
      * lower-case {@code t}/{@code z} and any number of fraction digits.
-     * Field ranges are checked loosely (month 1-12, day 1-31, hour 0-23, minute 0-59, second 0-60).
+     * Only the shape is checked (digits and separators in their places): a well-shaped but impossible
+     * date or time ({@code 2003-09-31}, hour 24) is still a timestamp, so the header around it is read,
+     * and {@link #toInstant} gives it no instant, which the caller flags.
      */
     static boolean isRfc3339(byte[] b, int from, int to) {
         if (to - from < RFC3339_MIN_LENGTH) {
@@ -49,8 +51,8 @@ final class Timestamps {
         if (p + 1 == to && (b[p] == 'Z' || b[p] == 'z')) {
             return true;
         }
-        return p + 6 == to && (b[p] == '+' || b[p] == '-') && inRange(b, p + 1, 0, 23) && b[p + 3] == ':'
-                && inRange(b, p + 4, 0, 59);
+        return p + 6 == to && (b[p] == '+' || b[p] == '-') && digits(b, p + 1, 2) && b[p + 3] == ':'
+                && digits(b, p + 4, 2);
     }
 
     /**
@@ -67,8 +69,8 @@ final class Timestamps {
     /** Index after {@code yyyy-mm-ddThh:mm:ss[.fraction]} at {@code from}; -1 when it is not there. Needs 19 bytes. */
     private static int localDateTimeEnd(byte[] b, int from, int to) {
         int p = from;
-        if (!digits(b, p, 4) || b[p + 4] != '-' || !inRange(b, p + 5, 1, 12) || b[p + 7] != '-'
-                || !inRange(b, p + 8, 1, 31) || (b[p + 10] != 'T' && b[p + 10] != 't')
+        if (!digits(b, p, 4) || b[p + 4] != '-' || !digits(b, p + 5, 2) || b[p + 7] != '-'
+                || !digits(b, p + 8, 2) || (b[p + 10] != 'T' && b[p + 10] != 't')
                 || !time(b, p + 11)) {
             return -1;
         }
@@ -89,6 +91,7 @@ final class Timestamps {
     /**
      * Index just after an RFC 3164 timestamp {@code Mmm dd hh:mm:ss} starting at {@code from}, or -1.
      * The day may be space-padded ({@code Nov  3}), zero-padded ({@code Nov 03}) or bare ({@code Nov 3}).
+     * Like {@link #isRfc3339}, only the shape is checked: {@code Feb 30 24:00:00} is a timestamp with no instant.
      */
     static int rfc3164End(byte[] b, int from, int to) {
         if (month(b, from, to) < 0 || from + 4 >= to || b[from + 3] != ' ') {
@@ -104,7 +107,7 @@ final class Timestamps {
             day = day * 10 + b[p] - '0';
             p++;
         }
-        if (p == dayStart || day < 1 || day > 31 || p + 9 > to || b[p] != ' ' || !time(b, p + 1)) {
+        if (p == dayStart || p + 9 > to || b[p] != ' ' || !time(b, p + 1)) {
             return -1;
         }
         return p + 9;
@@ -112,7 +115,9 @@ final class Timestamps {
 
     /**
      * Converts a timestamp recognised by {@link #isRfc3339}, {@link #isLocalDateTime} or
-     * {@link #rfc3164End}; null when impossible.
+     * {@link #rfc3164End}; null when impossible: a day the month does not have, month 0 or 13, hour
+     * 24 or more, minute 60 or more, second 61 or more (60 is a leap second, read as 59), an offset
+     * beyond 23:59.
      */
     static Instant toInstant(byte[] b, int from, int to, Instant receivedAt, ZoneId zoneFor3164) {
         try {
@@ -122,6 +127,9 @@ final class Timestamps {
             if (isLocalDateTime(b, from, to)) {
                 // Same fields, no offset: the seconds are local time in the RFC 3164 zone.
                 Instant asUtc = rfc3339ToInstant(b, from, to);
+                if (asUtc == null) {
+                    return null;
+                }
                 LocalDateTime local = LocalDateTime.ofEpochSecond(asUtc.getEpochSecond(), asUtc.getNano(), java.time.ZoneOffset.UTC);
                 return local.atZone(zoneFor3164).toInstant();
             }
@@ -135,6 +143,9 @@ final class Timestamps {
     }
 
     private static Instant rfc3339ToInstant(byte[] b, int from, int to) {
+        if (!timeInRange(b, from + 11)) {
+            return null;
+        }
         long epochDay = LocalDate.of(number(b, from, 4), number(b, from + 5, 2), number(b, from + 8, 2)).toEpochDay();
         long seconds = epochDay * 86_400L + number(b, from + 11, 2) * 3600L + number(b, from + 14, 2) * 60L
                 + number(b, from + 17, 2);
@@ -151,6 +162,9 @@ final class Timestamps {
             }
         }
         if (p < to && (b[p] == '+' || b[p] == '-')) {
+            if (!inRange(b, p + 1, 0, 23) || !inRange(b, p + 4, 0, 59)) {
+                return null;
+            }
             int offset = number(b, p + 1, 2) * 3600 + number(b, p + 4, 2) * 60;
             seconds -= b[p] == '+' ? offset : -offset;
         }
@@ -165,6 +179,9 @@ final class Timestamps {
         }
         int day = isDigit(b[p + 1]) ? number(b, p, 2) : number(b, p, 1);
         int t = to - 8;
+        if (!timeInRange(b, t)) {
+            return null;
+        }
         int hour = number(b, t, 2);
         int minute = number(b, t + 3, 2);
         int second = Math.min(number(b, t + 6, 2), 59);
@@ -201,10 +218,14 @@ final class Timestamps {
         return -1;
     }
 
-    /** {@code hh:mm:ss} at {@code p}, with second 60 allowed for leap seconds; caller ensures 8 bytes. */
+    /** The shape {@code dd:dd:dd} at {@code p}; caller ensures 8 bytes. */
     private static boolean time(byte[] b, int p) {
-        return inRange(b, p, 0, 23) && b[p + 2] == ':' && inRange(b, p + 3, 0, 59) && b[p + 5] == ':'
-                && inRange(b, p + 6, 0, 60);
+        return digits(b, p, 2) && b[p + 2] == ':' && digits(b, p + 3, 2) && b[p + 5] == ':' && digits(b, p + 6, 2);
+    }
+
+    /** {@code hh:mm:ss} at {@code p} names a time of day, second 60 allowed for leap seconds. */
+    private static boolean timeInRange(byte[] b, int p) {
+        return inRange(b, p, 0, 23) && inRange(b, p + 3, 0, 59) && inRange(b, p + 6, 0, 60);
     }
 
     private static boolean inRange(byte[] b, int p, int min, int max) {

@@ -129,6 +129,14 @@ public final class Keys {
             "a frame started but not finished within this time closes the connection (slow senders); idle connections stay open");
     public static final ConfigKey<Duration> REASSEMBLY_TIMEOUT = key("listeners.reassembly-timeout", "2s",
             ValueType.DURATION, "how long the pieces of a line Docker cut at 16 KiB are awaited before it is stored incomplete");
+    /**
+     * The collector's zone: an estate whose Docker hosts and collector share one zone needs no setting.
+     * RFC 3164 timestamps carry no zone (RFC 3164 section 4.1.2), Docker writes them in the host's local
+     * time (ingest/README.md, "Docker's syslog log driver").
+     */
+    public static final ConfigKey<java.time.ZoneId> RFC3164_ZONE = key("listeners.rfc3164-zone", ValueType.SYSTEM_ZONE,
+            ValueType.ZONE, "zone of timestamps without one (RFC 3164 Mmm dd hh:mm:ss: Docker's default and rfc3164 "
+                    + "syslog formats, rsyslog's forward format; loggen's offset-less ISO time); for event time and lag only");
     public static final ConfigKey<Boolean> REDACT_LICENSE = key("listeners.redact-license-key", "true", ValueType.BOOLEAN,
             "replace UCP's user.extra.licenseKey by [redacted] in the envelope's fields (the raw message is unchanged)");
     public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
@@ -312,8 +320,8 @@ public final class Keys {
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
-            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, REDACT_LICENSE,
-            MAX_MESSAGE_SIZE,
+            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
+            REDACT_LICENSE, MAX_MESSAGE_SIZE,
             ADMIN_HOST, ADMIN_PORT, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
             HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
             HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,

@@ -1,6 +1,8 @@
 package io.auditwatch.service.config;
 
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,6 +105,29 @@ public abstract class ValueType<T> {
         @Override
         public String format(Duration value) {
             return Durations.format(value);
+        }
+    };
+
+    /** The word meaning "the collector's own zone" ({@link ZoneId#systemDefault()}, the JVM's {@code TZ}). */
+    public static final String SYSTEM_ZONE = "system";
+
+    /**
+     * A time zone: a region id ({@code Europe/Berlin}), {@code UTC}, an offset ({@code -05:00}), or
+     * {@value #SYSTEM_ZONE} for the collector's own zone, read when the configuration is loaded.
+     */
+    public static final ValueType<ZoneId> ZONE = new ValueType<>(
+            "a time zone like Europe/Berlin, America/New_York, UTC or -05:00, or " + SYSTEM_ZONE + " (the collector's zone)") {
+        @Override
+        ZoneId parse(String text) {
+            String t = text.trim();
+            if (t.equalsIgnoreCase(SYSTEM_ZONE)) {
+                return ZoneId.systemDefault();
+            }
+            try {
+                return ZoneId.of(t);
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException(expected(), e);
+            }
         }
     };
 

@@ -3,6 +3,7 @@ package io.auditwatch.service.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditwatch.heartbeat.EventHeaders;
+import io.auditwatch.heartbeat.NodeNames;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.classify.AuditEventJoiner;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
@@ -165,7 +166,8 @@ public final class WholeEventJoin implements AutoCloseable {
         }
         producer.send(new ProducerRecord<>(outTopic, e.node().getBytes(StandardCharsets.UTF_8), encode(e)), (md, ex) -> {
             if (ex != null) {
-                log.warn("whole audit event {} of {} not written to {}: {}", e.eventId(), e.node(), outTopic, ex.toString());
+                log.warn("whole audit event {} of \"{}\" not written to {}: {}", NodeNames.forLog(e.eventId()),
+                        NodeNames.forLog(e.node()), outTopic, ex.toString());
             }
         });
     }

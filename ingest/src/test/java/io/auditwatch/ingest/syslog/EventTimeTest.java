@@ -10,6 +10,8 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link SyslogMessage#eventTime(Instant, ZoneId)}: the sender's clock, read leniently. */
 class EventTimeTest {
@@ -47,6 +49,53 @@ class EventTimeTest {
     @Test
     void rfc3339ImpossibleDateHasNoInstant() {
         assertNull(time("<30>1 2026-02-30T17:00:01Z h a - - - x", RECEIVED, null));
+    }
+
+    /** [built] RFC 5424 section 6.5 example 1 with its day made impossible: September has 30 days. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "2003-09-31T22:14:16Z", // September 31
+        "2026-02-30T17:00:01Z", // February 30
+        "2026-02-29T17:00:01Z", // February 29 outside a leap year
+        "2026-04-00T17:00:01Z", // day 0
+        "2026-00-10T17:00:01Z", // month 0
+        "2026-11-23T24:00:00Z", // hour 24 (RFC 3339 section 5.6: time-hour 00-23)
+        "2026-11-23T17:60:00Z", // minute 60
+        "2026-11-23T17:00:61Z", // second 61 (60 is a leap second)
+        "2026-11-23T17:00:01+24:00", // offset hour 24
+        "2026-11-23T17:00:01-05:60", // offset minute 60
+    })
+    void impossibleRfc3339IsParsedWithTheTimestampKeptButNoInstant(String timestamp) {
+        SyslogMessage m = SyslogParser.parse(utf8("<165>1 " + timestamp + " mymachine.example.com evntslog - ID47 - x"));
+        assertEquals(SyslogFormat.RFC5424, m.format(), "the header is still read");
+        assertEquals(timestamp, m.timestamp(), "kept as sent");
+        assertEquals("mymachine.example.com", m.hostname());
+        assertNull(m.eventTime(RECEIVED, null));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Sep 31 22:14:16", "Feb 30 12:00:00", "Nov  0 12:00:00", "Nov 23 24:00:00", "Nov 23 17:60:00"})
+    void impossibleRfc3164IsParsedWithTheTimestampKeptButNoInstant(String timestamp) {
+        SyslogMessage m = SyslogParser.parse(utf8("<13>" + timestamp + " host tag[1]: x"));
+        assertEquals(SyslogFormat.RFC3164, m.format());
+        assertEquals(timestamp, m.timestamp());
+        assertEquals("host", m.hostname());
+        assertNull(m.eventTime(RECEIVED, ZoneOffset.UTC));
+    }
+
+    @Test
+    void leapSecondIsStillATime() {
+        assertEquals(Instant.parse("2016-12-31T23:59:59Z").plusSeconds(1),
+                time("<30>1 2016-12-31T23:59:60Z h a - - - x", RECEIVED, null));
+    }
+
+    @Test
+    void rfc3164IsReadInAZoneWestOfUtc() {
+        // Docker's rfc3164 format writes the Docker host's local time: 12:00:01 in New York in November is 17:00:01 UTC.
+        assertEquals(Instant.parse("2026-11-23T17:00:01Z"),
+                time("<30>Nov 23 12:00:01 dockerhost 5790672ab6a0[1787791]: x", RECEIVED, ZoneId.of("America/New_York")));
+        assertEquals(Instant.parse("2026-11-23T20:00:01Z"),
+                time("<30>Nov 23 12:00:01 5790672ab6a0[1787791]: x", RECEIVED, ZoneId.of("America/Los_Angeles")));
     }
 
     @Test

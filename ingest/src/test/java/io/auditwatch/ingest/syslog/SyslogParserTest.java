@@ -449,8 +449,19 @@ class SyslogParserTest {
     }
 
     @Test
-    void badRfc5424TimestampIsUnparsed() {
-        assertEquals(ParseError.BAD_TIMESTAMP, parse("<13>1 2026-13-23T17:00:01Z h a - - - x").error());
+    void malformedRfc5424TimestampIsUnparsed() {
+        assertEquals(ParseError.BAD_TIMESTAMP, parse("<13>1 2026-1-23T17:00:01Z h a - - - x").error());
+        assertEquals(ParseError.BAD_TIMESTAMP, parse("<13>1 2026-11-23 17:00:01Z h a - - - x").error());
+    }
+
+    @Test
+    void wellShapedImpossibleRfc5424TimestampKeepsTheHeader() {
+        // Month 13: the shape of RFC 3339, so HOSTNAME and APP-NAME are still read; eventTime is null and flagged.
+        SyslogMessage m = parse("<13>1 2026-13-23T17:00:01Z h a - - - x");
+        assertEquals(SyslogFormat.RFC5424, m.format());
+        assertEquals("2026-13-23T17:00:01Z", m.timestamp());
+        assertEquals("h", m.hostname());
+        assertNull(m.eventTime(Instant.parse("2026-11-23T17:00:02Z"), null));
     }
 
     @Test

@@ -64,6 +64,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rfc3164ZoneIsTheCollectorsUnlessSet() throws IOException {
+        assertEquals(java.time.ZoneId.systemDefault(), ConfigLoader.load(null, Map.of()).get(Keys.RFC3164_ZONE));
+        Path f = write("listeners:\n  rfc3164-zone: America/Los_Angeles\n");
+        assertEquals(java.time.ZoneId.of("America/Los_Angeles"), ConfigLoader.load(f, Map.of()).get(Keys.RFC3164_ZONE));
+        assertEquals(java.time.ZoneOffset.ofHours(-5),
+                ConfigLoader.load(null, Map.of("AUDITWATCH_LISTENERS_RFC3164_ZONE", "-05:00")).get(Keys.RFC3164_ZONE));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, Map.of("AUDITWATCH_LISTENERS_RFC3164_ZONE", "Mars/Olympus")));
+        assertEquals("listeners.rfc3164-zone", e.key());
+        assertTrue(e.getMessage().contains("a time zone like"), e.getMessage());
+    }
+
+    @Test
     void invalidEnvironmentValueNamesTheVariable() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(null, Map.of("AUDITWATCH_ALERTING_REPEAT_INTERVAL", "soon")));
