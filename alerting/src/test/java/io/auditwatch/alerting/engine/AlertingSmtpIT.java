@@ -74,13 +74,6 @@ class AlertingSmtpIT {
                 Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), GreenMailTls.exportPem(dir), false));
     }
 
-    /** GreenMail's SMTPS server; its TLS set-up can take longer than the 2 s start-up default on a busy machine. */
-    private static ServerSetup smtps() {
-        ServerSetup setup = new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS);
-        setup.setServerStartupTimeout(Duration.ofSeconds(30).toMillis());
-        return setup;
-    }
-
     private TestAlertingSettings settings(SmtpSettings smtp) {
         return TestAlertingSettings.builder()
                 .recipients("isso", "isso@example.org")
@@ -256,7 +249,7 @@ class AlertingSmtpIT {
     @Test
     void authenticatesWithUserAndPassword() throws Exception {
         mail.stop();
-        mail = new GreenMail(smtps())
+        mail = new GreenMail(GreenMailTls.loopback(ServerSetup.PROTOCOL_SMTPS))
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("relay-user", "s3cret"));
         mail.start();
         start(settingsWithAuth("relay-user", "s3cret").build());
@@ -268,7 +261,7 @@ class AlertingSmtpIT {
     @Test
     void wrongPasswordIsAnAuthFailureAndTheAlertStaysQueued() throws Exception {
         mail.stop();
-        mail = new GreenMail(smtps())
+        mail = new GreenMail(GreenMailTls.loopback(ServerSetup.PROTOCOL_SMTPS))
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("relay-user", "s3cret"));
         mail.start();
         start(settingsWithAuth("relay-user", "wrong").build());

@@ -46,7 +46,7 @@ class SmtpTlsIT {
     }
 
     private int start(String protocol) {
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", protocol));
+        mail = new GreenMail(GreenMailTls.loopback(protocol));
         mail.start();
         return protocol.equals(ServerSetup.PROTOCOL_SMTPS) ? mail.getSmtps().getPort() : mail.getSmtp().getPort();
     }
