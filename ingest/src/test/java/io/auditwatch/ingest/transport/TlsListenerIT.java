@@ -39,6 +39,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * a mismatched pair), and only the TLS policy's versions and cipher suites are accepted.
  */
 class TlsListenerIT {
+    static final String REMOVED_SUITE = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
     static TestPki pki;
 
     @RegisterExtension
@@ -56,6 +57,9 @@ class TlsListenerIT {
         Map<String, String> env = new java.util.HashMap<>(TestService.tlsListener(TestService.freeTcpPort(),
                 certs.resolve("live.crt"), certs.resolve("live.key"), certs.resolve("ca.crt")));
         env.put("AUDITWATCH_LISTENERS_TLS_RELOAD_INTERVAL", "200ms");
+        // The intermediate list without one suite every JDK and Netty offer: proves tls.cipher-suites applies.
+        env.put("AUDITWATCH_TLS_CIPHER_SUITES", String.join(",", TlsPolicy.INTERMEDIATE.cipherSuites().stream()
+                .filter(c -> !c.equals(REMOVED_SUITE)).toList()));
         return env;
     });
 
@@ -168,12 +172,23 @@ class TlsListenerIT {
 
     @Test
     void aClientOfferingOnlyCipherSuitesOutsideThePolicyIsRefused() throws Exception {
-        // The JDK enables both by default, as many old clients do; Mozilla's intermediate list has neither
-        // (CBC with SHA-1, and a key exchange without forward secrecy).
+        // JDK clients enable both by default; Mozilla's intermediate list has neither (CBC with SHA-1, and
+        // a key exchange without forward secrecy). Netty's default list lacks them for an EC key too:
+        // aSuiteLeftOutOfTheConfiguredCipherSuitesIsRefused proves that the configured list applies.
         SSLContext ctx = pki.clientContext("ca", "node7");
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
             s.setEnabledProtocols(new String[] {"TLSv1.2"});
             s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256"});
+            assertThrows(SSLHandshakeException.class, s::startHandshake);
+        }
+    }
+
+    @Test
+    void aSuiteLeftOutOfTheConfiguredCipherSuitesIsRefused() throws Exception {
+        SSLContext ctx = pki.clientContext("ca", "node7");
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.setEnabledCipherSuites(new String[] {REMOVED_SUITE});
             assertThrows(SSLHandshakeException.class, s::startHandshake);
         }
     }
@@ -197,9 +212,9 @@ class TlsListenerIT {
         SSLContext ctx = pki.clientContext("ca", "node7");
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
             s.setEnabledProtocols(new String[] {"TLSv1.2"});
-            s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"});
+            s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
             s.startHandshake();
-            assertEquals("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", s.getSession().getCipherSuite());
+            assertEquals("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", s.getSession().getCipherSuite());
         }
         try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
             s.setEnabledProtocols(new String[] {"TLSv1.3"});
