@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param host relay host name or address; empty for the {@code .eml} folder
  * @param port relay port, 1..65535 (25 relay, 587 submission, 465 implicit TLS)
  * @param tls how the connection is protected
- * @param username SMTP AUTH user; empty for no authentication
+ * @param username SMTP AUTH user; empty for no authentication. Only with a {@code tls} that
+ *     {@linkplain TlsMode#encrypts() encrypts}, so that the password never crosses in clear
  * @param password SMTP AUTH password, already read by the caller from a file or the environment;
  *     never logged, {@link #toString()} redacts it
  * @param connectTimeout TCP connect timeout ({@code mail.smtp.connectiontimeout})
@@ -54,6 +55,13 @@ public record SmtpSettings(
             throw new AlertingConfigException("alerting.smtp.password-file",
                     "a password is required when alerting.smtp.username is set (this file, or alerting.smtp.password"
                             + " in the environment)");
+        }
+        if (!username.isEmpty() && !tls.encrypts()) {
+            // RFC 4954 section 4: AUTH PLAIN and LOGIN carry the password in clear; a man in the
+            // middle who strips 250-STARTTLS from the EHLO reply would read it.
+            throw new AlertingConfigException("alerting.smtp.starttls",
+                    "SMTP AUTH (alerting.smtp.username) is only sent over an encrypted connection: expected"
+                            + " alerting.smtp.starttls required or implicit, got " + tls.id());
         }
         if (trustCaFile != null && !Files.isReadable(trustCaFile)) {
             throw new AlertingConfigException("alerting.smtp.trust-ca-file",

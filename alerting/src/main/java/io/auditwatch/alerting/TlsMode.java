@@ -18,6 +18,15 @@ public enum TlsMode {
     }
 
     /**
+     * Whether every command after the greeting, AUTH included, is sent encrypted or not at all:
+     * {@link #STARTTLS_REQUIRED} fails the delivery before AUTH when the relay does not offer
+     * STARTTLS, {@link #IMPLICIT} is TLS from the first byte.
+     */
+    public boolean encrypts() {
+        return this == STARTTLS_REQUIRED || this == IMPLICIT;
+    }
+
+    /**
      * The configuration value: {@code none}, {@code opportunistic}, {@code required}, {@code implicit}
      * (the service's configuration table declares these and the other accepted spellings).
      */

@@ -406,7 +406,7 @@ public final class Auditwatch implements AutoCloseable {
         TlsContextSource.Material m = new TlsContextSource.Material(path(cert), path(key), path(keystore),
                 password == null ? new char[0] : password, path(ca), auth);
         try {
-            return new TlsContextSource(m, config.get(Keys.TLS_RELOAD), metrics::tlsReloadFailed);
+            return new TlsContextSource(m, ModuleSettings.tlsPolicy(config), config.get(Keys.TLS_RELOAD), metrics::tlsReloadFailed);
         } catch (IllegalArgumentException e) {
             throw config.invalid(keystore.isEmpty() ? Keys.TLS_CERT : Keys.TLS_KEYSTORE, e.getMessage());
         }

@@ -55,6 +55,7 @@ final class Commands {
         // The same validation start-up does, without starting anything.
         AlertingSettings alerting = ModuleSettings.alerting(config);
         ModuleSettings.heartbeat(config);
+        ModuleSettings.tlsPolicy(config);
         Inventory inventory = ModuleSettings.inventory(config);
         out.println("configuration: " + (config.file() == null ? "(defaults and environment only)" : config.file()));
         for (String line : config.describe()) {

@@ -62,6 +62,13 @@ class ComposeIT {
                 "PROMETHEUS_PORT", Integer.toString(prometheus),
                 "MAILPIT_UI_PORT", Integer.toString(LocalImages.freePublishPort()),
                 "MAILPIT_SMTP_PORT", Integer.toString(LocalImages.freePublishPort()));
+        // The kit's secrets as an operator makes them: passwords and a TLS CA in deploy/secrets/.
+        Path secrets = LocalImages.repositoryRoot().resolve("deploy/secrets");
+        Process generate = new ProcessBuilder("sh", LocalImages.repositoryRoot().resolve("deploy/generate-secrets").toString())
+                .redirectErrorStream(true).start();
+        assertEquals(0, generate.waitFor(), new String(generate.getInputStream().readAllBytes(), UTF_8));
+        String operator = "operator:" + Files.readString(secrets.resolve("admin-password")).strip();
+        authorization = "Basic " + java.util.Base64.getEncoder().encodeToString(operator.getBytes(UTF_8));
         try {
             // Compose's own build of the auditwatch service with the override's build arguments.
             compose(env, "build", "auditwatch");
@@ -124,8 +131,12 @@ class ComposeIT {
         return out;
     }
 
+    /** The admin API's operator credentials (compose publishes it with authentication only). */
+    private static String authorization;
+
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", authorization)
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -38,6 +38,9 @@ class ContainerImageIT {
     /** The Dockerfile's USER. */
     private static final String UNPRIVILEGED_UID = "10001";
 
+    static final String ADMIN_USER = "operator";
+    /** A password made for this run only. */
+    static final String ADMIN_PASSWORD = java.util.UUID.randomUUID().toString();
     static DockerEngine docker;
     static GreenMail smtp;
     static int syslogPort;
@@ -64,6 +67,9 @@ class ContainerImageIT {
                 // unpacks its native epoll transport there).
                 "--read-only", "--tmpfs", "/tmp:rw,exec,nosuid,size=64m",
                 "-p", "127.0.0.1:" + syslogPort + ":5514/tcp", "-p", "127.0.0.1:" + adminPort + ":9464/tcp",
+                // The image keeps the admin server on loopback; published, it gets credentials.
+                "-e", "AUDITWATCH_ADMIN_HOST=0.0.0.0", "-e", "AUDITWATCH_ADMIN_USERNAME=" + ADMIN_USER,
+                "-e", "AUDITWATCH_ADMIN_PASSWORD=" + ADMIN_PASSWORD,
                 "-e", "AUDITWATCH_ALERTING_SMTP_HOST=" + docker.hostAddress(),
                 "-e", "AUDITWATCH_ALERTING_SMTP_PORT=" + smtp.getSmtp().getPort(),
                 "-e", "AUDITWATCH_ALERTING_SMTP_STARTTLS=none",
@@ -87,6 +93,17 @@ class ContainerImageIT {
         }
         if (smtp != null) {
             smtp.stop();
+        }
+    }
+
+    @Test
+    void whatTheServiceCreatesIsPrivateToItsUser() throws IOException {
+        // The entrypoint's umask 077: the data directory's new files and directories, whatever the runtime's umask.
+        String modes = docker.docker("exec", CONTAINER, "bash", "-c",
+                "find /var/lib/auditwatch -mindepth 1 -newer /opt/auditwatch/auditwatch.jar -printf '%m %p\\n'");
+        assertTrue(modes.lines().count() > 0, "nothing created under /var/lib/auditwatch");
+        for (String line : modes.lines().toList()) {
+            assertTrue(line.startsWith("700 ") || line.startsWith("600 "), "not private: " + line);
         }
     }
 
@@ -130,6 +147,8 @@ class ContainerImageIT {
 
     private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (ADMIN_USER + ":" + ADMIN_PASSWORD).getBytes(UTF_8)))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -38,10 +38,38 @@ class MainTest {
     }
 
     @Test
+    void smtpCredentialsOverAPlainConnectionAreRefusedNamingTheKeys() throws Exception {
+        Path password = Files.writeString(dir.resolve("smtp-password"), "s3cret");
+        Path config = Files.writeString(dir.resolve("auditwatch.yaml"), "alerting:\n  smtp:\n    host: relay.example.org\n"
+                + "    starttls: none\n    username: auditwatch\n    password-file: " + password + "\n");
+        assertEquals(2, run(recipients(), "check-config", "--config", config.toString()));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains(config.toString()) && text.contains("alerting.smtp.starttls")
+                && text.contains("alerting.smtp.username") && text.contains("required or implicit"), text);
+    }
+
+    @Test
+    void aTlsVersionBelow12IsRefused() throws Exception {
+        Path config = Files.writeString(dir.resolve("auditwatch.yaml"), "tls:\n  protocols: [TLSv1.2, TLSv1.1]\n");
+        assertEquals(2, run(recipients(), "check-config", "--config", config.toString()));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("tls.protocols") && text.contains("'TLSv1.1'"), text);
+    }
+
+    @Test
+    void aCipherSuiteTheJdkDoesNotKnowIsRefused() {
+        Map<String, String> env = recipients();
+        env.put("AUDITWATCH_TLS_CIPHER_SUITES", "TLS_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_NOPE");
+        assertEquals(2, run(env, "check-config"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("tls.cipher-suites") && text.contains("TLS_ECDHE_RSA_WITH_NOPE"), text);
+    }
+
+    @Test
     void checkConfigPrintsWhatWouldListenWhere() {
         assertEquals(0, run(recipients(), "check-config", "--config", Path.of("..", "config", "auditwatch.yaml").toString()));
         String text = out.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("syslog TCP: 0.0.0.0:5514"), text);
+        assertTrue(text.contains("syslog TCP: 127.0.0.1:5514"), text);
         assertTrue(text.contains("syslog TLS: disabled"), text);
         assertTrue(text.contains("kafka: embedded broker on 127.0.0.1:9092"), text);
         assertTrue(text.contains("configuration OK"), text);

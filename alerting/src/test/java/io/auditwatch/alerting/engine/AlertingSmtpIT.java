@@ -17,6 +17,7 @@ import io.auditwatch.alerting.DeliveryHealth;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.SmtpSettings;
 import io.auditwatch.alerting.TlsMode;
+import io.auditwatch.alerting.mail.GreenMailTls;
 import io.auditwatch.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.mail.BodyPart;
@@ -63,14 +64,24 @@ class AlertingSmtpIT {
     }
 
     private TestAlertingSettings settings(int port, String user, String password) {
+        return settings(new SmtpSettings("127.0.0.1", port, TlsMode.NONE, user, password,
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), null, true));
+    }
+
+    /** Credentials go only over TLS: GreenMail's SMTPS port, its self-signed certificate trusted. */
+    private TestAlertingSettings settingsWithAuth(String user, String password) throws Exception {
+        return settings(new SmtpSettings("127.0.0.1", mail.getSmtps().getPort(), TlsMode.IMPLICIT, user, password,
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), GreenMailTls.exportPem(dir), false));
+    }
+
+    private TestAlertingSettings settings(SmtpSettings smtp) {
         return TestAlertingSettings.builder()
                 .recipients("isso", "isso@example.org")
                 .recipients("sa", "sa@example.org")
                 .recipients("ops", "ops@example.org")
                 .from("auditwatch@example.org")
-                .outboxDir(dir)
-                .smtp(new SmtpSettings("127.0.0.1", port, TlsMode.NONE, user, password,
-                        Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(5), null, true));
+                .outboxDir(dir.resolve("outbox"))
+                .smtp(smtp);
     }
 
     private Alerting start(AlertingSettings s) {
@@ -238,22 +249,22 @@ class AlertingSmtpIT {
     @Test
     void authenticatesWithUserAndPassword() throws Exception {
         mail.stop();
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+        mail = new GreenMail(GreenMailTls.loopback(ServerSetup.PROTOCOL_SMTPS))
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("relay-user", "s3cret"));
         mail.start();
-        start(settings(mail.getSmtp().getPort(), "relay-user", "s3cret").build());
+        start(settingsWithAuth("relay-user", "s3cret").build());
         alerting.sendTestAlert();
         await().atMost(AWAIT).until(() -> mail.getReceivedMessages().length == 3);
         assertTrue(alerting.health().ok());
     }
 
     @Test
-    void wrongPasswordIsAnAuthFailureAndTheAlertStaysQueued() {
+    void wrongPasswordIsAnAuthFailureAndTheAlertStaysQueued() throws Exception {
         mail.stop();
-        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP))
+        mail = new GreenMail(GreenMailTls.loopback(ServerSetup.PROTOCOL_SMTPS))
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("relay-user", "s3cret"));
         mail.start();
-        start(settings(mail.getSmtp().getPort(), "relay-user", "wrong").build());
+        start(settingsWithAuth("relay-user", "wrong").build());
         alerting.sendTestAlert();
         DeliveryHealth h = alerting.health();
         assertFalse(h.ok());

@@ -1,5 +1,6 @@
 package io.auditwatch.alerting.mail;
 
+import com.icegreen.greenmail.util.ServerSetup;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +28,16 @@ public final class GreenMailTls {
             ks.load(in, PASSWORD);
         }
         return ks;
+    }
+
+    /**
+     * A GreenMail server on a free loopback port. Its SMTPS set-up can take longer than GreenMail's
+     * 2 s start-up default on a busy machine: 30 s.
+     */
+    public static ServerSetup loopback(String protocol) {
+        ServerSetup setup = new ServerSetup(0, "127.0.0.1", protocol);
+        setup.setServerStartupTimeout(java.time.Duration.ofSeconds(30).toMillis());
+        return setup;
     }
 
     /** Writes the certificate as PEM, the form {@code alerting.smtp.trust-ca-file} takes. */

@@ -29,6 +29,10 @@ final class StartTlsProxy implements AutoCloseable {
     private final SSLContext tls;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     final AtomicInteger upgrades = new AtomicInteger();
+    /** Off: the EHLO reply goes through without STARTTLS, as when a man in the middle strips it. */
+    volatile boolean offerStartTls = true;
+    /** Every command a client sent before any upgrade, i.e. in clear, as received. */
+    final List<String> plainCommands = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
     StartTlsProxy(int upstreamPort) throws Exception {
@@ -71,15 +75,18 @@ final class StartTlsProxy implements AutoCloseable {
                 if (cmd == null) {
                     return;
                 }
+                plainCommands.add(cmd);
                 String verb = cmd.length() >= 4 ? cmd.substring(0, 4).toUpperCase() : cmd.toUpperCase();
                 if (verb.equals("EHLO")) {
                     write(toUpstream, List.of(cmd));
                     List<String> reply = readReply(up);
-                    String last = reply.remove(reply.size() - 1);
-                    reply.add("250-" + last.substring(4));
-                    reply.add("250 STARTTLS");
+                    if (offerStartTls) {
+                        String last = reply.remove(reply.size() - 1);
+                        reply.add("250-" + last.substring(4));
+                        reply.add("250 STARTTLS");
+                    }
                     write(toClient, reply);
-                } else if (cmd.equalsIgnoreCase("STARTTLS")) {
+                } else if (cmd.equalsIgnoreCase("STARTTLS") && offerStartTls) {
                     write(toClient, List.of("220 2.0.0 Ready to start TLS"));
                     SSLSocket secure = (SSLSocket) tls.getSocketFactory().createSocket(client, null, client.getPort(), true);
                     secure.setUseClientMode(false);

@@ -4,6 +4,7 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,14 +26,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The TLS listener's server context, built from PEM files or a PKCS#12 keystore and rebuilt when
  * those files change, so that renewed certificates apply to new connections without a restart.
- * Only TLS 1.2 and 1.3 are offered (RFC 9662 updates RFC 5425's cipher requirements; older
- * versions are deprecated by RFC 8996).
+ * Versions and cipher suites are those of the {@link TlsPolicy} (RFC 9662 updates RFC 5425's
+ * cipher requirements; RFC 8996 deprecates TLS 1.0 and 1.1).
+ *
+ * <p>Certificate and key are one unit: a reload reads both files, checks that the key belongs to
+ * the certificate ({@link KeyPair}), builds the whole context and only then swaps the one reference
+ * new connections read. A renewal that replaces the two files one after the other is therefore
+ * seen either as the old pair or as the new one, never as a mix: the half-replaced state fails the
+ * check, keeps the previous context, and is logged and counted like any other bad material.
  */
 public final class TlsContextSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TlsContextSource.class);
 
-    /** Protocols offered: RFC 8996 deprecates TLS 1.0 and 1.1. */
-    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     /**
      * Server session timeout, one second longer than TLS 1.3's longest ticket lifetime (7 days, RFC
      * 8446 section 4.6.1): with it the JDK sends no NewSessionTicket after a TLS 1.3 handshake
@@ -75,6 +80,7 @@ public final class TlsContextSource implements AutoCloseable {
     }
 
     private final Material material;
+    private final TlsPolicy policy;
     private volatile SslContext current;
     private volatile List<FileTime> stamps;
     private final ScheduledExecutorService reloader;
@@ -86,11 +92,12 @@ public final class TlsContextSource implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the material cannot be loaded; the message says which file
      */
-    public TlsContextSource(Material material, Duration reloadInterval, Runnable onReloadFailure) {
+    public TlsContextSource(Material material, TlsPolicy policy, Duration reloadInterval, Runnable onReloadFailure) {
         this.material = material;
+        this.policy = Objects.requireNonNull(policy, "policy");
         this.onReloadFailure = onReloadFailure;
         this.stamps = stamps();
-        this.current = build(material);
+        this.current = build(material, policy);
         this.reloader = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aw-tls-reload");
             t.setDaemon(true);
@@ -112,7 +119,7 @@ public final class TlsContextSource implements AutoCloseable {
             return;
         }
         try {
-            current = build(material);
+            current = build(material, policy);
             stamps = now;
             LOG.info("TLS certificates reloaded from {}", material.files());
         } catch (RuntimeException e) {
@@ -134,25 +141,26 @@ public final class TlsContextSource implements AutoCloseable {
         return out;
     }
 
-    static SslContext build(Material m) {
+    static SslContext build(Material m, TlsPolicy policy) {
         try {
             SslContextBuilder b;
             if (m.keystoreFile() != null) {
+                // One file holds key and chain: read once, they are one unit.
                 KeyStore ks = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(m.keystoreFile())) {
+                try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(m.keystoreFile()))) {
                     ks.load(in, m.keystorePassword());
                 }
                 KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, m.keystorePassword());
                 b = SslContextBuilder.forServer(kmf);
             } else {
-                b = SslContextBuilder.forServer(m.certFile().toFile(), m.keyFile().toFile());
+                KeyPair pair = KeyPair.read(m.certFile(), m.keyFile());
+                b = SslContextBuilder.forServer(pair.key(), pair.chain());
             }
             if (m.clientCaFile() != null) {
-                b.trustManager(m.clientCaFile().toFile());
+                b.trustManager(new ByteArrayInputStream(Files.readAllBytes(m.clientCaFile())));
             }
-            return b.sslProvider(SslProvider.JDK)
-                    .protocols(PROTOCOLS)
+            return policy.applyTo(b.sslProvider(SslProvider.JDK))
                     .clientAuth(m.clientAuth())
                     .sessionTimeout(SESSION_TIMEOUT_SECONDS)
                     .build();

@@ -4,6 +4,7 @@ import io.auditwatch.alerting.TlsMode;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.heartbeat.UnknownNodePolicy;
 import io.auditwatch.ingest.spool.FsyncPolicy;
+import io.auditwatch.ingest.transport.TlsPolicy;
 import io.netty.handler.ssl.ClientAuth;
 import java.time.Duration;
 import java.util.List;
@@ -86,16 +87,16 @@ public final class Keys {
             "on shutdown, how long spooled events are still sent to Kafka; the rest stays in the spool for the next start");
 
     // Listeners
-    public static final ConfigKey<String> UDP_HOST = key("listeners.udp.host", "0.0.0.0", ValueType.NON_EMPTY,
-            "bind address of the UDP listener");
+    public static final ConfigKey<String> UDP_HOST = key("listeners.udp.host", "127.0.0.1", ValueType.NON_EMPTY,
+            "bind address of the UDP listener; loopback unless set (0.0.0.0: every interface)");
     public static final ConfigKey<Integer> UDP_PORT = key("listeners.udp.port", "5514", ValueType.PORT,
             "UDP syslog port; 0 disables");
-    public static final ConfigKey<String> TCP_HOST = key("listeners.tcp.host", "0.0.0.0", ValueType.NON_EMPTY,
-            "bind address of the TCP listener");
+    public static final ConfigKey<String> TCP_HOST = key("listeners.tcp.host", "127.0.0.1", ValueType.NON_EMPTY,
+            "bind address of the TCP listener; loopback unless set (0.0.0.0: every interface)");
     public static final ConfigKey<Integer> TCP_PORT = key("listeners.tcp.port", "5514", ValueType.PORT,
             "TCP syslog port (RFC 6587: octet counting and LF framing, per frame); 0 disables");
-    public static final ConfigKey<String> TLS_HOST = key("listeners.tls.host", "0.0.0.0", ValueType.NON_EMPTY,
-            "bind address of the TLS listener");
+    public static final ConfigKey<String> TLS_HOST = key("listeners.tls.host", "127.0.0.1", ValueType.NON_EMPTY,
+            "bind address of the TLS listener; loopback unless set (0.0.0.0: every interface)");
     public static final ConfigKey<Integer> TLS_PORT = key("listeners.tls.port", "0", ValueType.PORT,
             "syslog over TLS port (RFC 5425, usually 6514); 0 disables");
     public static final ConfigKey<String> TLS_CERT = key("listeners.tls.cert-file", "", ValueType.STRING,
@@ -142,11 +143,20 @@ public final class Keys {
     public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
             "longest message kept whole; a longer one is truncated to this size and flagged");
 
+    // TLS policy of every TLS server socket (ingest/README.md, "TLS policy")
+    public static final ConfigKey<List<String>> TLS_PROTOCOLS = key("tls.protocols",
+            String.join(",", TlsPolicy.INTERMEDIATE.protocols()), ValueType.LIST,
+            "TLS versions the listeners offer: TLSv1.3 and/or TLSv1.2 (RFC 8996 deprecates older ones)");
+    public static final ConfigKey<List<String>> TLS_CIPHER_SUITES = key("tls.cipher-suites",
+            String.join(",", TlsPolicy.INTERMEDIATE.cipherSuites()), ValueType.LIST,
+            "cipher suites (IANA names, in order of preference) the listeners accept; default: Mozilla's"
+                    + " \"intermediate\" list");
+
     // Docker's fluentd and gelf drivers (ingest/README.md, "Docker's fluentd and gelf drivers")
     public static final ConfigKey<Boolean> FLUENTD_ENABLED = key("listeners.fluentd.enabled", "false",
             ValueType.BOOLEAN, "Fluentd Forward protocol listener (Docker's fluentd driver, with acknowledgements)");
-    public static final ConfigKey<String> FLUENTD_HOST = key("listeners.fluentd.host", "0.0.0.0", ValueType.NON_EMPTY,
-            "bind address of the fluentd listener");
+    public static final ConfigKey<String> FLUENTD_HOST = key("listeners.fluentd.host", "127.0.0.1", ValueType.NON_EMPTY,
+            "bind address of the fluentd listener; loopback unless set (0.0.0.0: every interface)");
     public static final ConfigKey<Integer> FLUENTD_PORT = key("listeners.fluentd.port", "24224", ValueType.PORT,
             "fluentd TCP (or TLS) port; the Forward protocol's UDP heartbeat is answered on the same port");
     public static final ConfigKey<Boolean> FLUENTD_TLS = key("listeners.fluentd.tls", "false", ValueType.BOOLEAN,
@@ -157,8 +167,8 @@ public final class Keys {
             ValueType.SIZE, "longest Forward request; a longer one closes the connection (the sender retries)");
     public static final ConfigKey<Boolean> GELF_ENABLED = key("listeners.gelf.enabled", "false", ValueType.BOOLEAN,
             "GELF listeners (Docker's gelf driver): UDP and TCP on the same port");
-    public static final ConfigKey<String> GELF_HOST = key("listeners.gelf.host", "0.0.0.0", ValueType.NON_EMPTY,
-            "bind address of the GELF listeners");
+    public static final ConfigKey<String> GELF_HOST = key("listeners.gelf.host", "127.0.0.1", ValueType.NON_EMPTY,
+            "bind address of the GELF listeners; loopback unless set (0.0.0.0: every interface)");
     public static final ConfigKey<Integer> GELF_PORT = key("listeners.gelf.port", "12201", ValueType.PORT,
             "GELF port, UDP (chunked, gzip/zlib/plain) and TCP (NUL-delimited)");
     public static final ConfigKey<Boolean> GELF_TLS = key("listeners.gelf.tls", "false", ValueType.BOOLEAN,
@@ -235,14 +245,15 @@ public final class Keys {
     /** Port 25: the relay port most internal MTAs listen on (RFC 5321 section 4.5.4). */
     public static final ConfigKey<Integer> SMTP_PORT = key("alerting.smtp.port", "25", ValueType.PORT,
             "SMTP port");
-    public static final ConfigKey<TlsMode> SMTP_STARTTLS = key("alerting.smtp.starttls", "opportunistic",
+    public static final ConfigKey<TlsMode> SMTP_STARTTLS = key("alerting.smtp.starttls", "required",
             ValueType.enumOf(TlsMode.values(), TlsMode::id)
                     .alias("starttls-opportunistic", TlsMode.STARTTLS_OPPORTUNISTIC)
                     .alias("starttls-required", TlsMode.STARTTLS_REQUIRED)
                     .alias("smtps", TlsMode.IMPLICIT)
                     .alias("true", TlsMode.STARTTLS_OPPORTUNISTIC)
                     .alias("false", TlsMode.NONE),
-            "none, opportunistic or required STARTTLS, or implicit TLS (SMTPS)");
+            "none, opportunistic or required STARTTLS, or implicit TLS (SMTPS); with alerting.smtp.username only"
+                    + " required or implicit; a plain relay (e.g. an MTA on 127.0.0.1) needs an explicit none");
     public static final ConfigKey<String> SMTP_USERNAME = key("alerting.smtp.username", "", ValueType.STRING,
             "SMTP user; empty means no authentication");
     public static final ConfigKey<String> SMTP_PASSWORD_FILE = key("alerting.smtp.password-file", "", ValueType.STRING,
@@ -321,7 +332,7 @@ public final class Keys {
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
             UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
-            REDACT_LICENSE, MAX_MESSAGE_SIZE,
+            REDACT_LICENSE, MAX_MESSAGE_SIZE, TLS_PROTOCOLS, TLS_CIPHER_SUITES,
             ADMIN_HOST, ADMIN_PORT, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
             HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
             HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,

@@ -10,6 +10,7 @@ import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.spool.SpoolSettings;
+import io.auditwatch.ingest.transport.TlsPolicy;
 import io.auditwatch.service.admin.AdminSettings;
 import io.auditwatch.service.admin.BasicCredentials;
 import java.nio.file.Path;
@@ -49,6 +50,25 @@ public final class ModuleSettings {
                     c.get(Keys.ALERT_RETRY_MAX), c.get(Keys.ALERT_STATUS_URL));
         } catch (AlertingConfigException e) {
             throw new ConfigException(c.origin(e.key()), e.key(), problem(e.getMessage(), e.key()));
+        }
+    }
+
+    /**
+     * The TLS versions and cipher suites of every TLS server socket ({@code tls.*}); the admin
+     * server's TLS uses the same policy as the listeners.
+     */
+    public static TlsPolicy tlsPolicy(Config c) {
+        List<String> protocols = c.get(Keys.TLS_PROTOCOLS);
+        List<String> suites = c.get(Keys.TLS_CIPHER_SUITES);
+        try {
+            TlsPolicy.checkProtocols(protocols);
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(Keys.TLS_PROTOCOLS, e.getMessage());
+        }
+        try {
+            return new TlsPolicy(protocols, suites);
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(Keys.TLS_CIPHER_SUITES, e.getMessage());
         }
     }
 

@@ -46,14 +46,14 @@ class TlsContextSourceIT {
     void pkcs12KeystoreServesAHandshake() throws Exception {
         TlsContextSource.Material m = new TlsContextSource.Material(null, null, pki.file("server.p12"),
                 TestPki.P12_PASSWORD, null, ClientAuth.NONE);
-        assertEquals("auditwatch-p12", handshakeSubjectCn(TlsContextSource.build(m)));
+        assertEquals("auditwatch-p12", handshakeSubjectCn(TlsContextSource.build(m, TlsPolicy.INTERMEDIATE)));
     }
 
     @Test
     void wrongKeystorePasswordNamesTheFile() {
         TlsContextSource.Material m = new TlsContextSource.Material(null, null, pki.file("server.p12"),
                 "wrong".toCharArray(), null, ClientAuth.NONE);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TlsContextSource.build(m));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TlsContextSource.build(m, TlsPolicy.INTERMEDIATE));
         assertTrue(e.getMessage().contains("server.p12"), e.getMessage());
     }
 
@@ -67,11 +67,8 @@ class TlsContextSourceIT {
     void changedFilesReloadAndBadOnesKeepThePrevious() throws Exception {
         Path cert = dir.resolve("live.crt");
         Path key = dir.resolve("live.key");
-        Files.copy(pki.file("server.crt"), cert, StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(pki.file("server.key"), key, StandardCopyOption.REPLACE_EXISTING);
         AtomicInteger failures = new AtomicInteger();
-        try (TlsContextSource source = new TlsContextSource(new TlsContextSource.Material(cert, key, null, null, null,
-                ClientAuth.NONE), Duration.ofHours(1), failures::incrementAndGet)) {
+        try (TlsContextSource source = serverPairSource(cert, key, failures)) {
             SslContext first = source.current();
             source.reloadIfChanged();
             assertSame(first, source.current(), "nothing changed, nothing reloaded");
@@ -91,12 +88,52 @@ class TlsContextSourceIT {
         }
     }
 
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedNamingBothFiles() {
+        TlsContextSource.Material m = new TlsContextSource.Material(pki.file("other.crt"), pki.file("server.key"), null,
+                null, null, ClientAuth.NONE);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TlsContextSource.build(m, TlsPolicy.INTERMEDIATE));
+        assertTrue(e.getMessage().contains("server.key") && e.getMessage().contains("does not belong to the certificate"),
+                e.getMessage());
+    }
+
+    @Test
+    void aCertificateReplacedBeforeItsKeyKeepsThePreviousPairUntilBothAreNew() throws Exception {
+        Path cert = dir.resolve("pair.crt");
+        Path key = dir.resolve("pair.key");
+        AtomicInteger failures = new AtomicInteger();
+        try (TlsContextSource source = serverPairSource(cert, key, failures)) {
+            SslContext first = source.current();
+            Files.copy(pki.file("other.crt"), cert, StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(cert, FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+            source.reloadIfChanged();
+            assertSame(first, source.current(), "the new certificate with the old key is not served");
+            assertEquals(1, failures.get());
+            assertEquals("auditwatch-p12", handshakeSubjectCn(source.current()));
+
+            Files.copy(pki.file("other.key"), key, StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(key, FileTime.fromMillis(System.currentTimeMillis() + 20_000));
+            source.reloadIfChanged();
+            assertEquals("auditwatch-renewed", handshakeSubjectCn(source.current()));
+            assertEquals(1, failures.get());
+        }
+    }
+
+    /** A source reading {@code cert} and {@code key}, which start as the server pair; reloads only when asked. */
+    private static TlsContextSource serverPairSource(Path cert, Path key, AtomicInteger failures) throws Exception {
+        Files.copy(pki.file("server.crt"), cert, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(pki.file("server.key"), key, StandardCopyOption.REPLACE_EXISTING);
+        return new TlsContextSource(new TlsContextSource.Material(cert, key, null, null, null, ClientAuth.NONE),
+                TlsPolicy.INTERMEDIATE, Duration.ofHours(1), failures::incrementAndGet);
+    }
+
     /** Serves one handshake with {@code ctx} and returns the CN the client saw. */
     private static String handshakeSubjectCn(SslContext ctx) throws Exception {
         javax.net.ssl.SSLContext server = ((JdkSslContext) ctx).context();
         try (SSLServerSocket ss = (SSLServerSocket) server.getServerSocketFactory().createServerSocket(0, 1,
                 java.net.InetAddress.getLoopbackAddress())) {
-            ss.setEnabledProtocols(TlsContextSource.PROTOCOLS);
+            ss.setSSLParameters(TlsPolicy.INTERMEDIATE.applyTo(ss.getSSLParameters()));
             CompletableFuture<Void> accepted = CompletableFuture.runAsync(() -> {
                 try (SSLSocket s = (SSLSocket) ss.accept()) {
                     s.startHandshake();

@@ -20,8 +20,13 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -30,9 +35,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Syslog over TLS with mutual authentication, real handshakes with certificates made by openssl:
  * a sender without a valid client certificate cannot get a single event into Kafka, a valid one is
- * identified by its certificate, and renewed server certificates apply without a restart.
+ * identified by its certificate, renewed server certificates apply without a restart (and never as
+ * a mismatched pair), and only the TLS policy's versions and cipher suites are accepted.
  */
 class TlsListenerIT {
+    static final String REMOVED_SUITE = "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
     static TestPki pki;
 
     @RegisterExtension
@@ -50,6 +57,9 @@ class TlsListenerIT {
         Map<String, String> env = new java.util.HashMap<>(TestService.tlsListener(TestService.freeTcpPort(),
                 certs.resolve("live.crt"), certs.resolve("live.key"), certs.resolve("ca.crt")));
         env.put("AUDITWATCH_LISTENERS_TLS_RELOAD_INTERVAL", "200ms");
+        // The intermediate list without one suite every JDK and Netty offer: proves tls.cipher-suites applies.
+        env.put("AUDITWATCH_TLS_CIPHER_SUITES", String.join(",", TlsPolicy.INTERMEDIATE.cipherSuites().stream()
+                .filter(c -> !c.equals(REMOVED_SUITE)).toList()));
         return env;
     });
 
@@ -158,6 +168,106 @@ class TlsListenerIT {
         String marker = "after-reload-" + System.nanoTime();
         send("node7", octet("<30>1 2026-11-23T17:00:01Z node-7 web 1 web - " + marker));
         service.events().awaitOne(marker);
+    }
+
+    @Test
+    void aClientOfferingOnlyCipherSuitesOutsideThePolicyIsRefused() throws Exception {
+        // JDK clients enable both by default; Mozilla's intermediate list has neither (CBC with SHA-1, and
+        // a key exchange without forward secrecy). Netty's default list lacks them for an EC key too:
+        // aSuiteLeftOutOfTheConfiguredCipherSuitesIsRefused proves that the configured list applies.
+        SSLContext ctx = pki.clientContext("ca", "node7");
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_RSA_WITH_AES_128_GCM_SHA256"});
+            assertThrows(SSLHandshakeException.class, s::startHandshake);
+        }
+    }
+
+    @Test
+    void aSuiteLeftOutOfTheConfiguredCipherSuitesIsRefused() throws Exception {
+        SSLContext ctx = pki.clientContext("ca", "node7");
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.setEnabledCipherSuites(new String[] {REMOVED_SUITE});
+            assertThrows(SSLHandshakeException.class, s::startHandshake);
+        }
+    }
+
+    @Test
+    void aTls11ClientIsRefused() throws Exception {
+        // SECLEVEL=0: OpenSSL 3 would otherwise refuse TLS 1.1 itself, before the server is asked.
+        Process p = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + service.service().tlsPort(),
+                "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", "-cert", pki.file("node7.crt").toString(),
+                "-key", pki.file("node7.key").toString(), "-CAfile", pki.file("ca.crt").toString(), "-brief")
+                .redirectErrorStream(true).redirectOutput(service.dir().resolve("s_client-tls11.log").toFile()).start();
+        p.getOutputStream().close();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = Files.readString(service.dir().resolve("s_client-tls11.log"));
+        assertTrue(p.exitValue() != 0, out);
+        assertFalse(out.contains("CONNECTION ESTABLISHED"), out);
+    }
+
+    @Test
+    void anIntermediateClientNegotiatesTls12AndTls13() throws Exception {
+        SSLContext ctx = pki.clientContext("ca", "node7");
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+            s.setEnabledProtocols(new String[] {"TLSv1.2"});
+            s.setEnabledCipherSuites(new String[] {"TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"});
+            s.startHandshake();
+            assertEquals("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", s.getSession().getCipherSuite());
+        }
+        try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+            s.startHandshake();
+            assertEquals("TLSv1.3", s.getSession().getProtocol());
+        }
+    }
+
+    @Test
+    void reloadingANewPairMidTrafficNeverServesAMismatchedPair() throws Exception {
+        pki.leaf("midway", "ca", "auditwatch-midway", "IP:127.0.0.1");
+        BigInteger before = serverSerial();
+        double reloadFailures = reloadFailures();
+        AtomicInteger handshakes = new AtomicInteger();
+        List<Throwable> failed = new CopyOnWriteArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        SSLContext ctx = pki.clientContext("ca", "node7");
+        Thread traffic = new Thread(() -> {
+            while (!stop.get()) {
+                // Full verification: a certificate served with another key fails CertificateVerify.
+                try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", service.service().tlsPort())) {
+                    s.startHandshake();
+                    handshakes.incrementAndGet();
+                } catch (IOException e) {
+                    failed.add(e);
+                }
+            }
+        }, "mid-traffic-handshakes");
+        traffic.start();
+        try {
+            Path certs = pki.dir;
+            // The certificate first, the key later, as a careless renewal script does.
+            Files.copy(certs.resolve("midway.crt"), certs.resolve("live.crt"), StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(certs.resolve("live.crt"), FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            await().atMost(Duration.ofSeconds(30)).until(() -> reloadFailures() > reloadFailures);
+            int duringMismatch = handshakes.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> handshakes.get() > duringMismatch + 5);
+            assertEquals(before, serverSerial(), "the old pair is served while the files disagree");
+            Files.copy(certs.resolve("midway.key"), certs.resolve("live.key"), StandardCopyOption.REPLACE_EXISTING);
+            Files.setLastModifiedTime(certs.resolve("live.key"), FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !serverSerial().equals(before));
+            int afterSwap = handshakes.get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> handshakes.get() > afterSwap + 5);
+        } finally {
+            stop.set(true);
+            traffic.join(30_000);
+        }
+        assertEquals(List.of(), failed, "every handshake saw a matching certificate and key");
+    }
+
+    private static double reloadFailures() {
+        return service.service().registry().find(IngestMetrics.TLS_RELOAD_FAILURES.name()).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
     }
 
     private static BigInteger serverSerial() throws Exception {
