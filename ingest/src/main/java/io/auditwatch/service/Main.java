@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The command line: {@code auditwatch [COMMAND] [--config FILE]} with the commands {@code run} (the
  * default), {@code check-config}, {@code nodes}, {@code maintenance NODE UNTIL [REASON]},
- * {@code decommission NODE} and {@code send-test-alert}; {@link #usage} describes each.
+ * {@code decommission NODE}, {@code send-test-alert} and {@code report}; {@link #usage} describes each.
  * Exit codes: 0 success, 1 runtime failure (a port that cannot be bound, Kafka unreachable at
  * start-up), 2 invalid configuration or usage.
  */
@@ -77,6 +77,7 @@ public final class Main {
                 case "send-test-alert" -> Commands.sendTestAlert(config, env, out, err);
                 case "maintenance" -> Commands.maintenance(config, positional, out, err);
                 case "decommission" -> Commands.decommission(config, positional, out, err);
+                case "report" -> Commands.report(config, positional, out, err);
                 default -> {
                     err.println("auditwatch: unknown command '" + command + "'");
                     usage(err);
@@ -107,6 +108,9 @@ public final class Main {
                                     put NODE into maintenance until UNTIL (ISO-8601 instant or a duration like 2h)
                   decommission NODE forget NODE and close its alerts
                   send-test-alert   send a test alert to every recipient (ISSO, SA, ...)
+                  report [--from WHEN] [--to WHEN] [--format html|json|csv] [--output FILE]
+                                    the assessor report (CIS rules per node, outages, who was mailed, last
+                                    test alert) read from Kafka; default the last 30 days as html
 
                 The configuration file is --config, else $AUDITWATCH_CONFIG, else config/auditwatch.yaml
                 when present. Every key can be overridden by AUDITWATCH_<KEY> environment variables.""");

@@ -7,6 +7,7 @@ import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.NodeStatus;
 import io.auditwatch.service.admin.CisRow;
 import io.auditwatch.service.admin.NodeStreamView;
+import io.auditwatch.service.admin.OutageRow;
 import io.auditwatch.service.admin.StatusView;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,12 +22,16 @@ final class StatusSource implements Supplier<StatusView> {
     private final HeartbeatTracker tracker;
     private final Alerting alerting;
     private final Supplier<Map<String, String>> pipeline;
+    private final Supplier<List<OutageRow>> outages;
 
-    StatusSource(Clock clock, HeartbeatTracker tracker, Alerting alerting, Supplier<Map<String, String>> pipeline) {
+    /** @param outages the last days' outages, or null when the alert history could not be read */
+    StatusSource(Clock clock, HeartbeatTracker tracker, Alerting alerting, Supplier<Map<String, String>> pipeline,
+            Supplier<List<OutageRow>> outages) {
         this.clock = clock;
         this.tracker = tracker;
         this.alerting = alerting;
         this.pipeline = pipeline;
+        this.outages = outages;
     }
 
     @Override
@@ -52,6 +57,6 @@ final class StatusSource implements Supplier<StatusView> {
         DeliveryHealth d = alerting.health();
         p.put("alert delivery", d.ok() ? "OK" : "FAILING since " + d.failingSince() + " (" + d.pending() + " pending, "
                 + d.lastFailure() + ")");
-        return new StatusView(clock.instant(), rows, p, cis);
+        return new StatusView(clock.instant(), rows, p, cis, outages.get());
     }
 }

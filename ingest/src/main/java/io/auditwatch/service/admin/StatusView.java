@@ -15,9 +15,19 @@ import java.util.Objects;
  *     smtp timeout}); a value of {@code UP} or {@code OK} (any case) is healthy, anything else marks
  *     the pipeline as failing and is displayed as the detail. Insertion order is kept.
  * @param cis each node's CIS Docker audit rule state, in node order; empty when none is known
+ * @param outages outages of the last {@link #OUTAGE_DAYS} days from the alert history, oldest first; null when
+ *     the history was not read (the page then says so)
  */
 public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline,
-        List<CisRow> cis) {
+        List<CisRow> cis, List<OutageRow> outages) {
+
+    /** The days of outages {@code /status} shows; the assessor report covers any period. */
+    public static final int OUTAGE_DAYS = 30;
+
+    /** A view with no outage. */
+    public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline, List<CisRow> cis) {
+        this(generatedAt, rows, pipeline, cis, List.of());
+    }
 
     /** A view without rule state. */
     public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline) {
@@ -28,6 +38,7 @@ public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<Str
         Objects.requireNonNull(generatedAt, "generatedAt");
         rows = rows == null ? List.of() : List.copyOf(rows);
         cis = cis == null ? List.of() : List.copyOf(cis);
+        outages = outages == null ? null : List.copyOf(outages);
         pipeline = pipeline == null
                 ? Map.of()
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pipeline));
