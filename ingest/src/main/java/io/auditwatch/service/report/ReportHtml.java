@@ -35,7 +35,8 @@ final class ReportHtml {
             h3{font-size:11pt;margin:12px 0 4px;break-after:avoid;page-break-after:avoid}
             p.meta{margin:2px 0;color:#333}
             table{border-collapse:collapse;width:100%;margin:4px 0 10px;font-size:8.5pt}
-            th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+            th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}
+            td{overflow-wrap:anywhere}
             th{background:#e8e8e8}
             thead{display:table-header-group}
             tr,td,th{break-inside:avoid;page-break-inside:avoid}
