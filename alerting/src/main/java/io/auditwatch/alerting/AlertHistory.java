@@ -10,4 +10,11 @@ public interface AlertHistory {
     AlertHistory NONE = n -> { };
 
     void record(Notification n);
+
+    /**
+     * The relay accepted {@code n} for every recipient at {@code at}, answering {@code receipt}. Called
+     * on the delivering thread: must not block.
+     */
+    default void delivered(Notification n, Delivery.Receipt receipt, java.time.Instant at) {
+    }
 }

@@ -16,6 +16,8 @@ import io.auditwatch.service.config.ModuleSettings;
 import io.auditwatch.service.kafka.KafkaAlertHistory;
 import io.auditwatch.service.kafka.OperatorAuditLog;
 import io.auditwatch.service.kafka.WholeEventJoin;
+import io.auditwatch.service.report.ReportEndpoint;
+import io.auditwatch.service.report.Reports;
 import io.auditwatch.ingest.classify.AuditEventJoiner;
 import io.auditwatch.ingest.pipeline.InventoryAddresses;
 import java.util.ArrayList;
@@ -241,10 +243,18 @@ public final class Auditwatch implements AutoCloseable {
         watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
 
         if (config.get(Keys.ADMIN_PORT) > 0) {
+            Reports reports = Reports.of(config, bootstrapServers, clock);
+            RecentOutages outages = new RecentOutages(reports, clock);
+            ScheduledExecutorService outageReader = scheduler("aw-status-outages");
+            toClose.push(outageReader::shutdownNow);
+            outageReader.scheduleWithFixedDelay(guarded("status page outages", outages::refresh), 0,
+                    RecentOutages.REFRESH.toSeconds(), TimeUnit.SECONDS);
             admin = AdminServer.start(ModuleSettings.admin(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC),
-                    config.get(Keys.ALERT_SILENCE_MAX)));
+                    config.get(Keys.ALERT_SILENCE_MAX))
+                    .status(new StatusSource(clock, tracker, alerting, operatorAudit, this::pipelineSummary, outages))
+                    .getWithQuery(ReportEndpoint.PATH, new ReportEndpoint(reports, clock)::handle));
             toClose.push(admin);
-            LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes)", config.get(Keys.ADMIN_HOST),
+            LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes, /api/report)", config.get(Keys.ADMIN_HOST),
                     admin.port());
         }
         LOG.info("auditwatch started");
@@ -308,7 +318,6 @@ public final class Auditwatch implements AutoCloseable {
                         : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
                         : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
                         : ReadinessCheck.Result.down("catching up with " + topic)))
-                .status(new StatusSource(clock, tracker, alerting, operatorAudit, this::pipelineSummary))
                 .post("/api/maintenance", api::maintenance)
                 .post("/api/maintenance/end", api::endMaintenance)
                 .post("/api/decommission", api::decommission)

@@ -4,6 +4,11 @@ import io.auditwatch.alerting.AlertingSettings;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.service.config.Config;
 import io.auditwatch.service.config.ModuleSettings;
+import io.auditwatch.service.report.AssessorReport;
+import io.auditwatch.service.report.ReportFormat;
+import io.auditwatch.service.report.Reports;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import io.auditwatch.service.config.Keys;
@@ -200,6 +205,57 @@ final class Commands {
         }
         return TestAlert.sendDirectly(config, out, err);
     }
+
+    /**
+     * {@code report [--from WHEN] [--to WHEN] [--format html|json|csv] [--output FILE]}: the assessor report,
+     * read from Kafka (the configured cluster, else the embedded broker of the instance on this host), to
+     * FILE or standard output.
+     */
+    static int report(Config config, List<String> args, PrintStream out, PrintStream err) {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            int eq = a.indexOf('=');
+            String name = eq > 0 ? a.substring(0, eq) : a;
+            if (!REPORT_OPTIONS.contains(name) || (eq < 0 && i + 1 >= args.size())) {
+                err.println(REPORT_USAGE);
+                return Main.EXIT_CONFIG;
+            }
+            opts.put(name, eq > 0 ? a.substring(eq + 1) : args.get(++i));
+        }
+        ReportFormat format = ReportFormat.of(opts.getOrDefault("--format", "html"));
+        if (format == null) {
+            err.println("auditwatch: --format must be html, json or csv");
+            return Main.EXIT_CONFIG;
+        }
+        Clock clock = Clock.systemUTC();
+        AssessorReport.Period period;
+        byte[] body;
+        try {
+            period = Reports.period(opts.get("--from"), opts.get("--to"), clock.instant());
+            body = Reports.render(Reports.of(config, Reports.bootstrapServers(config), clock).report(period), format);
+        } catch (IllegalArgumentException e) {
+            err.println("auditwatch: " + e.getMessage());
+            return Main.EXIT_CONFIG;
+        }
+        try {
+            if (opts.containsKey("--output")) {
+                Files.write(Path.of(opts.get("--output")), body);
+                out.println("report " + period.from() + " to " + period.to() + " written to " + opts.get("--output"));
+            } else {
+                out.write(body);
+                out.flush();
+            }
+        } catch (IOException e) {
+            err.println("auditwatch: cannot write " + opts.get("--output") + ": " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        return Main.EXIT_OK;
+    }
+
+    private static final List<String> REPORT_OPTIONS = List.of("--from", "--to", "--format", "--output");
+    static final String REPORT_USAGE = "usage: auditwatch report [--from WHEN] [--to WHEN] [--format html|json|csv] "
+            + "[--output FILE]   (WHEN: 2026-11-01 or 2026-11-01T00:00:00Z; default: the 30 days before now, html)";
 
     private static int post(Config config, String path, Object body, PrintStream out, PrintStream err) {
         AdminClient.Reply r = AdminClient.of(config).post(path, body);

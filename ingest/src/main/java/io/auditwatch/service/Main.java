@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * The command line: {@code auditwatch [COMMAND] [--config FILE]} with the commands {@code run} (the
  * default), {@code check-config}, {@code nodes}, {@code maintenance NODE UNTIL REASON},
- * {@code decommission NODE REASON}, {@code silence create|list|end} and {@code send-test-alert};
- * {@link #usage} describes each.
+ * {@code decommission NODE REASON}, {@code silence create|list|end}, {@code send-test-alert} and
+ * {@code report}; {@link #usage} describes each.
  * Exit codes: 0 success, 1 runtime failure (a port that cannot be bound, Kafka unreachable at
  * start-up), 2 invalid configuration or usage.
  */
@@ -79,6 +79,7 @@ public final class Main {
                 case "maintenance" -> Commands.maintenance(config, positional, out, err);
                 case "decommission" -> Commands.decommission(config, positional, out, err);
                 case "silence" -> Commands.silence(config, positional, out, err);
+                case "report" -> Commands.report(config, positional, out, err);
                 default -> {
                     err.println("auditwatch: unknown command '" + command + "'");
                     usage(err);
@@ -116,6 +117,9 @@ public final class Main {
                   silence end ID REASON...
                                     end a silence now; alerts it held that are still open are mailed
                   send-test-alert   send a test alert to every recipient (ISSO, SA, ...)
+                  report [--from WHEN] [--to WHEN] [--format html|json|csv] [--output FILE]
+                                    the assessor report (CIS rules per node, outages, who was mailed, last
+                                    test alert) read from Kafka; default the last 30 days as html
 
                 The configuration file is --config, else $AUDITWATCH_CONFIG, else config/auditwatch.yaml
                 when present. Every key can be overridden by AUDITWATCH_<KEY> environment variables.

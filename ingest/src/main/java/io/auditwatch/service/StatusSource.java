@@ -7,6 +7,7 @@ import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.NodeStatus;
 import io.auditwatch.service.admin.CisRow;
 import io.auditwatch.service.admin.NodeStreamView;
+import io.auditwatch.service.admin.OutageRow;
 import io.auditwatch.service.admin.StatusView;
 import io.auditwatch.service.kafka.OperatorAuditLog;
 import java.time.Clock;
@@ -26,14 +27,17 @@ final class StatusSource implements Supplier<StatusView> {
     private final Alerting alerting;
     private final OperatorAuditLog audit;
     private final Supplier<Map<String, String>> pipeline;
+    private final Supplier<List<OutageRow>> outages;
 
+    /** @param outages the last days' outages, or null when the alert history could not be read */
     StatusSource(Clock clock, HeartbeatTracker tracker, Alerting alerting, OperatorAuditLog audit,
-            Supplier<Map<String, String>> pipeline) {
+            Supplier<Map<String, String>> pipeline, Supplier<List<OutageRow>> outages) {
         this.clock = clock;
         this.tracker = tracker;
         this.alerting = alerting;
         this.audit = audit;
         this.pipeline = pipeline;
+        this.outages = outages;
     }
 
     @Override
@@ -59,6 +63,6 @@ final class StatusSource implements Supplier<StatusView> {
         DeliveryHealth d = alerting.health();
         p.put("alert delivery", d.ok() ? "OK" : "FAILING since " + d.failingSince() + " (" + d.pending() + " pending, "
                 + d.lastFailure() + ")");
-        return new StatusView(clock.instant(), rows, p, cis, alerting.silences(), audit.recent());
+        return new StatusView(clock.instant(), rows, p, cis, alerting.silences(), audit.recent(), outages.get());
     }
 }

@@ -152,6 +152,13 @@ public final class TestService implements AutoCloseable, BeforeAllCallback, Afte
         return service.bootstrapServers();
     }
 
+    /** Sends {@code line} and a LF on a new TCP connection to the syslog listener, as a sender's one message. */
+    public void sendTcp(String line) throws IOException {
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), tcpPort())) {
+            s.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     /** A reader of {@code audit.events} from its beginning, made on first use, closed with the service. */
     public synchronized TopicReader events() {
         if (events == null) {

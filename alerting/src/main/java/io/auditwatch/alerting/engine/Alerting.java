@@ -91,7 +91,8 @@ public final class Alerting implements AlertSink, AutoCloseable {
         this.delivery = delivery;
         try {
             // First: the outbox takes the directory lock before any state is read.
-            this.outbox = new Outbox(settings.outboxDir(), delivery, settings.retryInitial(), settings.retryMax(), metrics, clock);
+            this.outbox = new Outbox(settings.outboxDir(), delivery, settings.retryInitial(), settings.retryMax(), metrics, clock,
+                    this.history::delivered);
         } catch (java.io.UncheckedIOException e) {
             throw new AlertingConfigException("alerting.outbox-dir", "expected a writable directory, got "
                     + settings.outboxDir().toAbsolutePath() + " (" + e.getCause() + ")", e);

@@ -50,12 +50,17 @@ final class NotificationRenderer {
         String subject = PREFIX + (notices.size() == 1 ? headline(notices.get(0), now) : digestHeadline(notices));
         Set<AlertKind> kinds = new LinkedHashSet<>();
         List<String> keys = new ArrayList<>();
+        List<Notification.Alert> alerts = new ArrayList<>();
         for (Notice n : notices) {
             kinds.add(n.alert().kind());
             keys.add(n.alert().key());
+            AlertEvent e = n.alert().event();
+            alerts.add(new Notification.Alert(e.key(), e.kind(), n.type().name().toLowerCase(java.util.Locale.ROOT),
+                    e.node(), e.stream(), e.at(), e.lastSeen(),
+                    n.type() == Notice.Type.RECOVERED ? n.alert().resolved().at() : null, e.summary()));
         }
         return new Notification(newId(now), new ArrayList<>(kinds), subject, text(subject, notices, now, heldBack),
-                html(subject, notices, now, heldBack), recipients, now, keys);
+                html(subject, notices, now, heldBack), recipients, now, keys, alerts);
     }
 
     /** The test alert: to every recipient of every role, says it is a test, lists the recipients. */

@@ -43,7 +43,7 @@ public final class EmlFolderDelivery implements Delivery {
     public Batch open() {
         return new Batch() {
             @Override
-            public void send(Notification n) throws DeliveryException {
+            public Receipt send(Notification n) throws DeliveryException {
                 Path file = folder.resolve(n.id() + ".eml");
                 try {
                     AtomicFiles.write(file, MimeMessages.bytes(MimeMessages.build(session, n, from)));
@@ -52,6 +52,7 @@ public final class EmlFolderDelivery implements Delivery {
                 }
                 LOG.warn("alert email NOT SENT (no SMTP relay configured, alerting.smtp.host is empty): \"{}\" to {}; written to {}",
                         MimeMessages.headerSafe(n.subject()), n.recipients(), file);
+                return new Receipt(0, "written to " + file + " (no SMTP relay configured)");
             }
 
             @Override

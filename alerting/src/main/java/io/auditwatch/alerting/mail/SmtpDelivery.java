@@ -13,6 +13,7 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
+import org.eclipse.angus.mail.smtp.SMTPTransport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -113,10 +114,11 @@ public final class SmtpDelivery implements Delivery {
         }
         return new Batch() {
             @Override
-            public void send(Notification n) throws DeliveryException {
+            public Receipt send(Notification n) throws DeliveryException {
                 try {
                     MimeMessage m = MimeMessages.build(session, n, from);
                     t.sendMessage(m, m.getAllRecipients());
+                    return receipt(t);
                 } catch (SendFailedException e) {
                     // RCPT or DATA refused: with mail.smtp.sendpartial=false (default) nothing was sent.
                     throw new DeliveryException(Reason.REJECTED, "refused: " + oneLine(e.getMessage()), e);
@@ -134,6 +136,14 @@ public final class SmtpDelivery implements Delivery {
                 }
             }
         };
+    }
+
+    /** The relay's reply to the end of DATA, which Angus keeps as the transport's last response. */
+    static Receipt receipt(Transport t) {
+        if (t instanceof SMTPTransport smtp) {
+            return new Receipt(smtp.getLastReturnCode(), oneLine(smtp.getLastServerResponse()));
+        }
+        return new Receipt(0, "accepted");
     }
 
     static DeliveryException classify(MessagingException e, String what) {

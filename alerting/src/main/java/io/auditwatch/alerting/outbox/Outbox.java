@@ -57,6 +57,7 @@ public final class Outbox implements AutoCloseable {
     private final Duration max;
     private final AlertingMetrics metrics;
     private final Clock clock;
+    private final Delivered onDelivered;
     private final ObjectMapper json = mapper();
     /** Serialises deliveries; the entry map and failure state are guarded by {@code this}. */
     private final Object deliveryLock = new Object();
@@ -84,14 +85,27 @@ public final class Outbox implements AutoCloseable {
         }
     }
 
+    /** Told of every notification the relay accepted; called on the delivering thread, must not block. */
+    @FunctionalInterface
+    public interface Delivered {
+        void accepted(Notification n, Delivery.Receipt receipt, Instant at);
+    }
+
     /** Opens (creating) the outbox under {@code dir} and loads what a previous run left pending. */
     public Outbox(Path dir, Delivery delivery, Duration initial, Duration max, AlertingMetrics metrics, Clock clock) {
+        this(dir, delivery, initial, max, metrics, clock, (n, r, at) -> { });
+    }
+
+    /** As above, telling {@code onDelivered} of each accepted notification. */
+    public Outbox(Path dir, Delivery delivery, Duration initial, Duration max, AlertingMetrics metrics, Clock clock,
+            Delivered onDelivered) {
         this.pendingDir = dir.resolve(PENDING_DIR);
         this.delivery = delivery;
         this.initial = initial;
         this.max = max;
         this.metrics = metrics;
         this.clock = clock;
+        this.onDelivered = onDelivered;
         try {
             Files.createDirectories(pendingDir);
             this.lockChannel = lock(dir);
@@ -218,8 +232,9 @@ public final class Outbox implements AutoCloseable {
             }
             try (batch) {
                 for (Entry e : due) {
+                    Delivery.Receipt receipt;
                     try {
-                        batch.send(e.n);
+                        receipt = batch.send(e.n);
                     } catch (DeliveryException ex) {
                         if (ex.perMessage()) {
                             messageFailed(e, ex, now);
@@ -232,12 +247,21 @@ public final class Outbox implements AutoCloseable {
                     accepted++;
                     remove(e);
                     metrics.delivered(e.n);
+                    accepted(e.n, receipt);
                 }
             }
             if (accepted > 0 && !relayFailed) {
                 recovered(now, accepted);
             }
             return accepted;
+        }
+    }
+
+    private void accepted(Notification n, Delivery.Receipt receipt) {
+        try {
+            onDelivered.accepted(n, receipt == null ? new Delivery.Receipt(0, "accepted") : receipt, clock.instant());
+        } catch (RuntimeException ex) {
+            LOG.warn("delivery of notification {} could not be recorded: {}", n.id(), ex.toString());
         }
     }
 

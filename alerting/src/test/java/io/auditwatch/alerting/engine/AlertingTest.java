@@ -155,6 +155,42 @@ class AlertingTest {
     }
 
     @Test
+    void theHistoryHearsWhatEachNotificationSaysOfEachAlertAndWhatTheRelayAnswered() {
+        List<Notification> queued = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AlertHistory history = new AlertHistory() {
+            @Override
+            public void record(Notification n) {
+                queued.add(n);
+            }
+
+            @Override
+            public void delivered(Notification n, io.auditwatch.alerting.Delivery.Receipt receipt, Instant at) {
+                accepted.add(n.id() + " " + receipt.code() + " " + receipt.reply() + " " + at);
+            }
+        };
+        alerting = new Alerting(settings().build(), clock, registry, history, null, delivery);
+        AlertEvent firing = Events.nodeSilent("node-3", T, T.minus(Duration.ofMinutes(15)));
+        alerting.accept(firing);
+        advance(WINDOW);
+        alerting.accept(Events.resolved(firing, clock.instant()));
+        Instant resolvedAt = clock.instant();
+        advance(WINDOW);
+
+        assertEquals(2, queued.size());
+        Notification.Alert fired = queued.get(0).alerts().get(0);
+        assertEquals(new Notification.Alert(firing.key(), firing.kind(), "firing", "node-3", null, T,
+                T.minus(Duration.ofMinutes(15)), null, firing.summary()), fired);
+        Notification.Alert recovered = queued.get(1).alerts().get(0);
+        assertEquals("recovered", recovered.notice());
+        assertEquals(resolvedAt, recovered.resolved());
+        assertEquals(T, recovered.detected());
+        assertEquals(List.of(queued.get(0).id() + " 250 2.0.0 Ok: recorded " + T.plus(WINDOW),
+                queued.get(1).id() + " 250 2.0.0 Ok: recorded " + resolvedAt.plus(WINDOW)), accepted);
+        assertTrue(alerting.sendTestAlert().alerts().isEmpty(), "the test alert reports no alert");
+    }
+
+    @Test
     void escalationAddsRolesAfterTheConfiguredTime() {
         start(settings().escalate(Duration.ofHours(1), "ops").build());
         AlertEvent firing = Events.nodeSilent("node-3", T, T.minus(Duration.ofMinutes(15)));

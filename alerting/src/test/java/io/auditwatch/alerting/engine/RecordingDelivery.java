@@ -25,8 +25,9 @@ final class RecordingDelivery implements Delivery {
         }
         return new Batch() {
             @Override
-            public void send(Notification n) {
+            public Receipt send(Notification n) {
                 sent.add(n);
+                return new Receipt(250, "2.0.0 Ok: recorded");
             }
 
             @Override

@@ -38,11 +38,12 @@ class OutboxTest {
         public Batch open() {
             return new Batch() {
                 @Override
-                public void send(Notification n) throws DeliveryException {
+                public Receipt send(Notification n) throws DeliveryException {
                     if (refuse.contains(n.id())) {
                         throw new DeliveryException(DeliveryException.Reason.REJECTED, "550 mailbox unavailable", null);
                     }
                     sent.add(n.id());
+                    return new Receipt(250, "2.0.0 Ok");
                 }
 
                 @Override

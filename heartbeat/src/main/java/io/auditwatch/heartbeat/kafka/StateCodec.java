@@ -13,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * JSON so that {@code kcat -C -t auditwatch.heartbeat} shows an operator what heartbeat remembers;
  * the version lets a later release read (or skip) older records.
  */
-final class StateCodec {
+public final class StateCodec {
     static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -44,7 +44,7 @@ final class StateCodec {
      * @return the snapshot, or null for a tombstone
      * @throws IOException for a value that is not a state record of a known version
      */
-    static NodeSnapshot decode(byte[] value) throws IOException {
+    public static NodeSnapshot decode(byte[] value) throws IOException {
         if (value == null) {
             return null;
         }

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +97,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/ready" -> this::ready;
             case "/status" -> () -> AdminResponse.html(200, StatusPage.render(routes.status().get()));
             case "/api/nodes" -> () -> AdminResponse.json(200, StatusRows.json(routes.status().get()));
-            default -> routes.gets().get(path);
+            default -> {
+                Function<Map<String, String>, AdminResponse> query = routes.queries().get(path);
+                if (query == null) {
+                    yield routes.gets().get(path);
+                }
+                Map<String, String> parameters = new LinkedHashMap<>();
+                new QueryStringDecoder(request.uri()).parameters().forEach((k, v) -> parameters.put(k, v.get(0)));
+                yield () -> query.apply(parameters);
+            }
         };
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +28,7 @@ public final class AdminRoutes {
 
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final Map<String, Supplier<AdminResponse>> gets = new LinkedHashMap<>();
+    private final Map<String, Function<Map<String, String>, AdminResponse>> queries = new LinkedHashMap<>();
     private final Map<String, PostHandler> posts = new LinkedHashMap<>();
     private Supplier<StatusView> status = () -> new StatusView(Instant.now(), List.of(), Map.of());
 
@@ -49,6 +51,7 @@ public final class AdminRoutes {
     /** Serves {@code GET path} (and {@code HEAD path}) with {@code handler}. */
     public AdminRoutes get(String path, Supplier<AdminResponse> handler) {
         checkPath(path, gets);
+        checkPath(path, queries);
         gets.put(path, Objects.requireNonNull(handler, "handler"));
         return this;
     }
@@ -57,6 +60,17 @@ public final class AdminRoutes {
     @FunctionalInterface
     public interface PostHandler {
         AdminResponse handle(AdminCaller caller, JsonNode body);
+    }
+
+    /**
+     * Serves {@code GET path?name=value&...} (and {@code HEAD}) with {@code handler}, which gets the first
+     * value of each query parameter, URL-decoded.
+     */
+    public AdminRoutes getWithQuery(String path, Function<Map<String, String>, AdminResponse> handler) {
+        checkPath(path, gets);
+        checkPath(path, queries);
+        queries.put(path, Objects.requireNonNull(handler, "handler"));
+        return this;
     }
 
     /**
@@ -84,12 +98,13 @@ public final class AdminRoutes {
 
     /** An immutable copy, taken when the server starts. */
     Snapshot snapshot() {
-        return new Snapshot(List.copyOf(checks), Map.copyOf(gets), Map.copyOf(posts), status);
+        return new Snapshot(List.copyOf(checks), Map.copyOf(gets), Map.copyOf(queries), Map.copyOf(posts), status);
     }
 
     record Snapshot(
             List<ReadinessCheck> checks,
             Map<String, Supplier<AdminResponse>> gets,
+            Map<String, Function<Map<String, String>, AdminResponse>> queries,
             Map<String, PostHandler> posts,
             Supplier<StatusView> status) {
     }

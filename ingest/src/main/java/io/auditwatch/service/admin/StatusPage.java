@@ -100,11 +100,15 @@ final class StatusPage {
         }
         h.append("</tbody></table>\n");
         cisTable(h, view);
+        outageTable(h, view);
         silenceTable(h, view);
         operatorTable(h, view);
         h.append("</main>\n<footer>Generated ").append(UTC.format(view.generatedAt()))
                 .append("; this page reloads every ").append(REFRESH_SECONDS)
-                .append(" s. The same data as JSON: <a href=\"api/nodes\">api/nodes</a>.</footer>\n</body></html>\n");
+                .append(" s. The same data as JSON: <a href=\"api/nodes\">api/nodes</a>. ")
+                .append("Assessor report of the last 30 days: <a href=\"api/report?format=html\">HTML</a>, ")
+                .append("<a href=\"api/report?format=json\">JSON</a>, <a href=\"api/report?format=csv\">CSV</a>.")
+                .append("</footer>\n</body></html>\n");
         return h.toString();
     }
 
@@ -171,6 +175,34 @@ final class StatusPage {
         h.append("</tbody></table>\n");
     }
 
+    /** Outages of the last {@link StatusView#OUTAGE_DAYS} days, per node (auditwatch's own under "-"). */
+    private static void outageTable(StringBuilder h, StatusView view) {
+        h.append("<h2>Outages of the last ").append(StatusView.OUTAGE_DAYS).append(" days</h2>\n");
+        if (view.outages() == null) {
+            h.append("<p>The alert history could not be read.</p>\n");
+            return;
+        }
+        List<OutageRow> rows = view.outages().stream()
+                .sorted(java.util.Comparator.comparing((OutageRow o) -> o.node() == null ? "" : o.node())
+                        .thenComparing(OutageRow::detected))
+                .toList();
+        h.append("<table id=\"outages\"><thead><tr><th>Node</th><th>Alert</th><th>Detected (UTC)</th>")
+                .append("<th>Alerted (UTC)</th><th>Resolved (UTC)</th><th>Mailed to</th></tr></thead><tbody>\n");
+        for (OutageRow o : rows) {
+            h.append("<tr data-node=\"").append(esc(orDash(o.node()))).append("\"><td class=\"id\">")
+                    .append(esc(orDash(o.node()))).append("</td><td>").append(esc(o.kind())).append(": ")
+                    .append(esc(o.summary() == null ? "" : o.summary())).append("</td><td class=\"num\">")
+                    .append(UTC.format(o.detected())).append("</td><td class=\"num\">")
+                    .append(o.alerted() == null ? "-" : UTC.format(o.alerted())).append("</td><td class=\"num\">")
+                    .append(o.resolved() == null ? "still open" : UTC.format(o.resolved())).append("</td><td>")
+                    .append(esc(String.join(", ", o.mailed()))).append("</td></tr>\n");
+        }
+        if (rows.isEmpty()) {
+            h.append("<tr><td colspan=\"6\">No outage in the alert history.</td></tr>\n");
+        }
+        h.append("</tbody></table>\n");
+    }
+
     /**
      * {@code 3d 4h}, {@code 2h 5m}, {@code 4m 10s}, {@code 15m}, {@code 42s}: two units are enough to
      * judge a silence; a zero second unit is left out.
@@ -193,31 +225,8 @@ final class StatusPage {
         return minor == 0 ? major + majorUnit : major + majorUnit + " " + minor + minorUnit;
     }
 
-    /** Escapes text for element content and double-quoted attributes (OWASP XSS rule 1 and 2). */
     static String esc(String s) {
-        StringBuilder out = null;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            String rep = switch (c) {
-                case '<' -> "&lt;";
-                case '>' -> "&gt;";
-                case '&' -> "&amp;";
-                case '"' -> "&quot;";
-                case '\'' -> "&#39;";
-                default -> null;
-            };
-            if (rep != null && out == null) {
-                out = new StringBuilder(s.length() + 16).append(s, 0, i);
-            }
-            if (out != null) {
-                if (rep != null) {
-                    out.append(rep);
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        return out == null ? s : out.toString();
+        return HtmlText.escape(s);
     }
 
     private static String orDash(String s) {

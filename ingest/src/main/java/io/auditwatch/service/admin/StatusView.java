@@ -18,9 +18,26 @@ import java.util.Objects;
  * @param cis each node's CIS Docker audit rule state, in node order; empty when none is known
  * @param silences the active silences, oldest first
  * @param operatorActions the latest operator actions, newest first
+ * @param outages outages of the last {@link #OUTAGE_DAYS} days from the alert history, oldest first; null when
+ *     the history was not read (the page then says so)
  */
 public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline,
-        List<CisRow> cis, List<Silence> silences, List<OperatorAction> operatorActions) {
+        List<CisRow> cis, List<Silence> silences, List<OperatorAction> operatorActions, List<OutageRow> outages) {
+
+    /** The days of outages {@code /status} shows; the assessor report covers any period. */
+    public static final int OUTAGE_DAYS = 30;
+
+    /** A view with outages but no silences and operator actions. */
+    public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline, List<CisRow> cis,
+            List<OutageRow> outages) {
+        this(generatedAt, rows, pipeline, cis, List.of(), List.of(), outages);
+    }
+
+    /** A view without outages. */
+    public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline, List<CisRow> cis,
+            List<Silence> silences, List<OperatorAction> operatorActions) {
+        this(generatedAt, rows, pipeline, cis, silences, operatorActions, List.of());
+    }
 
     /** A view without rule state. */
     public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline) {
@@ -29,7 +46,7 @@ public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<Str
 
     /** A view without silences and operator actions. */
     public StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<String, String> pipeline, List<CisRow> cis) {
-        this(generatedAt, rows, pipeline, cis, List.of(), List.of());
+        this(generatedAt, rows, pipeline, cis, List.of(), List.of(), List.of());
     }
 
     public StatusView {
@@ -38,6 +55,7 @@ public record StatusView(Instant generatedAt, List<NodeStreamView> rows, Map<Str
         cis = cis == null ? List.of() : List.copyOf(cis);
         silences = silences == null ? List.of() : List.copyOf(silences);
         operatorActions = operatorActions == null ? List.of() : List.copyOf(operatorActions);
+        outages = outages == null ? null : List.copyOf(outages);
         pipeline = pipeline == null
                 ? Map.of()
                 : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pipeline));

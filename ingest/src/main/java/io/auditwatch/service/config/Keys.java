@@ -59,7 +59,7 @@ public final class Keys {
     /**
      * A topic of its own rather than records in the events topic: operators' actions are not audit
      * events of the hosts, and a separate topic can get its own ACLs and retention (ingest/README.md,
-     * "Operator audit trail").
+     * "Operator audit trail"). The assessor report reads it (ingest/README.md, "Assessor report").
      */
     public static final ConfigKey<String> KAFKA_OPERATOR_AUDIT_TOPIC = key("kafka.operator-audit-topic",
             "auditwatch.audit", ValueType.NON_EMPTY,

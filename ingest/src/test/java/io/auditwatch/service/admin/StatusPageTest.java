@@ -130,4 +130,23 @@ class StatusPageTest {
         assertEquals(null, cis.get(1).get("reported"));
         assertEquals("unknown", ((Map<?, ?>) cis.get(1).get("controls")).get("1.2.3"));
     }
+
+    @Test
+    void outagesOfTheLastThirtyDaysArePerNodeEscapedAndTheReportIsLinked() {
+        OutageRow open = new OutageRow("<b>node-9</b>", "node-silent", "no data", NOW.minusSeconds(600),
+                NOW.minusSeconds(570), null, List.of("isso@example.org", "sa@example.org"));
+        OutageRow pipeline = new OutageRow(null, "kafka-unreachable", "Kafka unreachable", NOW.minusSeconds(9000),
+                NOW.minusSeconds(8970), NOW.minusSeconds(8000), List.of("sa@example.org"));
+        String html = StatusPage.render(new StatusView(NOW, List.of(), Map.of(), List.of(), List.of(open, pipeline)));
+        assertTrue(html.contains("<h2>Outages of the last 30 days</h2>"), html);
+        assertTrue(html.contains("<tr data-node=\"-\"><td class=\"id\">-</td><td>kafka-unreachable: Kafka unreachable"), html);
+        assertTrue(html.contains("&lt;b&gt;node-9&lt;/b&gt;</td><td>node-silent: no data</td>"), html);
+        assertTrue(html.contains(">still open<"), html);
+        assertTrue(html.contains("isso@example.org, sa@example.org"), html);
+        assertFalse(html.contains("<b>node-9"), "escaped");
+        assertTrue(html.indexOf("data-node=\"-\"") < html.indexOf("node-9"), "per node, auditwatch's own first");
+        assertTrue(html.contains("<a href=\"api/report?format=html\">"));
+        assertTrue(StatusPage.render(new StatusView(NOW, List.of(), Map.of(), List.of(), null))
+                .contains("The alert history could not be read."));
+    }
 }
