@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.auditwatch.alerting.Notification;
 import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.heartbeat.HeartbeatTracker;
+import io.auditwatch.service.admin.AdminRefusal;
 import io.auditwatch.service.admin.AdminResponse;
+import io.auditwatch.service.config.ValueType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,27 +26,51 @@ final class AdminApi {
     private final Clock clock;
     private final HeartbeatTracker tracker;
     private final Alerting alerting;
+    private final Duration maintenanceMax;
+    private final Duration testAlertInterval;
+    /** When the last test alert was queued; null before the first. Guarded by {@code this}. */
+    private Instant lastTestAlert;
 
-    AdminApi(Clock clock, HeartbeatTracker tracker, Alerting alerting) {
+    /**
+     * @param maintenanceMax longest maintenance window accepted ({@code admin.maintenance-max})
+     * @param testAlertInterval least time between two test alerts ({@code admin.test-alert-interval})
+     */
+    AdminApi(Clock clock, HeartbeatTracker tracker, Alerting alerting, Duration maintenanceMax,
+            Duration testAlertInterval) {
         this.clock = clock;
         this.tracker = tracker;
         this.alerting = alerting;
+        this.maintenanceMax = maintenanceMax;
+        this.testAlertInterval = testAlertInterval;
     }
 
-    /** {@code {"node": "node-7", "until": "2026-11-24T08:00:00Z" | "2h", "reason": "patching"}}. */
+    /**
+     * {@code {"node": "node-7", "until": "2026-11-24T08:00:00Z" | "2h", "reason": "patching"}}; the
+     * reason is required and the window may not end later than {@code admin.maintenance-max} from now.
+     */
     AdminResponse maintenance(JsonNode body) {
         String node = text(body, "node");
         String until = text(body, "until");
         if (node == null || until == null) {
             return AdminResponse.error(400, "expected {\"node\": ..., \"until\": <ISO-8601 instant or duration like 2h>, \"reason\": ...}");
         }
+        Instant now = clock.instant();
         Instant end;
         try {
-            end = parseUntil(until, clock.instant());
+            end = parseUntil(until, now);
         } catch (IllegalArgumentException e) {
             return AdminResponse.error(400, e.getMessage());
         }
-        String reason = text(body, "reason") == null ? "maintenance" : text(body, "reason");
+        String reason = text(body, "reason");
+        if (reason == null) {
+            return AdminResponse.refused(AdminRefusal.MAINTENANCE_WINDOW, 400,
+                    "a maintenance window needs a non-empty \"reason\" (what is being done, for the audit trail)");
+        }
+        if (end.isAfter(now.plus(maintenanceMax))) {
+            return AdminResponse.refused(AdminRefusal.MAINTENANCE_WINDOW, 400, "maintenance until " + end
+                    + " is longer than admin.maintenance-max (" + ValueType.DURATION.format(maintenanceMax)
+                    + "); a node gone for longer is decommissioned, not in maintenance");
+        }
         try {
             tracker.setMaintenance(node, end, reason);
         } catch (IllegalArgumentException e) {
@@ -83,8 +109,21 @@ final class AdminApi {
         return AdminResponse.json(200, Map.of("node", node, "decommissioned", true));
     }
 
-    /** Queues a test alert to every recipient; the answer says whether delivery currently works. */
+    /**
+     * Queues a test alert to every recipient; the answer says whether delivery currently works. At
+     * most one per {@code admin.test-alert-interval}: 429 with {@code Retry-After} (seconds) otherwise.
+     */
     AdminResponse testAlert(JsonNode body) {
+        Instant now = clock.instant();
+        synchronized (this) {
+            if (lastTestAlert != null && now.isBefore(lastTestAlert.plus(testAlertInterval))) {
+                long wait = Math.max(1, (Duration.between(now, lastTestAlert.plus(testAlertInterval)).toMillis() + 999) / 1000);
+                return AdminResponse.refused(AdminRefusal.TEST_ALERT_RATE, 429, "a test alert was sent at "
+                                + lastTestAlert + "; the next one may follow in " + wait + " s (admin.test-alert-interval)")
+                        .withHeader("Retry-After", Long.toString(wait));
+            }
+            lastTestAlert = now;
+        }
         Notification n = alerting.sendTestAlert();
         LOG.info("Admin: test alert {} sent to {}", n.id(), n.recipients());
         Map<String, Object> out = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
 import io.auditwatch.service.admin.AdminRoutes;
 import io.auditwatch.service.admin.AdminServer;
+import io.auditwatch.service.admin.AdminSettings;
 import io.auditwatch.service.admin.ReadinessCheck;
 import io.auditwatch.service.config.ModuleSettings;
 import io.auditwatch.service.kafka.KafkaAlertHistory;
@@ -58,6 +59,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.auditwatch.alerting.PrivateFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +107,8 @@ public final class Auditwatch implements AutoCloseable {
     private IngestMetrics metrics;
     private PipelineMonitor monitor;
     private AdminServer admin;
+    /** The admin server answers everyone on a non-loopback address (admin.allow-unauthenticated). */
+    private volatile boolean adminOpen;
 
     private Auditwatch() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -128,6 +133,7 @@ public final class Auditwatch implements AutoCloseable {
         // Settings of every part first: a configuration error stops start-up before anything runs.
         AlertingSettings alertingSettings = ModuleSettings.alerting(config);
         HeartbeatSettings heartbeatSettings = ModuleSettings.heartbeat(config);
+        AdminSettings adminSettings = config.get(Keys.ADMIN_PORT) > 0 ? ModuleSettings.admin(config) : null;
         Inventory inventory = ModuleSettings.inventory(config);
         InventoryAddresses addresses;
         try {
@@ -137,6 +143,13 @@ public final class Auditwatch implements AutoCloseable {
         }
         bindJvmMetrics();
         Path dataDir = Path.of(config.get(Keys.DATA_DIR));
+        try {
+            PrivateFiles.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw config.invalid(Keys.DATA_DIR, "cannot create " + dataDir.toAbsolutePath() + ": " + e);
+        }
+        FileModeMetrics.register(registry,
+                FileModeCheck.check(dataDir, alertingSettings.outboxDir(), dataDir.resolve("kafka")).size());
 
         List<String> bootstrap = config.get(Keys.KAFKA_BOOTSTRAP);
         if (bootstrap.isEmpty()) {
@@ -236,8 +249,13 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(watch::shutdownNow);
         watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
 
-        if (config.get(Keys.ADMIN_PORT) > 0) {
-            admin = AdminServer.start(ModuleSettings.admin(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC)));
+        if (adminSettings != null) {
+            adminOpen = adminSettings.openToTheNetwork();
+            try {
+                admin = AdminServer.start(adminSettings, registry, adminRoutes(clock, config));
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(Keys.ADMIN_TLS_CERT, e.getMessage());
+            }
             toClose.push(admin);
             LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes)", config.get(Keys.ADMIN_HOST),
                     admin.port());
@@ -285,9 +303,11 @@ public final class Auditwatch implements AutoCloseable {
         return m;
     }
 
-    /** @param topic the events topic the heartbeat consumer reads, named while it catches up */
-    private AdminRoutes adminRoutes(Clock clock, String topic) {
-        AdminApi api = new AdminApi(clock, tracker, alerting);
+    private AdminRoutes adminRoutes(Clock clock, Config config) {
+        // The events topic the heartbeat consumer reads, named while it catches up.
+        String topic = config.get(Keys.KAFKA_TOPIC);
+        AdminApi api = new AdminApi(clock, tracker, alerting, config.get(Keys.ADMIN_MAINTENANCE_MAX),
+                config.get(Keys.ADMIN_TEST_ALERT_INTERVAL));
         return new AdminRoutes()
                 .readiness(ReadinessCheck.of("listeners", this::listenersReady))
                 .readiness(ReadinessCheck.of("kafka", () -> {
@@ -338,6 +358,10 @@ public final class Auditwatch implements AutoCloseable {
                     + " MiB, " + h.records() + " records");
         }
         monitor.failing().forEach((k, since) -> p.put(k, "FAILING since " + since));
+        if (adminOpen) {
+            p.put("admin", "UNAUTHENTICATED on a non-loopback address (" + Keys.ADMIN_ALLOW_UNAUTHENTICATED.path()
+                    + ": true)");
+        }
         return p;
     }
 

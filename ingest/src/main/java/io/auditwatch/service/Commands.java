@@ -55,6 +55,7 @@ final class Commands {
         // The same validation start-up does, without starting anything.
         AlertingSettings alerting = ModuleSettings.alerting(config);
         ModuleSettings.heartbeat(config);
+        ModuleSettings.admin(config);
         Inventory inventory = ModuleSettings.inventory(config);
         out.println("configuration: " + (config.file() == null ? "(defaults and environment only)" : config.file()));
         for (String line : config.describe()) {
@@ -96,18 +97,16 @@ final class Commands {
         return Main.EXIT_OK;
     }
 
-    /** {@code maintenance NODE UNTIL [REASON]}. */
+    /** {@code maintenance NODE UNTIL REASON...}. */
     static int maintenance(Config config, List<String> args, PrintStream out, PrintStream err) {
-        if (args.size() < 2) {
-            err.println("usage: auditwatch maintenance NODE UNTIL [REASON]   (UNTIL: 2026-11-24T08:00:00Z or 2h)");
+        if (args.size() < 3) {
+            err.println("usage: auditwatch maintenance NODE UNTIL REASON   (UNTIL: 2026-11-24T08:00:00Z or 2h)");
             return Main.EXIT_CONFIG;
         }
         Map<String, String> body = new LinkedHashMap<>();
         body.put("node", args.get(0));
         body.put("until", args.get(1));
-        if (args.size() > 2) {
-            body.put("reason", String.join(" ", args.subList(2, args.size())));
-        }
+        body.put("reason", String.join(" ", args.subList(2, args.size())));
         return post(config, "/api/maintenance", body, out, err);
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The command line: {@code auditwatch [COMMAND] [--config FILE]} with the commands {@code run} (the
- * default), {@code check-config}, {@code nodes}, {@code maintenance NODE UNTIL [REASON]},
+ * default), {@code check-config}, {@code nodes}, {@code maintenance NODE UNTIL REASON},
  * {@code decommission NODE} and {@code send-test-alert}; {@link #usage} describes each.
  * Exit codes: 0 success, 1 runtime failure (a port that cannot be bound, Kafka unreachable at
  * start-up), 2 invalid configuration or usage.
@@ -103,8 +103,9 @@ public final class Main {
                   check-config --reference
                                     print the reference of every configuration key (config/README.md)
                   nodes             print the node state table of a running instance (admin API)
-                  maintenance NODE UNTIL [REASON]
-                                    put NODE into maintenance until UNTIL (ISO-8601 instant or a duration like 2h)
+                  maintenance NODE UNTIL REASON
+                                    put NODE into maintenance until UNTIL (ISO-8601 instant or a duration like 2h,
+                                    at most admin.maintenance-max) for REASON (required)
                   decommission NODE forget NODE and close its alerts
                   send-test-alert   send a test alert to every recipient (ISSO, SA, ...)
 

@@ -28,7 +28,7 @@ public final class AdminRoutes {
 
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final Map<String, Supplier<AdminResponse>> gets = new LinkedHashMap<>();
-    private final Map<String, Function<JsonNode, AdminResponse>> posts = new LinkedHashMap<>();
+    private final Map<String, Operation> posts = new LinkedHashMap<>();
     private Supplier<StatusView> status = () -> new StatusView(Instant.now(), List.of(), Map.of());
 
     /** Adds a {@code /ready} check; checks are reported in the order added. */
@@ -55,13 +55,34 @@ public final class AdminRoutes {
     }
 
     /**
-     * Serves {@code POST path}: the body must be JSON (an empty body is passed as an empty object);
-     * anything else gets 400 before {@code handler} is called.
+     * A POST route's handler: what the authenticated principal asked, with the JSON body. It runs
+     * only for {@link AdminRole#OPERATOR} principals, after the Content-Type, Host, Origin and
+     * authentication checks (ingest/README.md, "Admin access").
      */
-    public AdminRoutes post(String path, Function<JsonNode, AdminResponse> handler) {
+    @FunctionalInterface
+    public interface Operation {
+        /**
+         * @param who the principal that asked ({@link AdminPrincipal#ANONYMOUS} when the server
+         *     requires no authentication)
+         * @param body the JSON body; an empty body is passed as an empty object
+         */
+        AdminResponse apply(AdminPrincipal who, JsonNode body);
+    }
+
+    /**
+     * Serves {@code POST path} with {@code operation}, which learns who asked. The body must be
+     * JSON; anything else gets 400 before {@code operation} is called.
+     */
+    public AdminRoutes post(String path, Operation operation) {
         checkPath(path, posts);
-        posts.put(path, Objects.requireNonNull(handler, "handler"));
+        posts.put(path, Objects.requireNonNull(operation, "operation"));
         return this;
+    }
+
+    /** Serves {@code POST path} with a handler that needs only the body (see {@link #post(String, Operation)}). */
+    public AdminRoutes post(String path, Function<JsonNode, AdminResponse> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return post(path, (Operation) (who, body) -> handler.apply(body));
     }
 
     private static void checkPath(String path, Map<String, ?> sameMethod) {
@@ -85,7 +106,7 @@ public final class AdminRoutes {
     record Snapshot(
             List<ReadinessCheck> checks,
             Map<String, Supplier<AdminResponse>> gets,
-            Map<String, Function<JsonNode, AdminResponse>> posts,
+            Map<String, Operation> posts,
             Supplier<StatusView> status) {
     }
 }
