@@ -249,6 +249,7 @@ class AdminServerIT {
     void wrongMethodIs405WithAllow() throws Exception {
         start();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/metrics"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, r.statusCode());
         assertEquals("GET, HEAD", header(r, "allow"));
