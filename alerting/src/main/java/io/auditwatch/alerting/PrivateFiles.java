@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * On a file system without POSIX permissions (Windows) the attributes are left out.
  *
  * <p>Audit records name users, hosts and commands, and alert mails name who is silent: nothing
- * there is for other local accounts (ingest/README.md, "Files").
+ * there is for other local accounts (deploy/README.md, "Files and permissions").
  */
 public final class PrivateFiles {
     private PrivateFiles() {

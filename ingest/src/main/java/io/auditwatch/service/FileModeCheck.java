@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * At start-up, reports what under the data directory and the outbox is looser than the modes
  * {@link PrivateFiles} creates (directories 0700, files 0600): left by an older version, restored
  * from a backup, or created by hand. It warns and sets {@code auditwatch_files_loose}; it changes
- * nothing, since a mode someone set on purpose is theirs to change (ingest/README.md, "Files").
+ * nothing, since a mode someone set on purpose is theirs to change (deploy/README.md, "Files and permissions").
  */
 final class FileModeCheck {
     private static final Logger LOG = LoggerFactory.getLogger(FileModeCheck.class);

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Who may ask what of the admin server (ingest/README.md, "Admin access"): the {@code Host} and
+ * Who may ask what of the admin server (deploy/README.md, "Admin access"): the {@code Host} and
  * {@code Origin} checks against DNS rebinding and cross-site requests, the JSON-only rule for POST,
  * and authentication to an {@link AdminPrincipal}. Pure decisions on one request's headers; the
  * handler answers and counts the refusals.

@@ -68,7 +68,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /**
      * The checks run in this order, each refusal answered before anything later happens: JSON
      * Content-Type of a POST, Host, Origin of a POST, authentication, role; then the route
-     * (ingest/README.md, "Admin access"). {@code /health} skips Host and authentication: it says
+     * (deploy/README.md, "Admin access"). {@code /health} skips Host and authentication: it says
      * only that the process answers.
      */
     @Override

@@ -1,7 +1,7 @@
 package io.auditwatch.service.admin;
 
 /**
- * What an authenticated admin client may do (ingest/README.md, "Admin access").
+ * What an authenticated admin client may do (deploy/README.md, "Admin access").
  * {@link #READ} is for scrapers and dashboards, {@link #OPERATOR} for people who change what is
  * alerted.
  */

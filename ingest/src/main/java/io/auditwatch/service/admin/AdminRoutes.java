@@ -57,7 +57,7 @@ public final class AdminRoutes {
     /**
      * A POST route's handler: what the authenticated principal asked, with the JSON body. It runs
      * only for {@link AdminRole#OPERATOR} principals, after the Content-Type, Host, Origin and
-     * authentication checks (ingest/README.md, "Admin access").
+     * authentication checks (deploy/README.md, "Admin access").
      */
     @FunctionalInterface
     public interface Operation {

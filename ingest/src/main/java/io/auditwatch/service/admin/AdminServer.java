@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The admin HTTP server: {@code /metrics} (Prometheus text 0.0.4 or OpenMetrics 1.0),
  * {@code /health}, {@code /ready}, {@code /status} (HTML), {@code /api/nodes} (JSON) and the routes
  * the service adds through {@link AdminRoutes}. HTTP/1.1 with keep-alive, optionally over TLS
- * ({@link AdminTls}); who may ask what is {@link AdminAccess}'s decision (ingest/README.md, "Admin access").
+ * ({@link AdminTls}); who may ask what is {@link AdminAccess}'s decision (deploy/README.md, "Admin access").
  *
  * <p>It has its own threads (one I/O thread, {@value #HANDLER_THREADS} handler threads), so neither a
  * burst of scrapes nor a slow endpoint can take time from the syslog listeners, and a stalled

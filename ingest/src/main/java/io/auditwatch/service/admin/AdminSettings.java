@@ -8,7 +8,7 @@ import java.util.Objects;
 
 /**
  * Where and how the admin HTTP server listens and whom it answers (configuration keys
- * {@code admin.*}; ingest/README.md, "Admin access").
+ * {@code admin.*}; deploy/README.md, "Admin access").
  *
  * @param host bind address; {@code 127.0.0.1} by default so that nothing is exposed unasked
  * @param port TCP port; 0 picks a free one (tests), see {@link AdminServer#port()}
