@@ -258,4 +258,14 @@ class AdminAccessIT {
         assertEquals(403, r.status(), r.body());
         assertFalse(inMaintenance());
     }
+
+    @Test
+    void theCliTalksHttpsWithTheOperatorCredentials() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = Main.run(new String[] {"nodes"}, service.env(), new java.io.PrintStream(out, true, UTF_8),
+                new java.io.PrintStream(err, true, UTF_8));
+        assertEquals(0, code, err.toString(UTF_8));
+        assertTrue(out.toString(UTF_8).contains(NODE), out.toString(UTF_8));
+    }
 }
