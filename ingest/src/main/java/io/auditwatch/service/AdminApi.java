@@ -7,7 +7,8 @@ import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.alerting.engine.Silence;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.Stream;
-import io.auditwatch.service.admin.AdminCaller;
+import io.auditwatch.service.admin.AdminPrincipal;
+import io.auditwatch.service.admin.AdminRefusal;
 import io.auditwatch.service.admin.AdminResponse;
 import io.auditwatch.service.admin.OperatorAction;
 import io.auditwatch.service.config.Durations;
@@ -32,23 +33,36 @@ final class AdminApi {
     private final Alerting alerting;
     private final OperatorAuditLog audit;
     private final Duration silenceMax;
+    private final Duration maintenanceMax;
+    private final Duration testAlertInterval;
+    /** When the last test alert was queued; null before the first. Guarded by {@code this}. */
+    private Instant lastTestAlert;
 
-    /** @param silenceMax longest silence an operator may create ({@code alerting.silence-max-duration}) */
-    AdminApi(Clock clock, HeartbeatTracker tracker, Alerting alerting, OperatorAuditLog audit, Duration silenceMax) {
+    /**
+     * @param silenceMax longest silence an operator may create ({@code alerting.silence-max-duration})
+     * @param maintenanceMax longest maintenance window accepted ({@code admin.maintenance-max})
+     * @param testAlertInterval least time between two test alerts ({@code admin.test-alert-interval})
+     */
+    AdminApi(Clock clock, HeartbeatTracker tracker, Alerting alerting, OperatorAuditLog audit, Duration silenceMax,
+            Duration maintenanceMax, Duration testAlertInterval) {
         this.clock = clock;
         this.tracker = tracker;
         this.alerting = alerting;
         this.audit = audit;
         this.silenceMax = silenceMax;
+        this.maintenanceMax = maintenanceMax;
+        this.testAlertInterval = testAlertInterval;
     }
 
     /** {@code {"node": "node-7", "until": "2026-11-24T08:00:00Z" | "2h", "reason": "patching"}}. */
-    AdminResponse maintenance(AdminCaller caller, JsonNode body) {
-        Request r = new Request(caller, "maintenance", body, "node", "until");
+    AdminResponse maintenance(AdminPrincipal who, JsonNode body) {
+        Request r = new Request(who, "maintenance", body, "node", "until");
         String node = r.param("node");
         String until = r.param("until");
         if (node == null || until == null || r.reason.isEmpty()) {
-            return r.refuse(400, "expected {\"node\": ..., \"until\": <ISO-8601 instant or duration like 2h>, \"reason\": ...}");
+            return r.refuse(AdminRefusal.MAINTENANCE_WINDOW, 400,
+                    "expected {\"node\": ..., \"until\": <ISO-8601 instant or duration like 2h>, \"reason\": ...}"
+                    + " (the reason says what is being done, for the audit trail)");
         }
         Instant end;
         try {
@@ -58,6 +72,11 @@ final class AdminApi {
         }
         if (!end.isAfter(clock.instant())) {
             return r.refuse(400, "maintenance end " + end + " is not in the future");
+        }
+        if (end.isAfter(clock.instant().plus(maintenanceMax))) {
+            return r.refuse(AdminRefusal.MAINTENANCE_WINDOW, 400, "maintenance until " + end
+                    + " is longer than admin.maintenance-max (" + Durations.format(maintenanceMax)
+                    + "); a node gone for longer is decommissioned, not in maintenance");
         }
         if (tracker.node(node).isEmpty()) {
             return r.refuse(404, "node '" + node + "' is not tracked by this instance");
@@ -73,8 +92,8 @@ final class AdminApi {
     }
 
     /** {@code {"node": "node-7", "reason": ...}}: maintenance ends now; the reason is optional. */
-    AdminResponse endMaintenance(AdminCaller caller, JsonNode body) {
-        Request r = new Request(caller, "maintenance-end", body, "node");
+    AdminResponse endMaintenance(AdminPrincipal who, JsonNode body) {
+        Request r = new Request(who, "maintenance-end", body, "node");
         String node = r.param("node");
         if (node == null) {
             return r.refuse(400, "expected {\"node\": ...}");
@@ -86,8 +105,8 @@ final class AdminApi {
     }
 
     /** {@code {"node": "node-7", "reason": ...}}: forget the node and close its alerts. */
-    AdminResponse decommission(AdminCaller caller, JsonNode body) {
-        Request r = new Request(caller, "decommission", body, "node");
+    AdminResponse decommission(AdminPrincipal who, JsonNode body) {
+        Request r = new Request(who, "decommission", body, "node");
         String node = r.param("node");
         if (node == null || r.reason.isEmpty()) {
             return r.refuse(400, "expected {\"node\": ..., \"reason\": ...}");
@@ -102,8 +121,8 @@ final class AdminApi {
      * {@code {"node": ..., "stream": ..., "kind": ..., "until": "2h", "reason": ...}}: at least one
      * of node, stream and kind; until at most {@code silenceMax} ahead.
      */
-    AdminResponse createSilence(AdminCaller caller, JsonNode body) {
-        Request r = new Request(caller, "silence-create", body, "node", "stream", "kind", "until");
+    AdminResponse createSilence(AdminPrincipal who, JsonNode body) {
+        Request r = new Request(who, "silence-create", body, "node", "stream", "kind", "until");
         String node = r.param("node");
         String stream = r.param("stream");
         String kindId = r.param("kind");
@@ -132,12 +151,12 @@ final class AdminApi {
         }
         AlertKind matchKind = kind;
         return r.apply(() -> AdminResponse.json(201,
-                silenceJson(alerting.silence(node, stream, matchKind, end, r.reason, caller.principal()))));
+                silenceJson(alerting.silence(node, stream, matchKind, end, r.reason, who.name()))));
     }
 
     /** {@code {"id": "3f2a9c1d", "reason": ...}}: the silence ends now; alerts it holds are notified. */
-    AdminResponse endSilence(AdminCaller caller, JsonNode body) {
-        Request r = new Request(caller, "silence-end", body, "id");
+    AdminResponse endSilence(AdminPrincipal who, JsonNode body) {
+        Request r = new Request(who, "silence-end", body, "id");
         String id = r.param("id");
         if (id == null || r.reason.isEmpty()) {
             return r.refuse(400, "expected {\"id\": ..., \"reason\": ...}");
@@ -156,8 +175,19 @@ final class AdminApi {
     }
 
     /** Queues a test alert to every recipient; the answer says whether delivery currently works. */
-    AdminResponse testAlert(AdminCaller caller, JsonNode body) {
-        return new Request(caller, "test-alert", body).apply(() -> {
+    AdminResponse testAlert(AdminPrincipal who, JsonNode body) {
+        Request r = new Request(who, "test-alert", body);
+        Instant now = clock.instant();
+        synchronized (this) {
+            if (lastTestAlert != null && now.isBefore(lastTestAlert.plus(testAlertInterval))) {
+                long wait = Math.max(1, (Duration.between(now, lastTestAlert.plus(testAlertInterval)).toMillis() + 999) / 1000);
+                return r.refuse(AdminRefusal.TEST_ALERT_RATE, 429, "a test alert was sent at " + lastTestAlert
+                        + "; the next one may follow in " + wait + " s (admin.test-alert-interval)")
+                        .withHeader("Retry-After", Long.toString(wait));
+            }
+            lastTestAlert = now;
+        }
+        return r.apply(() -> {
             Notification n = alerting.sendTestAlert();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("id", n.id());
@@ -214,7 +244,7 @@ final class AdminApi {
         final String reason;
         private final OperatorAction record;
 
-        Request(AdminCaller caller, String action, JsonNode body, String... parameters) {
+        Request(AdminPrincipal who, String action, JsonNode body, String... parameters) {
             Map<String, String> p = new LinkedHashMap<>();
             for (String name : parameters) {
                 String v = text(body, name);
@@ -224,7 +254,7 @@ final class AdminApi {
             }
             String why = text(body, "reason");
             this.reason = why == null ? "" : why;
-            this.record = new OperatorAction(clock.instant(), caller.principal(), caller.remoteAddress(), action, p,
+            this.record = new OperatorAction(clock.instant(), who.name(), who.remoteAddress(), action, p,
                     reason, OperatorAction.APPLIED);
         }
 
@@ -236,6 +266,12 @@ final class AdminApi {
         AdminResponse refuse(int status, String message) {
             audit.write(record.withOutcome("refused " + status + ": " + message));
             return AdminResponse.error(status, message);
+        }
+
+        /** {@link #refuse(int, String)}, also counted as an admin refusal of {@code reason}. */
+        AdminResponse refuse(AdminRefusal reason, int status, String message) {
+            audit.write(record.withOutcome("refused " + status + ": " + message));
+            return AdminResponse.refused(reason, status, message);
         }
 
         /** Writes the record, then applies the change; 503 and no change when the record cannot be written. */

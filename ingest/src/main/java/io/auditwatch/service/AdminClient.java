@@ -6,6 +6,15 @@ import io.auditwatch.service.config.Config;
 import io.auditwatch.service.config.Keys;
 import io.auditwatch.service.config.Secrets;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +23,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 
-/** The CLI's way to a running instance: the admin HTTP API, with the configured basic auth. */
+/**
+ * The CLI's way to a running instance: the admin HTTP API with the operator's Basic credentials;
+ * HTTPS when {@code admin.tls.cert-file} is set, trusting exactly the certificates in that file (the
+ * CLI runs beside the service and reads its configuration), so the certificate must name the
+ * address the CLI connects to ({@code admin.host}, or 127.0.0.1 for a wildcard bind).
+ */
 final class AdminClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The admin server answers in milliseconds; a test alert may wait on the relay a little. */
@@ -37,11 +51,12 @@ final class AdminClient {
 
     private final String base;
     private final String authorization;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
-    private AdminClient(String base, String authorization) {
+    private AdminClient(String base, String authorization, HttpClient http) {
         this.base = base;
         this.authorization = authorization;
+        this.http = http;
     }
 
     static AdminClient of(Config config) {
@@ -59,7 +74,34 @@ final class AdminClient {
             auth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + (pw == null ? "" : new String(pw)))
                     .getBytes(StandardCharsets.UTF_8));
         }
-        return new AdminClient("http://" + host + ":" + config.get(Keys.ADMIN_PORT), auth);
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        String cert = config.get(Keys.ADMIN_TLS_CERT);
+        if (!cert.isEmpty()) {
+            try {
+                http.sslContext(trusting(Path.of(cert)));
+            } catch (IOException | GeneralSecurityException e) {
+                throw config.invalid(Keys.ADMIN_TLS_CERT, "cannot read the certificates to trust: " + e.getMessage());
+            }
+        }
+        return new AdminClient((cert.isEmpty() ? "http://" : "https://") + host + ":" + config.get(Keys.ADMIN_PORT),
+                auth, http.build());
+    }
+
+    /** A client context whose only trust anchors are the certificates in {@code pem}. */
+    private static SSLContext trusting(Path pem) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(pem)) {
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trust.setCertificateEntry("admin-" + i++, c);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     Reply get(String path) {

@@ -11,6 +11,7 @@ import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
 import io.auditwatch.service.admin.AdminRoutes;
 import io.auditwatch.service.admin.AdminServer;
+import io.auditwatch.service.admin.AdminSettings;
 import io.auditwatch.service.admin.ReadinessCheck;
 import io.auditwatch.service.config.ModuleSettings;
 import io.auditwatch.service.kafka.KafkaAlertHistory;
@@ -61,6 +62,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.auditwatch.alerting.PrivateFiles;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,6 +110,8 @@ public final class Auditwatch implements AutoCloseable {
     private PipelineMonitor monitor;
     private AdminServer admin;
     private OperatorAuditLog operatorAudit;
+    /** The admin server answers everyone on a non-loopback address (admin.allow-unauthenticated). */
+    private volatile boolean adminOpen;
 
     private Auditwatch() {
         this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -131,6 +136,7 @@ public final class Auditwatch implements AutoCloseable {
         // Settings of every part first: a configuration error stops start-up before anything runs.
         AlertingSettings alertingSettings = ModuleSettings.alerting(config);
         HeartbeatSettings heartbeatSettings = ModuleSettings.heartbeat(config);
+        AdminSettings adminSettings = config.get(Keys.ADMIN_PORT) > 0 ? ModuleSettings.admin(config) : null;
         Inventory inventory = ModuleSettings.inventory(config);
         InventoryAddresses addresses;
         try {
@@ -140,6 +146,13 @@ public final class Auditwatch implements AutoCloseable {
         }
         bindJvmMetrics();
         Path dataDir = Path.of(config.get(Keys.DATA_DIR));
+        try {
+            PrivateFiles.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw config.invalid(Keys.DATA_DIR, "cannot create " + dataDir.toAbsolutePath() + ": " + e);
+        }
+        FileModeMetrics.register(registry,
+                FileModeCheck.check(dataDir, alertingSettings.outboxDir(), dataDir.resolve("kafka")).size());
 
         List<String> bootstrap = config.get(Keys.KAFKA_BOOTSTRAP);
         if (bootstrap.isEmpty()) {
@@ -242,17 +255,21 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(watch::shutdownNow);
         watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
 
-        if (config.get(Keys.ADMIN_PORT) > 0) {
+        if (adminSettings != null) {
+            adminOpen = adminSettings.openToTheNetwork();
             Reports reports = Reports.of(config, bootstrapServers, clock);
             RecentOutages outages = new RecentOutages(reports, clock);
             ScheduledExecutorService outageReader = scheduler("aw-status-outages");
             toClose.push(outageReader::shutdownNow);
             outageReader.scheduleWithFixedDelay(guarded("status page outages", outages::refresh), 0,
                     RecentOutages.REFRESH.toSeconds(), TimeUnit.SECONDS);
-            admin = AdminServer.start(ModuleSettings.admin(config), registry, adminRoutes(clock, config.get(Keys.KAFKA_TOPIC),
-                    config.get(Keys.ALERT_SILENCE_MAX))
-                    .status(new StatusSource(clock, tracker, alerting, operatorAudit, this::pipelineSummary, outages))
-                    .getWithQuery(ReportEndpoint.PATH, new ReportEndpoint(reports, clock)::handle));
+            try {
+                admin = AdminServer.start(adminSettings, registry, adminRoutes(clock, config)
+                        .status(new StatusSource(clock, tracker, alerting, operatorAudit, this::pipelineSummary, outages))
+                        .getWithQuery(ReportEndpoint.PATH, new ReportEndpoint(reports, clock)::handle));
+            } catch (IllegalArgumentException e) {
+                throw config.invalid(Keys.ADMIN_TLS_CERT, e.getMessage());
+            }
             toClose.push(admin);
             LOG.info("Admin HTTP on {}:{} (/metrics, /health, /ready, /status, /api/nodes, /api/report)", config.get(Keys.ADMIN_HOST),
                     admin.port());
@@ -300,12 +317,11 @@ public final class Auditwatch implements AutoCloseable {
         return m;
     }
 
-    /**
-     * @param topic the events topic the heartbeat consumer reads, named while it catches up
-     * @param silenceMax longest silence an operator may create
-     */
-    private AdminRoutes adminRoutes(Clock clock, String topic, Duration silenceMax) {
-        AdminApi api = new AdminApi(clock, tracker, alerting, operatorAudit, silenceMax);
+    private AdminRoutes adminRoutes(Clock clock, Config config) {
+        // The events topic the heartbeat consumer reads, named while it catches up.
+        String topic = config.get(Keys.KAFKA_TOPIC);
+        AdminApi api = new AdminApi(clock, tracker, alerting, operatorAudit, config.get(Keys.ALERT_SILENCE_MAX),
+                config.get(Keys.ADMIN_MAINTENANCE_MAX), config.get(Keys.ADMIN_TEST_ALERT_INTERVAL));
         return new AdminRoutes()
                 .readiness(ReadinessCheck.of("listeners", this::listenersReady))
                 .readiness(ReadinessCheck.of("kafka", () -> {
@@ -358,6 +374,10 @@ public final class Auditwatch implements AutoCloseable {
                     + " MiB, " + h.records() + " records");
         }
         monitor.failing().forEach((k, since) -> p.put(k, "FAILING since " + since));
+        if (adminOpen) {
+            p.put("admin", "UNAUTHENTICATED on a non-loopback address (" + Keys.ADMIN_ALLOW_UNAUTHENTICATED.path()
+                    + ": true)");
+        }
         return p;
     }
 

@@ -107,7 +107,8 @@ public final class Main {
                                     print the reference of every configuration key (config/README.md)
                   nodes             print the node state table of a running instance (admin API)
                   maintenance NODE UNTIL REASON...
-                                    put NODE into maintenance until UNTIL (ISO-8601 instant or a duration like 2h)
+                                    put NODE into maintenance until UNTIL (ISO-8601 instant or a duration like 2h,
+                                    at most admin.maintenance-max) for REASON (required)
                   decommission NODE REASON...
                                     forget NODE and close its alerts
                   silence create [--node NODE] [--stream STREAM] [--kind KIND] UNTIL REASON...

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.auditwatch.alerting.engine.Alerting;
 import io.auditwatch.heartbeat.HeartbeatMetrics;
 import io.auditwatch.heartbeat.HeartbeatTracker;
-import io.auditwatch.service.admin.AdminCaller;
+import io.auditwatch.service.admin.AdminPrincipal;
+import io.auditwatch.service.admin.AdminRole;
 import io.auditwatch.service.admin.AdminResponse;
 import io.auditwatch.service.config.Config;
 import io.auditwatch.service.config.ConfigLoader;
@@ -34,7 +35,7 @@ class AdminApiAuditIT {
     static final BrokerExtension broker = new BrokerExtension();
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AdminCaller OPS = new AdminCaller("ops", "127.0.0.1:50000");
+    private static final AdminPrincipal OPS = new AdminPrincipal("ops", AdminRole.OPERATOR, "127.0.0.1");
 
     @TempDir
     Path dir;
@@ -50,7 +51,8 @@ class AdminApiAuditIT {
                 OperatorAuditLog audit = new OperatorAuditLog(broker.bootstrapServers(), Map.of(), "audit-api", (short) 1)) {
             HeartbeatTracker tracker = new HeartbeatTracker(ModuleSettings.heartbeat(config),
                     ModuleSettings.inventory(config), clock, alerting, new HeartbeatMetrics(registry, clock));
-            AdminApi api = new AdminApi(clock, tracker, alerting, audit, Duration.ofDays(7));
+            AdminApi api = new AdminApi(clock, tracker, alerting, audit, Duration.ofDays(7), Duration.ofDays(7),
+                    Duration.ofMinutes(5));
             var body = JSON.readTree("{\"node\":\"node-7\",\"until\":\"2h\",\"reason\":\"patching\"}");
 
             broker.stop();

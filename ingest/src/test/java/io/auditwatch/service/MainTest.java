@@ -76,6 +76,36 @@ class MainTest {
     }
 
     @Test
+    void nonLoopbackAdminWithoutAuthenticationExitsTwoNamingTheKeys() {
+        Map<String, String> env = recipients();
+        env.put("AUDITWATCH_ADMIN_HOST", "0.0.0.0");
+        assertEquals(2, run(env, "check-config"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        for (String key : new String[] {"admin.host", "admin.username", "admin.read-username", "admin.tls.client-auth",
+                "admin.allow-unauthenticated"}) {
+            assertTrue(text.contains(key), key + " named in: " + text);
+        }
+        err.reset();
+        // The service refuses the same before it starts anything (no broker, no listener).
+        assertEquals(2, org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> run(env, "run")));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("admin.allow-unauthenticated"), err.toString());
+    }
+
+    @Test
+    void nonLoopbackAdminIsAcceptedWithReadCredentialsOrExplicitConsent() {
+        Map<String, String> env = recipients();
+        env.put("AUDITWATCH_ADMIN_HOST", "0.0.0.0");
+        env.put("AUDITWATCH_ADMIN_READ_USERNAME", "prometheus");
+        env.put("AUDITWATCH_ADMIN_READ_PASSWORD", "scrape-only");
+        assertEquals(0, run(env, "check-config"), err.toString(StandardCharsets.UTF_8));
+        env.remove("AUDITWATCH_ADMIN_READ_USERNAME");
+        env.remove("AUDITWATCH_ADMIN_READ_PASSWORD");
+        env.put("AUDITWATCH_ADMIN_ALLOW_UNAUTHENTICATED", "true");
+        assertEquals(0, run(env, "check-config"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void invalidValueExitsTwoNamingFileAndKey() throws IOException {
         Path f = dir.resolve("bad.yaml");
         Files.writeString(f, "heartbeat:\n  grace-period: soon\n");

@@ -44,6 +44,7 @@ public final class MetricsReference {
         m.put("Heartbeat (`HeartbeatMetrics`)", HeartbeatMetrics.METERS);
         m.put("Alerting and alert history (`AlertingMetrics`)", AlertingMetrics.METERS);
         m.put("Admin server (`AdminMetrics`)", AdminMetrics.METERS);
+        m.put("Data files (`FileModeMetrics`)", FileModeMetrics.METERS);
         return m;
     }
 

@@ -1,5 +1,6 @@
 package io.auditwatch.alerting.outbox;
 
+import io.auditwatch.alerting.PrivateFiles;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -107,7 +108,7 @@ public final class Outbox implements AutoCloseable {
         this.clock = clock;
         this.onDelivered = onDelivered;
         try {
-            Files.createDirectories(pendingDir);
+            PrivateFiles.createDirectories(pendingDir);
             this.lockChannel = lock(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create outbox " + pendingDir, e);
@@ -121,7 +122,7 @@ public final class Outbox implements AutoCloseable {
      * each other's open-alert state; the OS lock (released on exit, even a crash) refuses the second.
      */
     private static FileChannel lock(Path dir) throws IOException {
-        FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = PrivateFiles.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = ch.tryLock();

@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.spool;
 
+import io.auditwatch.alerting.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class Recovery {
     }
 
     static State recover(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         TreeMap<Long, Path> segments = SpoolDirectory.segments(dir);
         long checkpoint = SpoolDirectory.readCheckpoint(dir);
         long acked = checkpoint >= 0 ? checkpoint : segments.isEmpty() ? 0 : segments.firstKey();

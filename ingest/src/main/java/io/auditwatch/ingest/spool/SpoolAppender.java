@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.spool;
 
+import io.auditwatch.alerting.PrivateFiles;
 import io.auditwatch.heartbeat.NodeNames;
 import io.auditwatch.ingest.kafka.OutboundEvent;
 import org.slf4j.Logger;
@@ -212,7 +213,7 @@ final class SpoolAppender {
                 active.close();
             }
             Path file = SpoolDirectory.segment(settings.dir(), appendEnd);
-            active = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            active = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             activeBase = appendEnd;
             if (settings.fsync() == FsyncPolicy.ALWAYS) {
                 SpoolDirectory.forceDirectory(settings.dir());

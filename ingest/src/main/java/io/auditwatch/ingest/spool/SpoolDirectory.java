@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.spool;
 
+import io.auditwatch.alerting.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +81,7 @@ final class SpoolDirectory {
     static void writeCheckpoint(Path dir, long offset) {
         Path tmp = dir.resolve(CHECKPOINT_TMP);
         ByteBuffer b = ByteBuffer.allocate(12).putLong(offset).putInt((int) crc(offset)).flip();
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             while (b.hasRemaining()) {
                 ch.write(b);

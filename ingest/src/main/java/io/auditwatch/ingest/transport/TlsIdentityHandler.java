@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * After the TLS handshake: counts and logs a failed one with the peer address, and hands the
  * verified client certificate's identity (SAN DNS name, else CN) to the connection's ingest stage.
  */
-final class TlsIdentityHandler extends ChannelInboundHandlerAdapter {
+public final class TlsIdentityHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TlsIdentityHandler.class);
     /** One rate-limited log per failure reason (a closed set, see {@link #reason}). */
     private static final java.util.concurrent.ConcurrentHashMap<String, RateLimitedLog> FAILURES =
@@ -96,8 +96,11 @@ final class TlsIdentityHandler extends ChannelInboundHandlerAdapter {
         return cause instanceof javax.net.ssl.SSLException ? "not_tls" : "other";
     }
 
-    /** The verified client certificate's identity, or null when the client presented none. */
-    static String identity(SslHandler ssl) {
+    /**
+     * The verified client certificate's identity, or null when the client presented none (or
+     * {@code ssl} is null). Public for the admin server, which maps it to a role.
+     */
+    public static String identity(SslHandler ssl) {
         if (ssl == null) {
             return null;
         }

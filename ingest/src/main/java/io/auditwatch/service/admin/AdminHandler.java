@@ -19,7 +19,12 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.auditwatch.alerting.MeterDoc;
+import io.auditwatch.ingest.log.RateLimitedLog;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -45,49 +50,84 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final PrometheusMeterRegistry registry;
     private final AdminRoutes.Snapshot routes;
-    private final BasicCredentials credentials;
+    private final AdminAccess access;
     private final AdminMetrics metrics;
+    /** One rate-limited log per refusal reason: a scanner or a hostile page costs a line per interval. */
+    private final Map<AdminRefusal, RateLimitedLog> refusalLogs = new EnumMap<>(AdminRefusal.class);
 
-    AdminHandler(PrometheusMeterRegistry registry, AdminRoutes.Snapshot routes, BasicCredentials credentials,
+    AdminHandler(PrometheusMeterRegistry registry, AdminRoutes.Snapshot routes, AdminAccess access,
             AdminMetrics metrics) {
         this.registry = registry;
         this.routes = routes;
-        this.credentials = credentials;
+        this.access = access;
         this.metrics = metrics;
+        for (AdminRefusal r : AdminRefusal.values()) {
+            refusalLogs.put(r, new RateLimitedLog(log, "admin requests refused (" + MeterDoc.label(r) + ")"));
+        }
     }
 
+    /**
+     * The checks run in this order, each refusal answered before anything later happens: JSON
+     * Content-Type of a POST, Host, Origin of a POST, authentication, role; then the route
+     * (deploy/README.md, "Admin access"). {@code /health} skips Host and authentication: it says
+     * only that the process answers.
+     */
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
             write(ctx, request, path, AdminResponse.error(400, "malformed request"), false);
             return;
         }
-        if (credentials != null && !path.equals("/health")
-                && !credentials.matches(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse response = toNetty(request, AdminResponse.error(401, "authentication required"));
-            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, CHALLENGE);
-            send(ctx, request, path, response, HttpUtil.isKeepAlive(request));
+        HttpMethod method = request.method();
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        boolean post = method.equals(HttpMethod.POST);
+        boolean health = path.equals("/health");
+        AdminResponse refusal = null;
+        AdminPrincipal who = null;
+        if (post && !AdminAccess.json(request.headers().get(HttpHeaderNames.CONTENT_TYPE))) {
+            refusal = AdminResponse.refused(AdminRefusal.CONTENT_TYPE, 415, "expected Content-Type application/json");
+        } else if (!health && !access.hostAllowed(request.headers().get(HttpHeaderNames.HOST), local)) {
+            refusal = AdminResponse.refused(AdminRefusal.HOST, 421,
+                    "Host is not a name of this server (admin.allowed-hosts)");
+        } else if (post && !access.originAllowed(request.headers(), local)) {
+            refusal = AdminResponse.refused(AdminRefusal.ORIGIN, 403, "cross-origin requests are refused");
+        } else {
+            who = access.authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    ctx.pipeline().get(SslHandler.class), remote(ctx));
+            if (who == null && !health) {
+                refusal = AdminResponse.refused(AdminRefusal.UNAUTHENTICATED, 401, "authentication required")
+                        .withHeader(HttpHeaderNames.WWW_AUTHENTICATE.toString(), CHALLENGE);
+            }
+        }
+        if (refusal != null) {
+            write(ctx, request, path, refusal, keepAlive);
             return;
         }
-        HttpMethod method = request.method();
         boolean read = method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD);
         Supplier<AdminResponse> get = getRoute(path, request);
-        AdminRoutes.PostHandler post = routes.posts().get(path);
+        AdminRoutes.Operation operation = routes.posts().get(path);
         AdminResponse answer;
-        if (get == null && post == null) {
+        if (get == null && operation == null) {
             answer = AdminResponse.error(404, "no such path");
-        } else if (read && get != null) {
+        } else if (!(read && get != null) && !(post && operation != null)) {
+            answer = AdminResponse.error(405, "method not allowed")
+                    .withHeader(HttpHeaderNames.ALLOW.toString(), get != null ? "GET, HEAD" : "POST");
+        } else if (who != null && !who.role().allows(method)) {
+            answer = AdminResponse.refused(AdminRefusal.ROLE, 403, "the " + who.role().name().toLowerCase(
+                    java.util.Locale.ROOT) + " role may not " + method.name());
+        } else if (read) {
             answer = invoke(path, get);
-        } else if (method.equals(HttpMethod.POST) && post != null) {
-            answer = handlePost(path, request, post, caller(ctx, request));
         } else {
-            FullHttpResponse response = toNetty(request, AdminResponse.error(405, "method not allowed"));
-            response.headers().set(HttpHeaderNames.ALLOW, get != null ? "GET, HEAD" : "POST");
-            send(ctx, request, path, response, HttpUtil.isKeepAlive(request));
-            return;
+            answer = handlePost(path, request, operation, who);
         }
-        write(ctx, request, path, answer, HttpUtil.isKeepAlive(request));
+        write(ctx, request, path, answer, keepAlive);
+    }
+
+    private static String remote(ChannelHandlerContext ctx) {
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : "unknown";
     }
 
     private Supplier<AdminResponse> getRoute(String path, FullHttpRequest request) {
@@ -150,31 +190,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return AdminResponse.json(allUp ? 200 : 503, body);
     }
 
-    /**
-     * Who sent this (already authenticated) request and from where: the Basic user name, or
-     * {@link AdminCaller#ANONYMOUS} without configured credentials, and the peer address.
-     */
-    private AdminCaller caller(ChannelHandlerContext ctx, FullHttpRequest request) {
-        String principal = AdminCaller.ANONYMOUS;
-        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (credentials != null && authorization != null) {
-            // matches() accepted it, so it is "Basic <base64 of user:password>" (RFC 7617 section 2).
-            String decoded = new String(java.util.Base64.getDecoder().decode(authorization.substring(6).trim()),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            principal = decoded.substring(0, decoded.indexOf(':'));
-        }
-        java.net.SocketAddress peer = ctx.channel().remoteAddress();
-        String from = peer instanceof java.net.InetSocketAddress a
-                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(peer);
-        return new AdminCaller(principal, from);
-    }
-
-    private AdminResponse handlePost(String path, FullHttpRequest request, AdminRoutes.PostHandler post,
-            AdminCaller caller) {
-        String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (type != null && !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-            return AdminResponse.error(415, "expected Content-Type application/json");
-        }
+    private AdminResponse handlePost(String path, FullHttpRequest request, AdminRoutes.Operation operation,
+            AdminPrincipal who) {
         JsonNode body;
         try {
             body = request.content().isReadable()
@@ -187,7 +204,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             body = Json.MAPPER.createObjectNode();
         }
         JsonNode json = body;
-        return invoke(path, () -> post.handle(caller, json));
+        return invoke(path, () -> operation.apply(who, json));
     }
 
     private static AdminResponse invoke(String path, Supplier<AdminResponse> handler) {
@@ -203,6 +220,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void write(ChannelHandlerContext ctx, FullHttpRequest request, String path, AdminResponse answer,
             boolean keepAlive) {
+        if (answer.refusal() != null) {
+            metrics.refused(answer.refusal());
+            // Routed path (or 'other') and address only: header values are the client's, credentials never logged.
+            refusalLogs.get(answer.refusal()).record(request.method().name() + " " + metrics.routedOrOther(path)
+                    + " from " + remote(ctx) + " answered " + answer.status());
+        }
         send(ctx, request, path, toNetty(request, answer), keepAlive);
     }
 
@@ -217,6 +240,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set("X-Content-Type-Options", "nosniff");
+        answer.headers().forEach((name, value) -> response.headers().set(name, value));
         if (answer.contentType().startsWith("text/html")) {
             // The page has no script and loads nothing: forbid both, and framing (clickjacking).
             response.headers().set("Content-Security-Policy",

@@ -29,7 +29,7 @@ public final class AdminRoutes {
     private final List<ReadinessCheck> checks = new ArrayList<>();
     private final Map<String, Supplier<AdminResponse>> gets = new LinkedHashMap<>();
     private final Map<String, Function<Map<String, String>, AdminResponse>> queries = new LinkedHashMap<>();
-    private final Map<String, PostHandler> posts = new LinkedHashMap<>();
+    private final Map<String, Operation> posts = new LinkedHashMap<>();
     private Supplier<StatusView> status = () -> new StatusView(Instant.now(), List.of(), Map.of());
 
     /** Adds a {@code /ready} check; checks are reported in the order added. */
@@ -56,12 +56,6 @@ public final class AdminRoutes {
         return this;
     }
 
-    /** A POST endpoint: the caller (for the operator audit record) and the JSON body. */
-    @FunctionalInterface
-    public interface PostHandler {
-        AdminResponse handle(AdminCaller caller, JsonNode body);
-    }
-
     /**
      * Serves {@code GET path?name=value&...} (and {@code HEAD}) with {@code handler}, which gets the first
      * value of each query parameter, URL-decoded.
@@ -74,13 +68,34 @@ public final class AdminRoutes {
     }
 
     /**
-     * Serves {@code POST path}: the body must be JSON (an empty body is passed as an empty object);
-     * anything else gets 400 before {@code handler} is called.
+     * A POST route's handler: what the authenticated principal asked, with the JSON body. It runs
+     * only for {@link AdminRole#OPERATOR} principals, after the Content-Type, Host, Origin and
+     * authentication checks (deploy/README.md, "Admin access").
      */
-    public AdminRoutes post(String path, PostHandler handler) {
+    @FunctionalInterface
+    public interface Operation {
+        /**
+         * @param who the principal that asked ({@link AdminPrincipal#ANONYMOUS} when the server
+         *     requires no authentication)
+         * @param body the JSON body; an empty body is passed as an empty object
+         */
+        AdminResponse apply(AdminPrincipal who, JsonNode body);
+    }
+
+    /**
+     * Serves {@code POST path} with {@code operation}, which learns who asked. The body must be
+     * JSON; anything else gets 400 before {@code operation} is called.
+     */
+    public AdminRoutes post(String path, Operation operation) {
         checkPath(path, posts);
-        posts.put(path, Objects.requireNonNull(handler, "handler"));
+        posts.put(path, Objects.requireNonNull(operation, "operation"));
         return this;
+    }
+
+    /** Serves {@code POST path} with a handler that needs only the body (see {@link #post(String, Operation)}). */
+    public AdminRoutes post(String path, Function<JsonNode, AdminResponse> handler) {
+        Objects.requireNonNull(handler, "handler");
+        return post(path, (Operation) (who, body) -> handler.apply(body));
     }
 
     private static void checkPath(String path, Map<String, ?> sameMethod) {
@@ -105,7 +120,7 @@ public final class AdminRoutes {
             List<ReadinessCheck> checks,
             Map<String, Supplier<AdminResponse>> gets,
             Map<String, Function<Map<String, String>, AdminResponse>> queries,
-            Map<String, PostHandler> posts,
+            Map<String, Operation> posts,
             Supplier<StatusView> status) {
     }
 }

@@ -1,5 +1,6 @@
 package io.auditwatch.service.admin;
 
+import io.auditwatch.ingest.transport.TlsContextSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin HTTP server: {@code /metrics} (Prometheus text 0.0.4 or OpenMetrics 1.0),
  * {@code /health}, {@code /ready}, {@code /status} (HTML), {@code /api/nodes} (JSON) and the routes
- * the service adds through {@link AdminRoutes}. HTTP/1.1 with keep-alive; optional Basic
- * authentication on every path but {@code /health}.
+ * the service adds through {@link AdminRoutes}. HTTP/1.1 with keep-alive, optionally over TLS
+ * ({@link AdminTls}); who may ask what is {@link AdminAccess}'s decision (deploy/README.md, "Admin access").
  *
  * <p>It has its own threads (one I/O thread, {@value #HANDLER_THREADS} handler threads), so neither a
  * burst of scrapes nor a slow endpoint can take time from the syslog listeners, and a stalled
@@ -77,12 +78,15 @@ public final class AdminServer implements AutoCloseable {
     private final EventExecutorGroup handlers;
     private final Channel channel;
     private final ChannelGroup connections;
+    private final TlsContextSource tls;
 
-    private AdminServer(EventLoopGroup group, EventExecutorGroup handlers, Channel channel, ChannelGroup connections) {
+    private AdminServer(EventLoopGroup group, EventExecutorGroup handlers, Channel channel, ChannelGroup connections,
+            TlsContextSource tls) {
         this.group = group;
         this.handlers = handlers;
         this.channel = channel;
         this.connections = connections;
+        this.tls = tls;
     }
 
     /**
@@ -91,18 +95,28 @@ public final class AdminServer implements AutoCloseable {
      * @param registry the service's one meter registry: scraped by {@code /metrics}, and where
      *     {@code auditwatch_admin_requests_total} is registered
      * @param routes readiness checks, the status source and extension routes; copied now
-     * @throws IllegalStateException when the address cannot be bound (in use, not local)
+     * @throws IllegalStateException when the address cannot be bound (in use, not local), or is not
+     *     loopback while nothing authenticates and {@code allowUnauthenticated} is false
+     * @throws IllegalArgumentException when the TLS material cannot be loaded (the message names the file)
      */
     public static AdminServer start(AdminSettings settings, PrometheusMeterRegistry registry, AdminRoutes routes) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(routes, "routes");
+        if (settings.openToTheNetwork() && !settings.allowUnauthenticated()) {
+            throw new IllegalStateException("admin server on non-loopback " + settings.host()
+                    + " without authentication; configure credentials or mutual TLS, or allow-unauthenticated");
+        }
         AdminRoutes.Snapshot snapshot = routes.snapshot();
         Set<String> known = new HashSet<>(AdminRoutes.BUILT_IN);
         known.addAll(snapshot.gets().keySet());
         known.addAll(snapshot.posts().keySet());
-        AdminHandler handler = new AdminHandler(registry, snapshot, settings.credentials(),
-                new AdminMetrics(registry, known));
+        AdminAccess access = new AdminAccess(settings);
+        AdminHandler handler = new AdminHandler(registry, snapshot, access, new AdminMetrics(registry, known));
+        // The listeners' certificate handling: PEM files, TLS 1.2/1.3, reloaded when they change.
+        TlsContextSource tls = settings.tls() == null ? null
+                : new TlsContextSource(settings.tls().material(), settings.tls().policy(), settings.tls().reloadInterval(),
+                        () -> { });
 
         AdminTransport transport = AdminTransport.detect();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(IO_THREADS,
@@ -120,6 +134,9 @@ public final class AdminServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             connections.add(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast("tls", tls.current().newHandler(ch.alloc()));
+                            }
                             ch.pipeline()
                                     .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                     .addLast("idle-close", IdleClose.INSTANCE)
@@ -134,13 +151,23 @@ public final class AdminServer implements AutoCloseable {
                     .bind(settings.host(), settings.port())
                     .syncUninterruptibly()
                     .channel();
-            AdminServer server = new AdminServer(group, handlers, channel, connections);
-            log.info("admin HTTP server listening on {}:{} ({}, basic auth {})", settings.host(), server.port(),
-                    transport.name(), settings.credentials() == null ? "off" : "on");
+            AdminServer server = new AdminServer(group, handlers, channel, connections, tls);
+            log.info("admin {} server listening on {}:{} ({}; operator credentials {}, read credentials {}, "
+                            + "client certificates {}; Host names {} and the connection's own address)",
+                    tls == null ? "HTTP" : "HTTPS", settings.host(), server.port(), transport.name(),
+                    settings.credentials() == null ? "off" : "on", settings.readCredentials() == null ? "off" : "on",
+                    settings.tls() == null ? "off" : settings.tls().material().clientAuth(), access.hostNames());
+            if (settings.openToTheNetwork()) {
+                log.warn("admin server on {}:{} answers everyone WITHOUT authentication (admin.allow-unauthenticated:"
+                        + " true): anyone who reaches it can silence alerting", settings.host(), server.port());
+            }
             return server;
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             handlers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            if (tls != null) {
+                tls.close();
+            }
             throw new IllegalStateException(
                     "cannot bind admin server to " + settings.host() + ":" + settings.port() + ": " + e, e);
         }
@@ -159,6 +186,9 @@ public final class AdminServer implements AutoCloseable {
         handlers.shutdownGracefully(HANDLER_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                 .syncUninterruptibly();
         group.shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        if (tls != null) {
+            tls.close();
+        }
     }
 
     /** Closes a connection that saw no traffic for the idle timeout. */

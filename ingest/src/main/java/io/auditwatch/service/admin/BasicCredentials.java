@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.Objects;
 
 /**
- * The one username and password of the admin server's optional HTTP Basic authentication
+ * One username and password of the admin server's HTTP Basic authentication
  * (RFC 7617). Only a SHA-256 digest of {@code username:password} is kept, so the password is not in
  * the heap for a dump to find, and {@link #toString()} never shows either.
  *
@@ -19,10 +19,17 @@ public final class BasicCredentials {
     /** RFC 7617 section 2: the credentials follow this scheme name, case-insensitively. */
     private static final String SCHEME = "basic ";
 
+    private final String username;
     private final byte[] digest;
 
-    private BasicCredentials(byte[] digest) {
+    private BasicCredentials(String username, byte[] digest) {
+        this.username = username;
         this.digest = digest;
+    }
+
+    /** The user name (not secret: it names who acted in logs and audit records). */
+    public String username() {
+        return username;
     }
 
     /**
@@ -38,7 +45,7 @@ public final class BasicCredentials {
         if (password.isEmpty()) {
             throw new IllegalArgumentException("admin password must be non-empty");
         }
-        return new BasicCredentials(sha256((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        return new BasicCredentials(username, sha256((username + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@code /status}: who, from where, when, what, why and with what outcome.
  *
  * @param at when the admin server handled it (service clock)
- * @param principal the authenticated user, or {@value AdminCaller#ANONYMOUS}
+ * @param principal the authenticated user, or {@value AdminPrincipal#ANONYMOUS}
  * @param from the peer's {@code address:port}
  * @param action what was asked: {@code maintenance}, {@code maintenance-end}, {@code decommission},
  *     {@code silence-create}, {@code silence-end} or {@code test-alert}

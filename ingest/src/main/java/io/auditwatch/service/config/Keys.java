@@ -183,12 +183,44 @@ public final class Keys {
     public static final ConfigKey<Integer> ADMIN_PORT = key("admin.port", "9464", ValueType.PORT,
             "admin HTTP port (/metrics, /health, /ready, /status, /api/nodes); 0 disables");
 
+    public static final ConfigKey<Boolean> ADMIN_ALLOW_UNAUTHENTICATED = key("admin.allow-unauthenticated", "false",
+            ValueType.BOOLEAN, "true lets admin.host be a non-loopback address with no authentication"
+                    + " (logged at every start, shown on /status); false makes that a configuration error");
     public static final ConfigKey<String> ADMIN_USERNAME = key("admin.username", "", ValueType.STRING,
-            "basic-auth user for every admin endpoint but /health; empty means no authentication");
+            "basic-auth user of the operator role (every route, POST included); empty: no operator credentials");
     public static final ConfigKey<String> ADMIN_PASSWORD_FILE = key("admin.password-file", "", ValueType.STRING,
-            "file holding the admin password (or set AUDITWATCH_ADMIN_PASSWORD)");
+            "file holding the operator password (or set AUDITWATCH_ADMIN_PASSWORD)");
     public static final ConfigKey<String> ADMIN_PASSWORD = new ConfigKey<>("admin.password", "", ValueType.STRING,
-            "admin password, from the environment only", true);
+            "operator password, from the environment only", true);
+    public static final ConfigKey<String> ADMIN_READ_USERNAME = key("admin.read-username", "", ValueType.STRING,
+            "basic-auth user of the read role (/metrics, /health, /ready, /status, GET /api/*; never POST), e.g. Prometheus");
+    public static final ConfigKey<String> ADMIN_READ_PASSWORD_FILE = key("admin.read-password-file", "",
+            ValueType.STRING, "file holding the read password (or set AUDITWATCH_ADMIN_READ_PASSWORD)");
+    public static final ConfigKey<String> ADMIN_READ_PASSWORD = new ConfigKey<>("admin.read-password", "",
+            ValueType.STRING, "read password, from the environment only", true);
+    public static final ConfigKey<String> ADMIN_TLS_CERT = key("admin.tls.cert-file", "", ValueType.STRING,
+            "PEM certificate chain of the admin server; with admin.tls.key-file it serves HTTPS only");
+    public static final ConfigKey<String> ADMIN_TLS_KEY = key("admin.tls.key-file", "", ValueType.STRING,
+            "PEM private key (PKCS#8) of the admin server");
+    public static final ConfigKey<String> ADMIN_TLS_CLIENT_CA = key("admin.tls.client-ca-file", "", ValueType.STRING,
+            "PEM CA certificates that sign admin client certificates (mutual TLS)");
+    public static final ConfigKey<ClientAuth> ADMIN_TLS_CLIENT_AUTH = key("admin.tls.client-auth", "none",
+            ValueType.enumOf(ClientAuth.values(), a -> a == ClientAuth.REQUIRE ? "required" : a.name()),
+            "admin client certificate policy: none, optional or required; a verified certificate authenticates");
+    public static final ConfigKey<List<String>> ADMIN_TLS_OPERATOR_SUBJECTS = key("admin.tls.operator-subjects", "",
+            ValueType.LIST, "client certificate identities (SAN DNS name, else CN) with the operator role; other"
+                    + " verified certificates get the read role");
+    public static final ConfigKey<Duration> ADMIN_TLS_RELOAD = key("admin.tls.reload-interval", "30s",
+            ValueType.DURATION, "how often the admin certificate files are checked; changes apply to new connections");
+    public static final ConfigKey<List<String>> ADMIN_ALLOWED_HOSTS = key("admin.allowed-hosts", "", ValueType.LIST,
+            "Host header names (port ignored) the admin server answers; empty: localhost, 127.0.0.1, [::1] and"
+                    + " admin.host (the connection's own IP address is always accepted)");
+    /** A week covers a long patch weekend; longer is a decommission, not maintenance. */
+    public static final ConfigKey<Duration> ADMIN_MAINTENANCE_MAX = key("admin.maintenance-max", "7d",
+            ValueType.DURATION, "longest maintenance window POST /api/maintenance accepts (a reason is also required)");
+    /** Five minutes: enough to try a relay fix again, too rare to flood every recipient's inbox. */
+    public static final ConfigKey<Duration> ADMIN_TEST_ALERT_INTERVAL = key("admin.test-alert-interval", "5m",
+            ValueType.DURATION, "at most one POST /api/test-alert per interval; others get 429 with Retry-After");
 
     // Heartbeat
     /** 15 minutes: the auditd pulse runs every minute, so this is 15 missed pulses. */
@@ -333,7 +365,10 @@ public final class Keys {
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
             UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
             REDACT_LICENSE, MAX_MESSAGE_SIZE, TLS_PROTOCOLS, TLS_CIPHER_SUITES,
-            ADMIN_HOST, ADMIN_PORT, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
+            ADMIN_HOST, ADMIN_PORT, ADMIN_ALLOW_UNAUTHENTICATED, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
+            ADMIN_READ_USERNAME, ADMIN_READ_PASSWORD_FILE, ADMIN_READ_PASSWORD, ADMIN_TLS_CERT, ADMIN_TLS_KEY,
+            ADMIN_TLS_CLIENT_CA, ADMIN_TLS_CLIENT_AUTH, ADMIN_TLS_OPERATOR_SUBJECTS, ADMIN_TLS_RELOAD, ADMIN_ALLOWED_HOSTS,
+            ADMIN_MAINTENANCE_MAX, ADMIN_TEST_ALERT_INTERVAL,
             HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
             HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,
             ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,

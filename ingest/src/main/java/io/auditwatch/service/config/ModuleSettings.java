@@ -11,7 +11,10 @@ import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.spool.SpoolSettings;
 import io.auditwatch.ingest.transport.TlsPolicy;
+import io.auditwatch.ingest.transport.TlsContextSource;
 import io.auditwatch.service.admin.AdminSettings;
+import io.auditwatch.service.admin.AdminTls;
+import io.netty.handler.ssl.ClientAuth;
 import io.auditwatch.service.admin.BasicCredentials;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,19 +112,71 @@ public final class ModuleSettings {
         }
     }
 
-    /** The admin server's address and, when {@code admin.username} is set, its credentials. */
+    /**
+     * The admin server: address, the credentials of both roles, TLS, the Host names it answers.
+     *
+     * @throws ConfigException when {@code admin.host} is not loopback and nothing authenticates
+     *     (no credentials, no mutual TLS) unless {@code admin.allow-unauthenticated} is true; when a
+     *     user name has no password; when TLS files are missing or half configured
+     */
     public static AdminSettings admin(Config c) {
-        AdminSettings a = AdminSettings.of(c.get(Keys.ADMIN_HOST), c.get(Keys.ADMIN_PORT));
-        String user = c.get(Keys.ADMIN_USERNAME);
+        AdminSettings a = AdminSettings.of(c.get(Keys.ADMIN_HOST), c.get(Keys.ADMIN_PORT))
+                .withCredentials(credentials(c, Keys.ADMIN_USERNAME, Keys.ADMIN_PASSWORD, Keys.ADMIN_PASSWORD_FILE))
+                .withReadCredentials(credentials(c, Keys.ADMIN_READ_USERNAME, Keys.ADMIN_READ_PASSWORD,
+                        Keys.ADMIN_READ_PASSWORD_FILE))
+                .withTls(adminTls(c))
+                .withAllowedHosts(c.get(Keys.ADMIN_ALLOWED_HOSTS))
+                .withAllowUnauthenticated(c.get(Keys.ADMIN_ALLOW_UNAUTHENTICATED));
+        if (c.get(Keys.ADMIN_PORT) > 0 && a.openToTheNetwork() && !a.allowUnauthenticated()) {
+            throw c.invalid(Keys.ADMIN_HOST, "'" + a.host() + "' is not a loopback address and the admin API would"
+                    + " answer without authentication: set " + Keys.ADMIN_USERNAME.path() + " (with "
+                    + Keys.ADMIN_PASSWORD_FILE.path() + " or " + Keys.ADMIN_PASSWORD.envVar() + ") and/or "
+                    + Keys.ADMIN_READ_USERNAME.path() + ", or " + Keys.ADMIN_TLS_CLIENT_AUTH.path()
+                    + ": required, or, to accept the risk, " + Keys.ADMIN_ALLOW_UNAUTHENTICATED.path() + ": true");
+        }
+        return a;
+    }
+
+    private static BasicCredentials credentials(Config c, ConfigKey<String> userKey, ConfigKey<String> envOnly,
+            ConfigKey<String> fileKey) {
+        String user = c.get(userKey);
         if (user.isEmpty()) {
-            return a;
+            return null;
         }
-        char[] password = Secrets.read(c, Keys.ADMIN_PASSWORD, Keys.ADMIN_PASSWORD_FILE);
+        char[] password = Secrets.read(c, envOnly, fileKey);
         if (password == null || password.length == 0) {
-            throw c.invalid(Keys.ADMIN_USERNAME, "needs a password in " + Keys.ADMIN_PASSWORD_FILE.path() + " or "
-                    + Keys.ADMIN_PASSWORD.envVar());
+            throw c.invalid(userKey, "needs a password in " + fileKey.path() + " or " + envOnly.envVar());
         }
-        return a.withCredentials(BasicCredentials.of(user, new String(password)));
+        try {
+            return BasicCredentials.of(user, new String(password));
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(userKey, e.getMessage());
+        }
+    }
+
+    private static AdminTls adminTls(Config c) {
+        String cert = c.get(Keys.ADMIN_TLS_CERT);
+        String key = c.get(Keys.ADMIN_TLS_KEY);
+        String ca = c.get(Keys.ADMIN_TLS_CLIENT_CA);
+        ClientAuth auth = c.get(Keys.ADMIN_TLS_CLIENT_AUTH);
+        if (cert.isEmpty() && key.isEmpty()) {
+            if (auth != ClientAuth.NONE || !ca.isEmpty()) {
+                throw c.invalid(Keys.ADMIN_TLS_CLIENT_AUTH, "client certificates need TLS: set "
+                        + Keys.ADMIN_TLS_CERT.path() + " and " + Keys.ADMIN_TLS_KEY.path());
+            }
+            return null;
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw c.invalid(cert.isEmpty() ? Keys.ADMIN_TLS_CERT : Keys.ADMIN_TLS_KEY, "admin TLS needs both "
+                    + Keys.ADMIN_TLS_CERT.path() + " and " + Keys.ADMIN_TLS_KEY.path());
+        }
+        if (auth != ClientAuth.NONE && ca.isEmpty()) {
+            throw c.invalid(Keys.ADMIN_TLS_CLIENT_AUTH, "client-auth " + c.formatted(Keys.ADMIN_TLS_CLIENT_AUTH)
+                    + " needs " + Keys.ADMIN_TLS_CLIENT_CA.path());
+        }
+        TlsContextSource.Material m = new TlsContextSource.Material(Path.of(cert), Path.of(key), null, new char[0],
+                ca.isEmpty() ? null : Path.of(ca), auth);
+        return new AdminTls(m, tlsPolicy(c), c.get(Keys.ADMIN_TLS_RELOAD), c.get(Keys.ADMIN_TLS_OPERATOR_SUBJECTS));
     }
 
     /** The inventory file's nodes, or an empty inventory when {@code heartbeat.inventory-file} is empty. */

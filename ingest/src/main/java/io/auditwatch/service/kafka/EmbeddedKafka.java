@@ -1,5 +1,6 @@
 package io.auditwatch.service.kafka;
 
+import io.auditwatch.alerting.PrivateFiles;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
@@ -185,7 +186,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** @return true when the directory was formatted by this call, false when it already was */
     static boolean formatIfNeeded(Path dir) {
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             if (Files.exists(dir.resolve(META_PROPERTIES))) {
                 return false;
             }

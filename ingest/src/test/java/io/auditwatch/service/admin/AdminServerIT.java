@@ -199,7 +199,7 @@ class AdminServerIT {
                     return AdminResponse.json(200, Map.of());
                 }));
         try (Socket slow = new Socket("127.0.0.1", server.port())) {
-            slow.getOutputStream().write("GET /api/slow HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            slow.getOutputStream().write("GET /api/slow HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             slow.getOutputStream().flush();
             // Connections are spread over the handler threads in turn: the next one lands on the other.
             assertEquals(200, get("/health").statusCode());
@@ -249,6 +249,7 @@ class AdminServerIT {
     void wrongMethodIs405WithAllow() throws Exception {
         start();
         HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri("/metrics"))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, r.statusCode());
         assertEquals("GET, HEAD", header(r, "allow"));
