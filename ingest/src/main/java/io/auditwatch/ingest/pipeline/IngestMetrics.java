@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Every meter of the listeners and the ingest pipeline, declared in {@link #METERS} and registered
@@ -70,12 +71,14 @@ public final class IngestMetrics {
             "1 while stream listeners have stopped reading because the way to Kafka is full, else 0");
     public static final MeterDoc HELD_MESSAGES = MeterDoc.gauge("auditwatch.tcp.held.messages", "messages",
             "Messages read from sockets and waiting for room in the publisher queue, in messages");
+    public static final MeterDoc HELD_BYTES = MeterDoc.gauge("auditwatch.tcp.held", "bytes",
+            "Bytes of the messages read from sockets and waiting for room in the publisher queue, in bytes");
 
     /** Every meter this class registers. */
     public static final List<MeterDoc> METERS = List.of(RECEIVED, RECEIVED_BYTES, TRUNCATED, CONNECTIONS_OPEN,
             CONNECTIONS_ACCEPTED, CONNECTIONS_REJECTED, INVALID_UTF8, IDENTITY_MISMATCHES, PARSE_FAILURES, REASSEMBLIES,
             CLASSIFY_SHORTFALLS, DROPPED, FRAMES_DISCARDED, TLS_HANDSHAKE_FAILURES, TLS_RELOAD_FAILURES, READS_PAUSED,
-            HELD_MESSAGES);
+            HELD_MESSAGES, HELD_BYTES);
 
     private final MeterRegistry registry;
     /** [transport][format][stream]: resolved once so the per-message path does no map lookups. */
@@ -122,9 +125,10 @@ public final class IngestMetrics {
      * Binds the gauges of the stream listeners' read gate; suppliers must be cheap and thread-safe
      * (scrapes call them).
      */
-    public void bindReadGate(BooleanSupplier paused, IntSupplier held) {
+    public void bindReadGate(BooleanSupplier paused, IntSupplier held, LongSupplier heldBytes) {
         READS_PAUSED.gauge(() -> paused.getAsBoolean() ? 1 : 0).register(registry);
         HELD_MESSAGES.gauge(() -> held.getAsInt()).register(registry);
+        HELD_BYTES.gauge(() -> heldBytes.getAsLong()).register(registry);
     }
 
     /** Messages received since start, all listeners. */
