@@ -81,6 +81,26 @@ class ResourceBoundsIT {
     }
 
     @Test
+    void aReadThatEndsAFrameAndStartsTheNextThenSilenceIsClosedAtTheDeadline() throws Exception {
+        // The hole this closes: the read that completed a frame also brought the next frame's first
+        // bytes, and nothing came after; lifting the deadline on the completed frame held the
+        // connection and its buffer for ever.
+        String marker = "same-read-" + System.nanoTime();
+        double before = rejected("frame_deadline");
+        byte[] both = ("<14>1 2026-11-23T17:00:01Z slowloris app - - - " + marker + "-complete\n"
+                + "<14>1 2026-11-23T17:00:01Z slowloris app - - - " + marker + "-partial no line feed").getBytes(UTF_8);
+        try (Socket s = connect(InetAddress.getLoopbackAddress())) {
+            s.setTcpNoDelay(true);
+            s.getOutputStream().write(both); // one small segment: one read on the server
+            s.setSoTimeout((int) DEADLINE.multipliedBy(5).toMillis());
+            assertEquals(-1, readOrReset(s.getInputStream()), "the server closes the connection holding a partial frame");
+        }
+        assertEquals(1.0, rejected("frame_deadline") - before, 0.0);
+        service.events().awaitOne(marker + "-complete");
+        assertEquals("eof", service.events().awaitOne(marker + "-partial").get("framing").asText());
+    }
+
+    @Test
     void aLineThenBytesTrickledWithoutLineFeedIsClosedAtTheDeadline() throws Exception {
         String marker = "trickle-" + System.nanoTime();
         double before = rejected("frame_deadline");
