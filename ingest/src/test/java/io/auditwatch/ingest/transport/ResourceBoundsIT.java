@@ -62,7 +62,7 @@ class ResourceBoundsIT {
         long sentAt;
         try (Socket s = connect(InetAddress.getLoopbackAddress())) {
             OutputStream out = s.getOutputStream();
-            // One write: the completed frame and the partial one arrive in the same read(s).
+            // One write: the completed frame and the start of the partial one share the first read.
             byte[] both = Arrays.copyOf(line, line.length + partial.length);
             System.arraycopy(partial, 0, both, line.length, partial.length);
             out.write(both);
