@@ -156,7 +156,8 @@ public final class Auditwatch implements AutoCloseable {
 
         List<String> bootstrap = config.get(Keys.KAFKA_BOOTSTRAP);
         if (bootstrap.isEmpty()) {
-            embeddedKafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", config.get(Keys.KAFKA_EMBEDDED_PORT));
+            embeddedKafka = EmbeddedKafka.start(dataDir.resolve("kafka"), "127.0.0.1", config.get(Keys.KAFKA_EMBEDDED_PORT),
+                    config.get(Keys.KAFKA_EMBEDDED_RETENTION));
             toClose.push(embeddedKafka);
             bootstrapServers = embeddedKafka.bootstrapServers();
             LOG.info("No kafka.bootstrap-servers configured: embedded single-node KRaft broker on {}, data in {}",
@@ -217,7 +218,7 @@ public final class Auditwatch implements AutoCloseable {
                         FragmentReassembler.DEFAULT_MAX_REASSEMBLED_BYTES, FragmentReassembler.DEFAULT_MAX_PENDING_GROUPS,
                         FragmentReassembler.DEFAULT_MAX_PENDING_BYTES));
         ReadGate gate = new ReadGate(publisher);
-        metrics.bindReadGate(gate::paused, gate::held);
+        metrics.bindReadGate(gate::paused, gate::held, gate::heldBytes);
         publisher.addPressureListener(gate);
         toClose.push(gate::close);
         // Closed before the gate: connections stop delivering before the gate hands over what it holds.
@@ -231,7 +232,7 @@ public final class Auditwatch implements AutoCloseable {
         int maxMessage = (int) Math.min(Integer.MAX_VALUE - 64, config.get(Keys.MAX_MESSAGE_SIZE));
         ConnectionGuard guard = new ConnectionGuard(sourceFilter(config, Keys.TCP_ALLOWED),
                 config.get(Keys.MAX_CONNECTIONS), config.get(Keys.MAX_CONNECTIONS_PER_SOURCE),
-                config.get(Keys.FRAME_DEADLINE), metrics);
+                config.get(Keys.IPV6_SOURCE_PREFIX), config.get(Keys.FRAME_DEADLINE), metrics);
         if (config.get(Keys.TCP_PORT) > 0) {
             tcp = StreamListener.start("tcp", Transport.TCP, config.get(Keys.TCP_HOST), config.get(Keys.TCP_PORT),
                     maxMessage, loops, ingestor, gate, metrics, guard, null);

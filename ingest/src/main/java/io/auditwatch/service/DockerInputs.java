@@ -75,7 +75,7 @@ final class DockerInputs implements AutoCloseable {
 
     private static ConnectionGuard guard(Config config, SourceFilter sources, IngestMetrics metrics) {
         return new ConnectionGuard(sources, config.get(Keys.MAX_CONNECTIONS), config.get(Keys.MAX_CONNECTIONS_PER_SOURCE),
-                config.get(Keys.FRAME_DEADLINE), metrics);
+                config.get(Keys.IPV6_SOURCE_PREFIX), config.get(Keys.FRAME_DEADLINE), metrics);
     }
 
     private void add(String name, AutoCloseable listener, int port, Supplier<Boolean> isBound) {

@@ -39,7 +39,7 @@ class MetricsReferenceTest {
     void everyScrapedFamilyIsDeclaredWithItsType() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         IngestMetrics ingest = new IngestMetrics(registry);
-        ingest.bindReadGate(() -> false, () -> 0);
+        ingest.bindReadGate(() -> false, () -> 0, () -> 0);
         ingest.dropped("udp_queue_full");
         ingest.frameDiscard("oversized");
         ingest.connectionRejected(Transport.TCP, "max_connections");

@@ -40,6 +40,14 @@ public final class ForwardDecoder extends ByteToMessageDecoder {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
+    /**
+     * Whether part of a request has arrived and its end has not, or the stream is being discarded
+     * after a refused request. Call on the connection's event loop (the frame deadline does).
+     */
+    public boolean midFrame() {
+        return failed || internalBuffer().isReadable();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (failed) {

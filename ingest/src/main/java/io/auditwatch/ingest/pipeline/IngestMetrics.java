@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Every meter of the listeners and the ingest pipeline, declared in {@link #METERS} and registered
@@ -78,6 +79,8 @@ public final class IngestMetrics {
             "1 while stream listeners have stopped reading because the way to Kafka is full, else 0");
     public static final MeterDoc HELD_MESSAGES = MeterDoc.gauge("auditwatch.tcp.held.messages", "messages",
             "Messages read from sockets and waiting for room in the publisher queue, in messages");
+    public static final MeterDoc HELD_BYTES = MeterDoc.gauge("auditwatch.tcp.held", "bytes",
+            "Bytes of the messages read from sockets and waiting for room in the publisher queue, in bytes");
 
     public static final MeterDoc UDP_KERNEL_DROPS = MeterDoc.counter("auditwatch.udp.kernel.drops", "datagrams",
             "Datagrams the kernel dropped for a UDP listener's socket before auditwatch could read them (receive buffer "
@@ -89,7 +92,7 @@ public final class IngestMetrics {
             CONNECTIONS_ACCEPTED, CONNECTIONS_REJECTED, INVALID_UTF8, IDENTITY_MISMATCHES, PARSE_FAILURES, HEADER_INVALID,
             TIMESTAMP_INVALID, REASSEMBLIES,
             CLASSIFY_SHORTFALLS, DROPPED, FRAMES_DISCARDED, TLS_HANDSHAKE_FAILURES, TLS_RELOAD_FAILURES, READS_PAUSED,
-            HELD_MESSAGES, UDP_KERNEL_DROPS);
+            HELD_MESSAGES, HELD_BYTES, UDP_KERNEL_DROPS);
 
     private final MeterRegistry registry;
     /** [transport][format][stream]: resolved once so the per-message path does no map lookups. */
@@ -142,9 +145,10 @@ public final class IngestMetrics {
      * Binds the gauges of the stream listeners' read gate; suppliers must be cheap and thread-safe
      * (scrapes call them).
      */
-    public void bindReadGate(BooleanSupplier paused, IntSupplier held) {
+    public void bindReadGate(BooleanSupplier paused, IntSupplier held, LongSupplier heldBytes) {
         READS_PAUSED.gauge(() -> paused.getAsBoolean() ? 1 : 0).register(registry);
         HELD_MESSAGES.gauge(() -> held.getAsInt()).register(registry);
+        HELD_BYTES.gauge(() -> heldBytes.getAsLong()).register(registry);
     }
 
     /**

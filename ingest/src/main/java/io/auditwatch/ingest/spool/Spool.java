@@ -31,8 +31,11 @@ import java.util.function.LongSupplier;
  * ({@link #CHECKPOINT_MILLIS}); a crash between Kafka's acknowledgement and the checkpoint sends those
  * records again (at-least-once; the value bytes, hence the envelope's event id, are identical).
  *
- * <p><b>Bound.</b> Appends wait while the segment files would exceed {@code spool.max-bytes}; the
- * publisher's memory queue then fills, TCP reads pause and UDP datagrams are dropped and counted.
+ * <p><b>Bound.</b> Appends wait while the segment files would exceed {@code spool.max-bytes}, and
+ * while the spool's or the data directory's disk is below its free-space floor or refuses a write
+ * for want of space ({@link DiskFloor}); the publisher's memory queue then fills, TCP reads pause and
+ * UDP datagrams are dropped and counted. The records of a refused write stay in memory and are
+ * written when space returns: nothing accepted is given up.
  *
  * <p>Threads and parts: one appending thread ({@link #append}, {@link SpoolAppender}), one reading
  * thread ({@link #next}, {@link SpoolReader}), acknowledgements from any thread
@@ -86,8 +89,11 @@ public final class Spool implements EventLog, AutoCloseable {
         this.alerts = new SpoolAlerts(alerts, clock, settings);
         SpoolMetrics metrics = new SpoolMetrics(registry, this);
         metrics.dropped(DropReason.TORN_TAIL).increment(state.tornTails());
+        DiskFloor floor = new DiskFloor(settings.dir().toAbsolutePath().getParent() == null ? List.of(settings.dir())
+                : List.of(settings.dir(), settings.dir().toAbsolutePath().getParent()),
+                settings.minFreeBytes(), settings.minFreePercent(), nanoTime);
         this.appender = new SpoolAppender(settings, clock, nanoTime, metrics, index, acks, state.end(), signal,
-                () -> closed, () -> this.alerts.full(health()), this::deleteAcknowledgedSegments);
+                () -> closed, disk -> this.alerts.full(health(), disk), this::deleteAcknowledgedSegments, floor);
         this.reader = new SpoolReader(clock, nanoTime, metrics, index, appender, acks, state.ackedOffset(),
                 state.end(), signal, () -> closed);
         this.maintenance = new SpoolMaintenance(settings, nanoTime, appender, index, acks, this.alerts, this::health,
@@ -148,6 +154,11 @@ public final class Spool implements EventLog, AutoCloseable {
             }
         }
         return new SpoolHealth(bytes, settings.maxBytes(), recs, age, appender.waitingForRoom() || alerts.fullFiring());
+    }
+
+    /** Whether appends wait for disk space now (see {@link DiskFloor}). */
+    public boolean diskFull() {
+        return appender.diskFull();
     }
 
     /** The offset below which Kafka acknowledged everything (what the checkpoint persists). */

@@ -40,14 +40,26 @@ final class SpoolAlerts {
         return full;
     }
 
-    /** An append is waiting for room now; called by the appender. */
-    synchronized void full(SpoolHealth h) {
+    /**
+     * An append is waiting for room now; called by the appender.
+     *
+     * @param diskShortfall null when the spool is at {@code spool.max-bytes}; what is short when its
+     *     disk is full or below its free-space floor
+     */
+    synchronized void full(SpoolHealth h, String diskShortfall) {
         if (!full) {
             full = true;
-            log.error("Spool full ({} of {} bytes): TCP reads pause and UDP datagrams are dropped until Kafka catches up",
-                    h.bytes(), h.capacityBytes());
-            send(AlertKind.SPOOL_FULL, AlertEvent.Status.FIRING, "auditwatch spool is full: TCP senders are held back,"
-                    + " UDP messages are dropped", h);
+            if (diskShortfall == null) {
+                log.error("Spool full ({} of {} bytes): TCP reads pause and UDP datagrams are dropped until Kafka"
+                        + " catches up", h.bytes(), h.capacityBytes());
+                send(AlertKind.SPOOL_FULL, AlertEvent.Status.FIRING, "auditwatch spool is full: TCP senders are held"
+                        + " back, UDP messages are dropped", h);
+            } else {
+                log.error("Spool cannot write: {}. TCP reads pause and UDP datagrams are dropped until there is space",
+                        diskShortfall);
+                send(AlertKind.SPOOL_FULL, AlertEvent.Status.FIRING, "auditwatch spool's disk is full (" + diskShortfall
+                        + "): TCP senders are held back, UDP messages are dropped", h);
+            }
         }
     }
 

@@ -17,12 +17,15 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
  * Writes records to the segment being appended to: group commit (one write for everything buffered,
  * then one fsync under {@code always}), a new segment when the current one is full, and a wait while
- * the spool is at {@code spool.max-bytes}.
+ * the spool is at {@code spool.max-bytes} or a disk below its free-space floor ({@link DiskFloor}).
+ * A write the disk refuses for want of space (ENOSPC) is not given up: the appender waits, as when
+ * full, and writes the same records at the same offsets when space returns.
  *
  * <p>Lock: this object's monitor guards the channel, the write buffer and the dirty flag; the
  * appending thread holds it for a whole {@link #append}, maintenance for an interval fsync and close
@@ -43,8 +46,9 @@ final class SpoolAppender {
     private final Acknowledgements acks;
     private final Object signal;
     private final BooleanSupplier closed;
-    private final Runnable onFull;
+    private final Consumer<String> onFull;
     private final Runnable freeRoom;
+    private final DiskFloor floor;
 
     private FileChannel active;
     private long activeBase = -1;
@@ -56,16 +60,18 @@ final class SpoolAppender {
     private int bufferedRecords;
     private volatile long committedEnd;
     private volatile boolean waitingForRoom;
+    private volatile boolean diskFull;
 
     /**
      * @param end where the previous run's records end: the next append goes there
      * @param signal notified after each commit; waited on while the spool is full
-     * @param onFull called when an append starts waiting for room
+     * @param onFull called when an append starts waiting for room: with null when the spool is at its
+     *     bound, with what is short when a disk is full or below its floor
      * @param freeRoom called while waiting for room: deletes what Kafka acknowledged
      */
     SpoolAppender(SpoolSettings settings, Clock clock, LongSupplier nanoTime, SpoolMetrics metrics,
                   SegmentIndex index, Acknowledgements acks, long end, Object signal, BooleanSupplier closed,
-                  Runnable onFull, Runnable freeRoom) {
+                  Consumer<String> onFull, Runnable freeRoom, DiskFloor floor) {
         this.settings = settings;
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -78,6 +84,7 @@ final class SpoolAppender {
         this.closed = closed;
         this.onFull = onFull;
         this.freeRoom = freeRoom;
+        this.floor = floor;
         this.lastForceNanos = nanoTime.getAsLong();
     }
 
@@ -140,52 +147,85 @@ final class SpoolAppender {
     }
 
     private void waitForRoom(int size) throws InterruptedException {
-        while (appendEnd + buffered + size - index.firstBase() > settings.maxBytes()) {
+        while (true) {
+            boolean atBound = appendEnd + buffered + size - index.firstBase() > settings.maxBytes();
+            String disk = atBound ? null : floor.shortfall(buffered + size);
+            if (!atBound && disk == null) {
+                break;
+            }
             if (buffered > 0) {
                 commit();
                 continue;
             }
-            if (!waitingForRoom) {
-                waitingForRoom = true;
-                onFull.run();
-            }
-            freeRoom.run();
-            synchronized (signal) {
-                if (closed.getAsBoolean()) {
-                    throw new InterruptedException("spool closed while full");
-                }
-                signal.wait(Spool.MAINTENANCE_MILLIS);
-            }
+            waitOnce(disk);
         }
+        diskFull(false);
         waitingForRoom = false;
     }
 
-    /** Writes the buffered records and, under {@code always}, forces them; then the reader may see them. */
+    /** One round of waiting for room: tells {@code onFull} once, frees acknowledged segments, waits. */
+    private void waitOnce(String diskShortfall) throws InterruptedException {
+        if (!waitingForRoom) {
+            waitingForRoom = true;
+            onFull.accept(diskShortfall);
+        }
+        diskFull(diskShortfall != null);
+        freeRoom.run();
+        synchronized (signal) {
+            if (closed.getAsBoolean()) {
+                throw new InterruptedException("spool closed while full");
+            }
+            signal.wait(Spool.MAINTENANCE_MILLIS);
+        }
+    }
+
+    private void diskFull(boolean full) {
+        diskFull = full;
+    }
+
+    /** Whether appends wait for disk space now (a disk below its floor, or a write refused with ENOSPC). */
+    boolean diskFull() {
+        return diskFull;
+    }
+
+    /**
+     * Writes the buffered records and, under {@code always}, forces them; then the reader may see them.
+     * A full disk (ENOSPC, EDQUOT) makes it wait for space and write the whole buffer again at the
+     * same offset: after a failed write or fsync nothing of it is trusted (a write that failed on a
+     * full disk may have stored part of the buffer).
+     *
+     * @throws UncheckedIOException when the disk fails otherwise, or the spool closes while the disk is full
+     */
     private void commit() {
         if (buffered == 0) {
             return;
         }
         int bytes = buffered;
         int count = bufferedRecords;
-        buffered = 0;
-        bufferedRecords = 0;
         writeBuffer.flip();
         try {
-            // Positional: after a failed write, the next one lands where its offset says.
-            long at = appendEnd - activeBase;
-            while (writeBuffer.hasRemaining()) {
-                at += active.write(writeBuffer, at);
+            while (true) {
+                try {
+                    writeAndForce();
+                    break;
+                } catch (IOException e) {
+                    if (!DiskFloor.isNoSpace(e)) {
+                        // The disk failed us: nothing more can be made durable, and dropping silently is not an option.
+                        throw new UncheckedIOException("spool write failed in " + settings.dir(), e);
+                    }
+                    awaitSpace(bytes, e);
+                    writeBuffer.rewind();
+                }
             }
-            if (settings.fsync() == FsyncPolicy.ALWAYS) {
-                force();
-            } else {
-                dirty = true;
-            }
-        } catch (IOException e) {
-            // The disk failed us: nothing more can be made durable, and dropping silently is not an option.
-            throw new UncheckedIOException("spool write failed in " + settings.dir(), e);
         } finally {
             writeBuffer.clear();
+            buffered = 0;
+            bufferedRecords = 0;
+        }
+        if (waitingForRoom && diskFull) {
+            diskFull(false);
+            waitingForRoom = false;
+            log.info("Spool write succeeded again in {}: the disk has room", settings.dir());
         }
         appendEnd += bytes;
         committedEnd = appendEnd;
@@ -193,6 +233,39 @@ final class SpoolAppender {
         metrics.appended.increment(count);
         synchronized (signal) {
             signal.notifyAll();
+        }
+    }
+
+    private void writeAndForce() throws IOException {
+        // Positional: a failed write is repeated where its offset says.
+        long at = appendEnd - activeBase;
+        while (writeBuffer.hasRemaining()) {
+            at += active.write(writeBuffer, at);
+        }
+        if (settings.fsync() == FsyncPolicy.ALWAYS) {
+            force();
+        } else {
+            dirty = true;
+        }
+    }
+
+    /** Waits until the spool's disk has room for {@code bytes}; the records stay in the write buffer. */
+    private void awaitSpace(int bytes, IOException cause) {
+        if (!diskFull) {
+            log.error("Spool write refused in {} ({}): holding {} bytes of records and waiting for disk space; TCP"
+                    + " reads pause and UDP datagrams are dropped meanwhile", settings.dir(), cause.getMessage(), bytes);
+        }
+        metrics.noSpaceRetries.increment();
+        try {
+            do {
+                waitOnce("disk of " + settings.dir().toAbsolutePath() + " full: " + cause.getMessage());
+            } while (floor.usableSpace() < bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException("spool closed while its disk was full; " + bufferedRecords
+                    + " records not stored", cause);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the free space of " + settings.dir(), e);
         }
     }
 

@@ -24,6 +24,10 @@ public final class SpoolMetrics {
             "Age of the oldest spooled record not yet acknowledged by Kafka, in seconds");
     static final MeterDoc FULL = MeterDoc.gauge("auditwatch.spool.full", "1",
             "1 while spool appends wait for room (TCP reads pause, UDP datagrams drop), else 0");
+    static final MeterDoc DISK_FULL = MeterDoc.gauge("auditwatch.spool.disk.full", "1",
+            "1 while spool appends wait for disk space (below spool.min-free-bytes/-percent, or a write refused), else 0");
+    static final MeterDoc NO_SPACE = MeterDoc.counter("auditwatch.spool.no.space.waits", "writes",
+            "Spool writes the disk refused for want of space (ENOSPC, EDQUOT), held and written again later, in writes");
     static final MeterDoc APPENDED = MeterDoc.counter("auditwatch.spool.appended.records", "records",
             "Records stored in the spool under its fsync policy (what accepted means), in records");
     static final MeterDoc REPLAYED = MeterDoc.counter("auditwatch.spool.replayed.records", "records",
@@ -35,9 +39,10 @@ public final class SpoolMetrics {
 
     /** Every meter this class registers. */
     public static final List<MeterDoc> METERS =
-            List.of(SIZE, CAPACITY, RECORDS, OLDEST_AGE, FULL, APPENDED, REPLAYED, DROPPED, FSYNC);
+            List.of(SIZE, CAPACITY, RECORDS, OLDEST_AGE, FULL, DISK_FULL, NO_SPACE, APPENDED, REPLAYED, DROPPED, FSYNC);
 
     final Counter appended;
+    final Counter noSpaceRetries;
     final Counter replayed;
     final Timer fsync;
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
@@ -54,6 +59,8 @@ public final class SpoolMetrics {
         RECORDS.gauge(spool, sp -> sp.health().records()).register(registry);
         OLDEST_AGE.gauge(spool, sp -> sp.health().oldestRecordAge().toMillis() / 1000.0).register(registry);
         FULL.gauge(spool, sp -> sp.health().full() ? 1 : 0).register(registry);
+        DISK_FULL.gauge(spool, sp -> sp.diskFull() ? 1 : 0).register(registry);
+        noSpaceRetries = NO_SPACE.counter().register(registry);
         appended = APPENDED.counter().register(registry);
         replayed = REPLAYED.counter().register(registry);
         for (DropReason r : DropReason.values()) {

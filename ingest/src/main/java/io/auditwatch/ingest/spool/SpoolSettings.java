@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param fsync when appended records are forced to the disk
  * @param fsyncInterval the period of {@link FsyncPolicy#INTERVAL}; ignored otherwise
  * @param alertFill fill ratio (0-1, exclusive of 0) at which the DISK_NEARLY_FULL alert fires
+ * @param minFreeBytes free bytes the disks of {@code dir} and its parent (the data directory) keep:
+ *     below it appends wait as when the spool is full ({@link DiskFloor}); 0 for no floor
+ * @param minFreePercent the same floor in percent of each disk's size (0-99); the larger applies
  */
-public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration fsyncInterval, double alertFill) {
+public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration fsyncInterval, double alertFill,
+                            long minFreeBytes, int minFreePercent) {
 
     /**
      * The smallest bound: four maximum-size records (a 64 KiB message grows to about 200 KiB as an
@@ -33,6 +37,11 @@ public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration
     /** Segments per bound: the bound overshoots what is unacknowledged by at most one segment (6%). */
     static final int SEGMENTS_PER_BOUND = 16;
 
+    /** Settings without a free-space floor: appends only wait for {@code maxBytes} (and for a full disk). */
+    public SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration fsyncInterval, double alertFill) {
+        this(dir, maxBytes, fsync, fsyncInterval, alertFill, 0, 0);
+    }
+
     public SpoolSettings {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(fsync, "fsync");
@@ -45,6 +54,10 @@ public record SpoolSettings(Path dir, long maxBytes, FsyncPolicy fsync, Duration
         }
         if (!(alertFill > 0 && alertFill <= 1)) {
             throw new IllegalArgumentException("alertFill must be in (0, 1]: " + alertFill);
+        }
+        if (minFreeBytes < 0 || minFreePercent < 0 || minFreePercent > 99) {
+            throw new IllegalArgumentException("need minFreeBytes >= 0 and minFreePercent 0-99, got " + minFreeBytes
+                    + " and " + minFreePercent);
         }
     }
 

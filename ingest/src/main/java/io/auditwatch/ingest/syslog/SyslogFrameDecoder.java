@@ -292,6 +292,14 @@ public final class SyslogFrameDecoder extends ByteToMessageDecoder {
         return nul >= 0 ? nul : lf;
     }
 
+    /**
+     * Whether part of a frame has arrived and its end has not: bytes held, or the tail of an oversized
+     * frame still being discarded. Call on the connection's event loop (the frame deadline does).
+     */
+    public boolean midFrame() {
+        return internalBuffer().isReadable() || countedToDiscard > 0 || discardingLine;
+    }
+
     /** Bytes held in the cumulation between reads; for tests of the buffering bound. */
     int bufferedBytes() {
         return internalBuffer().readableBytes();

@@ -55,7 +55,10 @@ public final class FluentdListener implements AutoCloseable {
             }
         };
         Channel server = StreamServer.bind(name, transport, host, port, loops, guard, tls, metrics,
-                () -> new ForwardDecoder(limits, skipped),
+                () -> {
+                    ForwardDecoder d = new ForwardDecoder(limits, skipped);
+                    return new StreamServer.Framer(d, d::midFrame);
+                },
                 () -> new ForwardHandler(transport, name, ingestor, gate, metrics));
         int bound = ((InetSocketAddress) server.localAddress()).getPort();
         Channel udp;

@@ -71,7 +71,10 @@ public final class GelfListener implements AutoCloseable {
         Transport transport = tls == null ? Transport.TCP : Transport.TLS;
         // Over-long frames are discarded up to the next NUL and reported; the connection goes on.
         Channel ch = StreamServer.bind(name, transport, host, port, loops, guard, tls, metrics,
-                () -> new DelimiterBasedFrameDecoder(maxMessageSize, true, false, Delimiters.nulDelimiter()),
+                () -> {
+                    NulFramer d = new NulFramer(maxMessageSize);
+                    return new StreamServer.Framer(d, d::midFrame);
+                },
                 () -> new StreamHandler(transport, name, maxMessageSize, ingestor, gate, metrics));
         LOG.info("GELF {} listener '{}' on {} ({})", transport.id().toUpperCase(java.util.Locale.ROOT), name,
                 ch.localAddress(), loops.name());
@@ -89,6 +92,21 @@ public final class GelfListener implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+    }
+
+    /**
+     * GELF's TCP framing (a NUL after each message); says whether it holds part of a message for the
+     * frame deadline. An over-long frame is discarded (and reported) without being held, so only what
+     * is buffered counts as an unfinished frame.
+     */
+    private static final class NulFramer extends DelimiterBasedFrameDecoder {
+        NulFramer(int maxMessageSize) {
+            super(maxMessageSize, true, false, Delimiters.nulDelimiter());
+        }
+
+        boolean midFrame() {
+            return internalBuffer().isReadable();
+        }
     }
 
     private static final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {

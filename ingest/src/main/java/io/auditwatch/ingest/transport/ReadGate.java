@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages already read from a socket when the pause starts are never dropped: they wait here,
  * in arrival order, and go to the publisher first when it has room again.
+ *
+ * <p><b>Bound.</b> A connection whose message has to wait here stops reading at once; when what waits
+ * reaches {@link #MAX_HELD_BYTES} every stream connection stops. A stopped connection still hands on
+ * the frames already whole in the bytes it has read: at most one socket read (64 KiB, Netty's
+ * adaptive receive buffer maximum) completing at most one partial frame of {@code max-message-size}.
+ * So what waits here is at most {@code MAX_HELD_BYTES} plus, per open connection, one read's frames;
+ * those bytes were in memory already, in the connection's framer.
  */
 public final class ReadGate implements PressureListener {
     private static final Logger LOG = LoggerFactory.getLogger(ReadGate.class);
@@ -30,7 +37,16 @@ public final class ReadGate implements PressureListener {
     /** The publisher's {@link EventPublisher#tryOffer}: takes the event, or refuses without counting. */
     private final Predicate<OutboundEvent> publisher;
     private final ChannelGroup channels = new DefaultChannelGroup("stream-listeners", GlobalEventExecutor.INSTANCE);
+    /**
+     * 16 MiB of waiting messages (about 50,000 syslog lines of 300 bytes as envelopes, or 16 messages of
+     * the largest default size): far more than what stopping every connection leaves in flight, a
+     * small part of a 512 MiB heap.
+     */
+    public static final long MAX_HELD_BYTES = 16L << 20;
+
     private final ArrayDeque<OutboundEvent> overflow = new ArrayDeque<>();
+    /** Bytes of {@link #overflow} ({@link OutboundEvent#sizeInBytes()}); under this object's lock. */
+    private long heldBytes;
     private final ExecutorService drainer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "aw-read-gate");
         t.setDaemon(true);
@@ -75,9 +91,13 @@ public final class ReadGate implements PressureListener {
                 return;
             }
             overflow.addLast(event);
+            heldBytes += event.sizeInBytes();
             if (!holding) {
                 holding = true;
                 LOG.warn("Publisher queue full: stream listeners stop reading until Kafka catches up");
+            }
+            if (heldBytes >= MAX_HELD_BYTES) {
+                pauseAll();
             }
             if (source != null) {
                 // Under the lock, like the resume: done after it, this pause would never be lifted
@@ -98,6 +118,10 @@ public final class ReadGate implements PressureListener {
         if (!holding) {
             LOG.warn("Publisher queue above its high watermark: stream listeners stop reading");
         }
+        pauseAll();
+    }
+
+    private void pauseAll() {
         holding = true;
         for (Channel ch : channels) {
             ch.config().setAutoRead(false);
@@ -118,7 +142,7 @@ public final class ReadGate implements PressureListener {
             if (!publisher.test(overflow.peekFirst())) {
                 return; // still full: the next resume() tries again
             }
-            overflow.removeFirst();
+            heldBytes -= overflow.removeFirst().sizeInBytes();
         }
         holding = false;
         for (Channel ch : channels) {
@@ -132,12 +156,17 @@ public final class ReadGate implements PressureListener {
         return overflow.size();
     }
 
+    /** Bytes of the messages waiting here ({@link OutboundEvent#sizeInBytes()}). */
+    public synchronized long heldBytes() {
+        return heldBytes;
+    }
+
     /** Stops the drainer; what is still held is handed to the publisher one last time. */
     public void close() {
         drainer.shutdown();
         synchronized (this) {
             while (!overflow.isEmpty() && publisher.test(overflow.peekFirst())) {
-                overflow.removeFirst();
+                heldBytes -= overflow.removeFirst().sizeInBytes();
             }
             if (!overflow.isEmpty()) {
                 LOG.error("{} messages read from sockets could not be queued for Kafka at shutdown", overflow.size());

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * non-transparent framing decided frame by frame. The pipeline's stages have stable names, in order:
  * {@code "guard"} (source and connection limits), {@code "tls"} and {@code "tls-identity"} (TLS only:
  * the handshake, then the client certificate's node identity), {@code "deadline-bytes"} (added by
- * {@code "deadline"}: starts the frame deadline on the first byte of a frame), {@code "framer"}
+ * {@code "deadline"}: after each read, the frame deadline runs while the framer holds an unfinished
+ * frame), {@code "framer"}
  * ({@code SyslogFrameDecoder}), {@code "deadline"} (closes a connection whose frame is not finished
  * in time) and {@code "ingest"} (one frame to one event, through the read gate).
  *
@@ -44,7 +45,10 @@ public final class StreamListener implements AutoCloseable {
             EventLoops loops, Ingestor ingestor, ReadGate gate, IngestMetrics metrics, ConnectionGuard guard,
             TlsContextSource tls) {
         Channel ch = StreamServer.bind(name, transport, host, port, loops, guard, tls, metrics,
-                () -> new SyslogFrameDecoder(maxMessageSize, new CountingFramingListener(metrics)),
+                () -> {
+                    SyslogFrameDecoder d = new SyslogFrameDecoder(maxMessageSize, new CountingFramingListener(metrics));
+                    return new StreamServer.Framer(d, d::midFrame);
+                },
                 () -> new FrameHandler(transport, name, ingestor, gate, metrics));
         LOG.info("Syslog {} listener '{}' on {} ({})", transport.id().toUpperCase(java.util.Locale.ROOT), name,
                 ch.localAddress(), loops.name());

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,12 +26,19 @@ final class StreamServer {
     }
 
     /**
+     * One connection's framer and whether it holds an unfinished frame (read on the connection's
+     * event loop after each read): the frame deadline runs exactly while it does.
+     */
+    record Framer(ChannelHandler handler, BooleanSupplier midFrame) {
+    }
+
+    /**
      * @param name the listener's configuration name, for the error message
      * @param tls the TLS context source, or null for plain TCP
      * @throws ListenerException when the address cannot be bound
      */
     static Channel bind(String name, Transport transport, String host, int port, EventLoops loops,
-            ConnectionGuard guard, TlsContextSource tls, IngestMetrics metrics, Supplier<ChannelHandler> framer,
+            ConnectionGuard guard, TlsContextSource tls, IngestMetrics metrics, Supplier<Framer> framer,
             Supplier<ConnectionHandler<?>> ingest) {
         ServerBootstrap b = new ServerBootstrap()
                 .group(loops.boss(), loops.workers())
@@ -49,8 +57,9 @@ final class StreamServer {
                             p.addLast("tls", tls.current().newHandler(ch.alloc()));
                             p.addLast("tls-identity", new TlsIdentityHandler(last, metrics));
                         }
-                        p.addLast("framer", framer.get());
-                        p.addLast("deadline", guard.newFrameDeadline(transport));
+                        Framer f = framer.get();
+                        p.addLast("framer", f.handler());
+                        p.addLast("deadline", guard.newFrameDeadline(transport, f.midFrame()));
                         p.addLast("ingest", last);
                     }
                 });

@@ -47,6 +47,10 @@ public final class Keys {
             "how long the publisher thread waits for metadata or buffer space before a send counts as failed");
     public static final ConfigKey<Integer> KAFKA_EMBEDDED_PORT = key("kafka.embedded-port", "9092", ValueType.PORT,
             "port of the embedded broker on 127.0.0.1 (only when bootstrap-servers is empty)");
+    /** {@code EmbeddedKafka.DEFAULT_RETENTION_BYTES}: 2 GiB per partition, about 13.5 GiB for six partitions. */
+    public static final ConfigKey<Long> KAFKA_EMBEDDED_RETENTION = key("kafka.embedded-retention-bytes", "2GiB",
+            ValueType.SIZE, "size bound of each partition of the embedded broker (log.retention.bytes; plus at most one"
+                    + " 256 MiB segment); older events are deleted");
 
     /** Leaves room inside {@code docker stop}'s default 10 s grace period before SIGKILL. */
     public static final ConfigKey<Duration> KAFKA_CLOSE_DEADLINE = key("kafka.close-deadline", "8s", ValueType.DURATION,
@@ -83,6 +87,14 @@ public final class Keys {
     public static final ConfigKey<Integer> SPOOL_ALERT_FILL = key("spool.alert-fill-percent", "80",
             ValueType.intRange(1, 100, "a percentage 1-100"),
             "fill level of the spool that raises the DISK_NEARLY_FULL pipeline alert");
+    /** 256 MiB: room for the broker's segment rolls and the outbox when the spool's disk is shared. */
+    public static final ConfigKey<Long> SPOOL_MIN_FREE_BYTES = key("spool.min-free-bytes", "256MiB", ValueType.SIZE,
+            "free space the spool's and data directory's disks keep; below it the spool waits as when full (TCP held back,"
+                    + " UDP dropped and counted, SPOOL_FULL alert)");
+    /** 2%: the floor on large disks, where 256 MiB is too little to notice in time. */
+    public static final ConfigKey<Integer> SPOOL_MIN_FREE_PERCENT = key("spool.min-free-percent", "2",
+            ValueType.intRange(0, 99, "a percentage 0-99"),
+            "free space, in percent of the disk, kept like spool.min-free-bytes (the larger of the two applies)");
     public static final ConfigKey<Duration> SPOOL_DRAIN_DEADLINE = key("spool.drain-deadline", "8s", ValueType.DURATION,
             "on shutdown, how long spooled events are still sent to Kafka; the rest stays in the spool for the next start");
 
@@ -125,9 +137,15 @@ public final class Keys {
             "open TCP and TLS connections in total; more are refused and counted");
     public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_SOURCE = key("listeners.max-connections-per-source",
             "1024", ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
-            "open TCP and TLS connections per source address (Docker opens one per container)");
+            "open TCP and TLS connections per source: an IPv4 address or an IPv6 prefix (ipv6-source-prefix); Docker opens"
+                    + " one per container");
     public static final ConfigKey<Duration> FRAME_DEADLINE = key("listeners.frame-deadline", "30s", ValueType.DURATION,
-            "a frame started but not finished within this time closes the connection (slow senders); idle connections stay open");
+            "longest time from a frame's first byte to its last, also after completed frames; then the connection is"
+                    + " closed and counted (slow senders); idle connections stay open");
+    /** RFC 4291 section 2.5.4: a /64 is one subnet, which one host can fill with addresses. */
+    public static final ConfigKey<Integer> IPV6_SOURCE_PREFIX = key("listeners.ipv6-source-prefix", "64",
+            ValueType.intRange(1, 128, "a prefix length 1-128"),
+            "IPv6 sources within one prefix of this length count as one source for max-connections-per-source");
     public static final ConfigKey<Duration> REASSEMBLY_TIMEOUT = key("listeners.reassembly-timeout", "2s",
             ValueType.DURATION, "how long the pieces of a line Docker cut at 16 KiB are awaited before it is stored incomplete");
     /**
@@ -356,14 +374,15 @@ public final class Keys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
-            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC, KAFKA_OPERATOR_AUDIT_TOPIC,
-            KAFKA_CLIENT_PROPERTIES,
-            SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_DRAIN_DEADLINE,
+            KAFKA_EMBEDDED_PORT, KAFKA_EMBEDDED_RETENTION, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC,
+            KAFKA_OPERATOR_AUDIT_TOPIC, KAFKA_CLIENT_PROPERTIES,
+            SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_MIN_FREE_BYTES,
+            SPOOL_MIN_FREE_PERCENT, SPOOL_DRAIN_DEADLINE,
             FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
-            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
+            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, IPV6_SOURCE_PREFIX, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
             REDACT_LICENSE, MAX_MESSAGE_SIZE, TLS_PROTOCOLS, TLS_CIPHER_SUITES,
             ADMIN_HOST, ADMIN_PORT, ADMIN_ALLOW_UNAUTHENTICATED, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
             ADMIN_READ_USERNAME, ADMIN_READ_PASSWORD_FILE, ADMIN_READ_PASSWORD, ADMIN_TLS_CERT, ADMIN_TLS_KEY,

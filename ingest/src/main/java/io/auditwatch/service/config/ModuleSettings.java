@@ -106,7 +106,8 @@ public final class ModuleSettings {
     public static SpoolSettings spool(Config c) {
         try {
             return new SpoolSettings(Path.of(c.get(Keys.DATA_DIR), "spool"), c.get(Keys.SPOOL_MAX_BYTES),
-                    c.get(Keys.SPOOL_FSYNC), c.get(Keys.SPOOL_FSYNC_INTERVAL), c.get(Keys.SPOOL_ALERT_FILL) / 100.0);
+                    c.get(Keys.SPOOL_FSYNC), c.get(Keys.SPOOL_FSYNC_INTERVAL), c.get(Keys.SPOOL_ALERT_FILL) / 100.0,
+                    c.get(Keys.SPOOL_MIN_FREE_BYTES), c.get(Keys.SPOOL_MIN_FREE_PERCENT));
         } catch (IllegalArgumentException e) {
             throw c.invalid(Keys.SPOOL_MAX_BYTES, e.getMessage());
         }

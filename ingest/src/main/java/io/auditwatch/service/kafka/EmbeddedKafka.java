@@ -59,6 +59,22 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     static final int OFFSETS_TOPIC_PARTITIONS = 5;
 
+    /**
+     * Default bound of each partition's log ({@code log.retention.bytes}, per partition): 2 GiB. The
+     * broker shares the data directory with the spool; Kafka's own default is no size bound at all.
+     * Six partitions of {@code audit.events} then hold at most 6 x (2 GiB + one segment), about 13.5
+     * GiB, days of a busy estate (5,000 events/s of 600-byte envelopes is 2.6 GB/day); time retention
+     * (Kafka's 7 days) still applies first when it is shorter. Compacted topics (alert history,
+     * heartbeat state) are kept small by compaction instead.
+     */
+    public static final long DEFAULT_RETENTION_BYTES = 2L << 30;
+
+    /**
+     * Segment size of the embedded broker: 256 MiB instead of Kafka's 1 GiB, because size retention
+     * deletes whole closed segments only, so a partition may exceed its bound by up to one segment.
+     */
+    static final long SEGMENT_BYTES = 256L << 20;
+
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final String advertisedHost;
@@ -84,7 +100,18 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException when the port is taken or the broker fails to start (foreign data, ...)
      */
     public static EmbeddedKafka start(Path dataDir, String host, int port) {
+        return start(dataDir, host, port, DEFAULT_RETENTION_BYTES);
+    }
+
+    /**
+     * As {@link #start(Path, String, int)}, with each partition's log bounded to {@code retentionBytes}
+     * (plus one {@link #SEGMENT_BYTES} segment): older segments are deleted.
+     */
+    public static EmbeddedKafka start(Path dataDir, String host, int port, long retentionBytes) {
         Objects.requireNonNull(dataDir, "dataDir");
+        if (retentionBytes < 1) {
+            throw new IllegalArgumentException("retentionBytes must be positive: " + retentionBytes);
+        }
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -99,7 +126,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             controllerPort = freePort("127.0.0.1");
         }
         String advertised = advertisedHost(host);
-        KafkaConfig config = new KafkaConfig(brokerProperties(dir, host, clientPort, advertised, controllerPort), false);
+        KafkaConfig config = new KafkaConfig(brokerProperties(dir, host, clientPort, advertised, controllerPort,
+                retentionBytes), false);
 
         boolean formattedNow = formatIfNeeded(dir);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
@@ -155,7 +183,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 port, (System.nanoTime() - started) / 1_000_000, dataDir);
     }
 
-    static Properties brokerProperties(Path dir, String host, int clientPort, String advertised, int controllerPort) {
+    static Properties brokerProperties(Path dir, String host, int clientPort, String advertised, int controllerPort,
+            long retentionBytes) {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", Integer.toString(NODE_ID));
@@ -180,6 +209,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("min.insync.replicas", "1");
         // The 3 s default delays the first consumer group join for members that will never come.
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("log.retention.bytes", Long.toString(retentionBytes));
+        p.setProperty("log.segment.bytes", Long.toString(Math.min(SEGMENT_BYTES, Math.max(1L << 20, retentionBytes))));
         return p;
     }
 

@@ -21,7 +21,7 @@ class IngestMetricsTest {
     void everyRegisteredMeterIsDeclaredAndEveryDeclarationRegistered() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         IngestMetrics metrics = new IngestMetrics(registry);
-        metrics.bindReadGate(() -> false, () -> 0);
+        metrics.bindReadGate(() -> false, () -> 0, () -> 0);
         metrics.bindUdpKernelDrops("udp", registry, r -> 0);
         metrics.parseFailure(ParseError.NO_PRI);
         metrics.reassembly(FragmentReassembler.Outcome.TIMEOUT);
@@ -52,7 +52,7 @@ class IngestMetricsTest {
     void theReadGateGaugesFollowTheirSuppliers() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
-        new IngestMetrics(registry).bindReadGate(paused::get, () -> 7);
+        new IngestMetrics(registry).bindReadGate(paused::get, () -> 7, () -> 0);
         assertEquals(0.0, registry.get(IngestMetrics.READS_PAUSED.name()).gauge().value());
         paused.set(true);
         assertEquals(1.0, registry.get(IngestMetrics.READS_PAUSED.name()).gauge().value());

@@ -146,6 +146,11 @@ class SpoolOutageIT {
     }
 
     private static SyslogLoad.Seen readUntilComplete(String topic, SyslogLoad load, Duration atMost) {
+        return readUntilComplete(broker, topic, load, atMost);
+    }
+
+    /** Reads {@code topic} until every message {@code load} sent is there (or {@code atMost} passed). */
+    static SyslogLoad.Seen readUntilComplete(BrokerExtension broker, String topic, SyslogLoad load, Duration atMost) {
         try (TopicReader reader = broker.reader(topic)) {
             long want = load.totalSent();
             SyslogLoad.Seen seen = SyslogLoad.Seen.of(reader.poll());

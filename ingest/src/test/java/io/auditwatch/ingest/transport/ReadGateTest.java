@@ -34,7 +34,7 @@ class ReadGateTest {
     final ReadGate gate = new ReadGate(e -> room.get() && queued.add(e));
 
     ReadGateTest() {
-        new IngestMetrics(registry).bindReadGate(gate::paused, gate::held);
+        new IngestMetrics(registry).bindReadGate(gate::paused, gate::held, gate::heldBytes);
     }
 
     @AfterEach
@@ -83,6 +83,26 @@ class ReadGateTest {
         gate.resume();
         await().atMost(Duration.ofSeconds(10)).until(() -> ch.config().isAutoRead());
         assertEquals(List.of("1"), seqs(queued));
+    }
+
+    @Test
+    void heldBytesAtTheBoundStopEveryConnectionNotOnlyTheOneThatBroughtThem() {
+        Channel bringer = channel();
+        Channel bystander = channel();
+        room.set(false);
+        OutboundEvent big = bigEvent(1, (int) (ReadGate.MAX_HELD_BYTES / 2));
+        gate.admit(big, bringer);
+        assertTrue(bystander.config().isAutoRead(), "below the bound only the bringer stops");
+        gate.admit(bigEvent(2, (int) (ReadGate.MAX_HELD_BYTES / 2)), bringer);
+        assertFalse(bystander.config().isAutoRead(), "at the bound every connection stops");
+        assertTrue(gate.heldBytes() >= ReadGate.MAX_HELD_BYTES);
+        assertEquals((double) gate.heldBytes(), registry.get(IngestMetrics.HELD_BYTES.name()).gauge().value());
+
+        room.set(true);
+        gate.resume();
+        await().atMost(Duration.ofSeconds(10)).until(() -> gate.held() == 0 && bystander.config().isAutoRead());
+        assertEquals(0, gate.heldBytes());
+        assertEquals(List.of("1", "2"), queued.stream().map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList());
     }
 
     @Test
@@ -153,6 +173,11 @@ class ReadGateTest {
     private static OutboundEvent event(int seq) {
         return new OutboundEvent("node-1".getBytes(StandardCharsets.UTF_8),
                 Integer.toString(seq).getBytes(StandardCharsets.UTF_8), List.of(), System.nanoTime());
+    }
+
+    private static OutboundEvent bigEvent(int seq, int bytes) {
+        return new OutboundEvent(Integer.toString(seq).getBytes(StandardCharsets.UTF_8), new byte[bytes], List.of(),
+                System.nanoTime());
     }
 
     private static List<String> seqs(List<OutboundEvent> events) {
