@@ -109,11 +109,13 @@ public final class Keys {
             "how often certificate files are checked; changed files apply to new connections without a restart");
     public static final ConfigKey<List<String>> TCP_ALLOWED = key("listeners.tcp.allowed-sources", "", ValueType.LIST,
             "CIDR blocks allowed to connect to the TCP listener; empty allows all");
+    public static final ConfigKey<List<String>> TLS_ALLOWED = key("listeners.tls.allowed-sources", "", ValueType.LIST,
+            "CIDR blocks allowed to connect to the TLS listener; empty allows all");
     public static final ConfigKey<List<String>> UDP_ALLOWED = key("listeners.udp.allowed-sources", "", ValueType.LIST,
             "CIDR blocks whose datagrams the UDP listener accepts; empty allows all");
     public static final ConfigKey<Integer> MAX_CONNECTIONS = key("listeners.max-connections", "16384",
             ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
-            "open TCP and TLS connections in total; more are refused and counted");
+            "open connections of each stream listener (tcp, tls, fluentd, gelf); more are refused and counted");
     public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_SOURCE = key("listeners.max-connections-per-source",
             "1024", ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
             "open TCP and TLS connections per source address (Docker opens one per container)");
@@ -123,6 +125,19 @@ public final class Keys {
             ValueType.DURATION, "how long the pieces of a line Docker cut at 16 KiB are awaited before it is stored incomplete");
     public static final ConfigKey<Boolean> REDACT_LICENSE = key("listeners.redact-license-key", "true", ValueType.BOOLEAN,
             "replace UCP's user.extra.licenseKey by [redacted] in the envelope's fields (the raw message is unchanged)");
+    public static final ConfigKey<Boolean> REQUIRE_IDENTITY = key("listeners.require-identity", "false",
+            ValueType.BOOLEAN, "every node must be named by a client certificate or an inventory address; a HOSTNAME alone "
+                    + "names none (such events are kept, attributed to the sender's address, flagged identity_mismatch)");
+    /**
+     * Three: one stray line (a host renamed mid-way) does not page, while the forger of a pulse every
+     * ten minutes is reported within half an hour of the default window.
+     */
+    public static final ConfigKey<Integer> SPOOFING_THRESHOLD = key("listeners.spoofing-alert-threshold", "3",
+            ValueType.intRange(1, 1_000_000, "an event count 1-1000000"),
+            "events breaking one node's identity rule within listeners.spoofing-alert-window that raise SPOOFING_ATTEMPT");
+    /** An hour: covers a forged pulse sent as rarely as a silence threshold allows (15m by default). */
+    public static final ConfigKey<Duration> SPOOFING_WINDOW = key("listeners.spoofing-alert-window", "1h",
+            ValueType.DURATION, "window of listeners.spoofing-alert-threshold; the alert resolves after a window without one");
     public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
             "longest message kept whole; a longer one is truncated to this size and flagged");
 
@@ -300,8 +315,8 @@ public final class Keys {
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
-            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, REDACT_LICENSE,
-            MAX_MESSAGE_SIZE,
+            TLS_ALLOWED, UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, REDACT_LICENSE,
+            REQUIRE_IDENTITY, SPOOFING_THRESHOLD, SPOOFING_WINDOW, MAX_MESSAGE_SIZE,
             ADMIN_HOST, ADMIN_PORT, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
             HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
             HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,

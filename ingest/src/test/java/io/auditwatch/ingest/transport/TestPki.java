@@ -63,7 +63,7 @@ public final class TestPki {
     }
 
     /** A client SSLContext trusting {@code ca}, presenting {@code client} (null: no certificate). */
-    SSLContext clientContext(String ca, String client) throws Exception {
+    public SSLContext clientContext(String ca, String client) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(file(ca + ".crt"))) {
