@@ -15,6 +15,11 @@ public enum AlertKind {
     AUDIT_RULE_MISSING(Category.NODE),
     /** auditd recorded a change that weakens the trail: rule removed, auditing off, daemon stopped. */
     AUDIT_CONFIG_CHANGED(Category.NODE),
+    /**
+     * Events kept claiming a node without meeting its identity rule (heartbeat/README.md, "Identity
+     * rules"): another host may be standing in for a dead or tampered node.
+     */
+    SPOOFING_ATTEMPT(Category.NODE),
 
     KAFKA_UNREACHABLE(Category.PIPELINE),
     PUBLISH_FAILING(Category.PIPELINE),

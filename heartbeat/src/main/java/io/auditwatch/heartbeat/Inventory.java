@@ -87,6 +87,10 @@ public record Inventory(Map<String, Role> roles, List<NodeSpec> nodes) {
             for (Map.Entry<Stream, Duration> s : node.thresholds().entrySet()) {
                 checkThreshold(path + ".thresholds." + s.getKey().id(), s.getValue());
             }
+            if (node.identity() == IdentityRule.ADDRESS && node.addresses().isEmpty()) {
+                throw new HeartbeatConfigException(path + ".identity",
+                        "'address' needs the node's addresses: list them under addresses, or choose certificate or hostname");
+            }
             for (String address : node.addresses()) {
                 if (address == null || !ADDRESS.matcher(address).matches()) {
                     throw new HeartbeatConfigException(path + ".addresses", "'" + address + "' is not an address or CIDR block");

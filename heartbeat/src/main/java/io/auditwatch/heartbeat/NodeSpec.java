@@ -18,10 +18,19 @@ import java.util.Objects;
  * @param addresses source addresses or CIDR blocks ({@code 10.0.0.11}, {@code 10.0.1.0/28},
  *     {@code fd00::/64}) that ingest maps to this node when the message names no usable host; kept
  *     as strings, matched by ingest
+ * @param identity how the node must be recognised; {@link IdentityRule#HOSTNAME} when the inventory
+ *     says nothing
  */
-public record NodeSpec(String name, String role, Map<Stream, Duration> thresholds, List<String> addresses) {
+public record NodeSpec(String name, String role, Map<Stream, Duration> thresholds, List<String> addresses,
+        IdentityRule identity) {
+    /** A node recognised by the default rule, {@link IdentityRule#HOSTNAME}. */
+    public NodeSpec(String name, String role, Map<Stream, Duration> thresholds, List<String> addresses) {
+        this(name, role, thresholds, addresses, IdentityRule.HOSTNAME);
+    }
+
     public NodeSpec {
         Objects.requireNonNull(name, "name");
+        identity = identity == null ? IdentityRule.HOSTNAME : identity;
         thresholds = thresholds == null || thresholds.isEmpty()
                 ? Map.of()
                 : Collections.unmodifiableMap(new EnumMap<>(thresholds));

@@ -20,7 +20,11 @@ import io.auditwatch.service.kafka.WholeEventJoin;
 import io.auditwatch.service.report.ReportEndpoint;
 import io.auditwatch.service.report.Reports;
 import io.auditwatch.ingest.classify.AuditEventJoiner;
+import io.auditwatch.ingest.pipeline.IdentityRules;
 import io.auditwatch.ingest.pipeline.InventoryAddresses;
+import io.auditwatch.ingest.pipeline.SpoofingWatch;
+import io.auditwatch.heartbeat.NodeSpec;
+import java.util.stream.Collectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -212,11 +216,14 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(publisher);
 
         metrics = new IngestMetrics(registry);
+        SpoofingWatch spoofing = new SpoofingWatch(clock, alerting, config.get(Keys.SPOOFING_THRESHOLD),
+                config.get(Keys.SPOOFING_WINDOW), inventory.nodes().stream().map(NodeSpec::name).collect(Collectors.toSet()));
         Ingestor ingestor = new Ingestor(clock, new Classifier(config.get(Keys.REDACT_LICENSE)),
-                new NodeResolver(addresses.isEmpty() ? NodeResolver.AddressMap.NONE : addresses),
+                new NodeResolver(addresses.isEmpty() ? NodeResolver.AddressMap.NONE : addresses,
+                        IdentityRules.of(inventory, config.get(Keys.REQUIRE_IDENTITY))),
                 metrics, config.get(Keys.RFC3164_ZONE), new FragmentReassembler(config.get(Keys.REASSEMBLY_TIMEOUT),
                         FragmentReassembler.DEFAULT_MAX_REASSEMBLED_BYTES, FragmentReassembler.DEFAULT_MAX_PENDING_GROUPS,
-                        FragmentReassembler.DEFAULT_MAX_PENDING_BYTES));
+                        FragmentReassembler.DEFAULT_MAX_PENDING_BYTES), spoofing);
         ReadGate gate = new ReadGate(publisher);
         metrics.bindReadGate(gate::paused, gate::held, gate::heldBytes);
         publisher.addPressureListener(gate);
@@ -239,8 +246,11 @@ public final class Auditwatch implements AutoCloseable {
             toClose.push(tcp);
         }
         if (config.get(Keys.TLS_PORT) > 0) {
+            ConnectionGuard tlsGuard = new ConnectionGuard(sourceFilter(config, Keys.TLS_ALLOWED),
+                    config.get(Keys.MAX_CONNECTIONS), config.get(Keys.MAX_CONNECTIONS_PER_SOURCE),
+                    config.get(Keys.FRAME_DEADLINE), metrics);
             tls = StreamListener.start("tls", Transport.TLS, config.get(Keys.TLS_HOST), config.get(Keys.TLS_PORT),
-                    maxMessage, loops, ingestor, gate, metrics, guard, sharedTls(config));
+                    maxMessage, loops, ingestor, gate, metrics, tlsGuard, sharedTls(config));
             toClose.push(tls);
         }
         if (config.get(Keys.UDP_PORT) > 0) {
@@ -255,6 +265,7 @@ public final class Auditwatch implements AutoCloseable {
         ScheduledExecutorService watch = scheduler("aw-pipeline-monitor");
         toClose.push(watch::shutdownNow);
         watch.scheduleAtFixedRate(guarded("pipeline check", monitor::check), 1, 1, TimeUnit.SECONDS);
+        watch.scheduleAtFixedRate(guarded("spoofing check", spoofing::check), 1, 1, TimeUnit.SECONDS);
 
         if (adminSettings != null) {
             adminOpen = adminSettings.openToTheNetwork();

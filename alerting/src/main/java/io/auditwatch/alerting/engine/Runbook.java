@@ -41,6 +41,11 @@ final class Runbook {
                 out.add("Who did it: ausearch -m CONFIG_CHANGE,DAEMON_END,DAEMON_ABORT -ts recent and the auid's session (ausearch -ua <auid>)");
                 out.add("Restore: auditctl -e 1 / augenrules --load / systemctl restart auditd; the next pulse resolves this alert");
             }
+            case SPOOFING_ATTEMPT -> {
+                out.add("Who sent them: the sender address or certificate in the alert; read the flagged events in audit.events (flags contain identity_mismatch, claimed_node names the node)");
+                out.add("Is the claimed node itself still delivering? Its own silence alerts are not masked by the claims");
+                out.add("A legitimate sender failing its rule: a renewed certificate naming another host, a changed address (inventory addresses:), or a relay; fix the sender or the inventory");
+            }
             case EVENT_LAG -> {
                 out.add("Sender clock: chronyc tracking / timedatectl on the node (sender timestamps far behind receive time)");
                 out.add("Sender queue backlog: rsyslog action queue (impstats), or a Docker log driver in non-blocking mode dropping/buffering");

@@ -34,6 +34,8 @@ import java.util.UUID;
  * @param raw the message bytes exactly as received (for reassembled messages: the pieces joined)
  * @param pieces for a message reassembled from Docker's 16 KiB pieces, each piece's raw bytes; else empty
  * @param docker the container fields of an event from Docker's fluentd or gelf driver; null for syslog
+ * @param claimedNode with the {@code identity_mismatch} flag: the node the event named (HOSTNAME, or
+ *     the certificate or address mapping) that is not {@code node}, kept for forensics; else null
  */
 public record Envelope(
         UUID id,
@@ -55,7 +57,8 @@ public record Envelope(
         List<String> flags,
         byte[] raw,
         List<byte[]> pieces,
-        DockerLog docker) {
+        DockerLog docker,
+        String claimedNode) {
 
     public Envelope {
         Objects.requireNonNull(id, "id");

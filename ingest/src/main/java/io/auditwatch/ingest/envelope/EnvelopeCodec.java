@@ -74,6 +74,7 @@ public final class EnvelopeCodec {
                 }
                 g.writeEndArray();
             }
+            writeOptional(g, "claimed_node", e.claimedNode());
             if (e.docker() != null) {
                 writeDocker(g, e.docker());
             }

@@ -56,6 +56,31 @@ public final class RateLimitedLog {
         }
     }
 
+    /**
+     * A sender-chosen value (a HOSTNAME, a certificate name) as it may appear in a log line or an
+     * alert: at most {@code maxChars} characters; every one outside printable US-ASCII, and the
+     * backslash and quotes, written as a hex escape, so a sender can neither forge a log line nor
+     * make one long; "..." marks a cut.
+     */
+    public static String escape(String value, int maxChars) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder s = new StringBuilder(Math.min(value.length(), maxChars) + 8);
+        int shown = Math.min(value.length(), maxChars);
+        for (int i = 0; i < shown; i++) {
+            char ch = value.charAt(i);
+            if (ch >= 0x20 && ch < 0x7f && ch != '\\' && ch != '"' && ch != '\'') {
+                s.append(ch);
+            } else if (ch < 0x100) {
+                s.append(String.format("\\x%02x", (int) ch));
+            } else {
+                s.append(String.format("\\u%04x", (int) ch));
+            }
+        }
+        return value.length() > shown ? s.append("...").toString() : s.toString();
+    }
+
     private void emit() {
         long n = count.getAndSet(0);
         if (n > 0) {

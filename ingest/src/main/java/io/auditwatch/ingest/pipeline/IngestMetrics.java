@@ -47,7 +47,8 @@ public final class IngestMetrics {
     public static final MeterDoc INVALID_UTF8 = MeterDoc.counter("auditwatch.messages.invalid.utf8", "messages",
             "Messages whose MSG is not valid UTF-8 (kept byte for byte, see raw_base64), in messages");
     public static final MeterDoc IDENTITY_MISMATCHES = MeterDoc.counter("auditwatch.identity.mismatches", "messages",
-            "Messages whose HOSTNAME disagrees with the sender's TLS certificate identity (kept, flagged), in messages");
+            "Messages that named a node other than the one they were attributed to (kept, flagged identity_mismatch), by reason, in messages")
+            .tag("reason", IdentityMismatch.class, IdentityMismatch::label);
     public static final MeterDoc PARSE_FAILURES = MeterDoc.counter("auditwatch.parse.failures", "messages",
             "Messages that did not parse (stored unparsed), by reason, in messages")
             .tag("reason", ParseError.class, MeterDoc::label);
@@ -106,7 +107,7 @@ public final class IngestMetrics {
     private final Counter invalidUtf8;
     private final LongAdder receivedTotal = new LongAdder();
     private final LongAdder unparsedTotal = new LongAdder();
-    private final Counter identityMismatch;
+    private final Map<IdentityMismatch, Counter> identityMismatch = new EnumMap<>(IdentityMismatch.class);
     private final Map<HeaderField, Counter> headerInvalid = new EnumMap<>(HeaderField.class);
     private final Counter timestampInvalid;
 
@@ -134,7 +135,9 @@ public final class IngestMetrics {
             accepted.put(t, CONNECTIONS_ACCEPTED.counter().tag("transport", t.id()).register(registry));
         }
         invalidUtf8 = INVALID_UTF8.counter().register(registry);
-        identityMismatch = IDENTITY_MISMATCHES.counter().register(registry);
+        for (IdentityMismatch m : IdentityMismatch.values()) {
+            identityMismatch.put(m, IDENTITY_MISMATCHES.counter().tag("reason", m.label()).register(registry));
+        }
         for (HeaderField f : HeaderField.values()) {
             headerInvalid.put(f, HEADER_INVALID.counter().tag("field", MeterDoc.label(f)).register(registry));
         }
@@ -242,9 +245,9 @@ public final class IngestMetrics {
         reasonCounter(TLS_RELOAD_FAILURES, "load_failed").increment();
     }
 
-    /** A message whose HOSTNAME disagrees with its sender's certificate identity (kept, flagged). */
-    void identityMismatch() {
-        identityMismatch.increment();
+    /** A message that named a node other than the one it was attributed to (kept, flagged), by reason. */
+    void identityMismatch(IdentityMismatch reason) {
+        identityMismatch.get(reason).increment();
     }
 
     public void connectionOpened(Transport t) {

@@ -31,6 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import io.auditwatch.ingest.log.RateLimitedLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The input that pairs transport and codec: frames in, Kafka records out. Parses each frame (a
@@ -42,6 +45,11 @@ public final class Ingestor {
     private static final byte[] PULSE = {'1'};
     /** The flag of an event with a header field outside RFC 5424's rule, followed by one {@code header_invalid:<field>} per field. */
     static final String HEADER_INVALID = "header_invalid";
+    private static final Logger LOG = LoggerFactory.getLogger(Ingestor.class);
+    /** Longest part of a claimed name in a log line: a HOSTNAME may be 255 bytes and anything. */
+    private static final int LOGGED_NAME_CHARS = 64;
+    /** One rate-limited log per mismatch reason (a closed set), made up front: event loops share them. */
+    private final Map<IdentityMismatch, RateLimitedLog> mismatchLogs = mismatchLogs();
 
     private final Clock clock;
     private final Classifier classifier;
@@ -49,6 +57,7 @@ public final class Ingestor {
     private final IngestMetrics metrics;
     private final ZoneId rfc3164Zone;
     private final FragmentReassembler reassembler;
+    private final SpoofingWatch spoofing;
     /** The peers of connections that have a group waiting for pieces, to attribute evicted groups. */
     private final Map<Long, Peer> waitingPeers = new ConcurrentHashMap<>();
     /**
@@ -75,6 +84,13 @@ public final class Ingestor {
      */
     public Ingestor(Clock clock, Classifier classifier, NodeResolver nodes, IngestMetrics metrics, ZoneId rfc3164Zone,
             FragmentReassembler reassembler) {
+        this(clock, classifier, nodes, metrics, rfc3164Zone, reassembler, null);
+    }
+
+    /** @param spoofing told of every event that broke a node's identity rule; null when no alert is wanted */
+    public Ingestor(Clock clock, Classifier classifier, NodeResolver nodes, IngestMetrics metrics, ZoneId rfc3164Zone,
+            FragmentReassembler reassembler, SpoofingWatch spoofing) {
+        this.spoofing = spoofing;
         this.clock = clock;
         this.classifier = classifier;
         this.nodes = nodes;
@@ -279,10 +295,9 @@ public final class Ingestor {
         if (reassemblyFlag != null) {
             flags.add(reassemblyFlag);
         }
-        if (peer.certificateIdentity() != null && hostname != null
-                && !sameHost(peer.certificateIdentity(), hostname)) {
+        if (id.mismatch() != null) {
             flags.add("identity_mismatch");
-            metrics.identityMismatch();
+            identityMismatch(id, peer);
         }
         if (!msg.utf8Valid()) {
             flags.add("invalid_utf8");
@@ -300,7 +315,7 @@ public final class Ingestor {
         Envelope env = new Envelope(EventIds.next(receivedMillis), received, id.node(), id.source(), stream,
                 peer.transport(), peer.listener(), NodeResolver.addressText(peer.remote()),
                 peer.remote() == null ? 0 : peer.remote().getPort(), peer.certificateIdentity(), framing,
-                truncated, originalLength, msg, eventTime, c, flags, raw, pieces, docker);
+                truncated, originalLength, msg, eventTime, c, flags, raw, pieces, docker, id.claimed());
 
         byte[] key = id.node().getBytes(StandardCharsets.UTF_8);
         List<Header> headers = new ArrayList<>(6);
@@ -313,30 +328,36 @@ public final class Ingestor {
         if (c.component() != null) {
             headers.add(new RecordHeader(EventHeaders.COMPONENT, c.component().getBytes(StandardCharsets.UTF_8)));
         }
-        if (c.pulse()) {
+        // An event that broke the identity rule of the node it named proves nothing about any node's
+        // audit trail: no pulse, no compliance signal (it still counts as its real sender's traffic).
+        boolean trusted = id.mismatch() == null || !id.mismatch().violation();
+        if (c.pulse() && trusted) {
             headers.add(new RecordHeader(EventHeaders.PULSE, PULSE));
         }
-        if (c.compliance() != null) {
+        if (c.compliance() != null && trusted) {
             headers.add(new RecordHeader(c.compliance().header(), c.compliance().encode()));
             headers.add(new RecordHeader(EventHeaders.NODE_SOURCE, id.source().id().getBytes(StandardCharsets.US_ASCII)));
         }
         return new OutboundEvent(key, EnvelopeCodec.encode(env), headers, System.nanoTime());
     }
 
-    /**
-     * Whether a certificate identity and a syslog HOSTNAME name the same host: equal ignoring case,
-     * or one is the other's first DNS label ({@code node-7} and {@code node-7.example.org}), since
-     * senders differ in whether they send the FQDN.
-     */
-    static boolean sameHost(String certificate, String hostname) {
-        if (certificate.equalsIgnoreCase(hostname)) {
-            return true;
+    private static Map<IdentityMismatch, RateLimitedLog> mismatchLogs() {
+        Map<IdentityMismatch, RateLimitedLog> logs = new java.util.EnumMap<>(IdentityMismatch.class);
+        for (IdentityMismatch m : IdentityMismatch.values()) {
+            logs.put(m, new RateLimitedLog(LOG, "Events kept but not attributed to the node they named (identity_mismatch, "
+                    + m.label() + ")"));
         }
-        return firstLabel(certificate).equalsIgnoreCase(hostname) || firstLabel(hostname).equalsIgnoreCase(certificate);
+        return logs;
     }
 
-    private static String firstLabel(String name) {
-        int dot = name.indexOf('.');
-        return dot < 0 ? name : name.substring(0, dot);
+    private void identityMismatch(NodeResolver.Identity id, Peer peer) {
+        metrics.identityMismatch(id.mismatch());
+        String sender = NodeResolver.addressText(peer.remote()) + (peer.certificateIdentity() == null ? ""
+                : " (certificate " + RateLimitedLog.escape(peer.certificateIdentity(), LOGGED_NAME_CHARS) + ")");
+        mismatchLogs.get(id.mismatch()).record("'" + RateLimitedLog.escape(id.claimed(), LOGGED_NAME_CHARS) + "' from " + sender
+                        + " over " + peer.transport().id() + ", attributed to " + RateLimitedLog.escape(id.node(), LOGGED_NAME_CHARS));
+        if (spoofing != null && id.mismatch().violation()) {
+            spoofing.violation(nodes.claimedNode(id.claimed()), sender, id.mismatch());
+        }
     }
 }

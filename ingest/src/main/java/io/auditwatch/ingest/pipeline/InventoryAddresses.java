@@ -55,4 +55,15 @@ public final class InventoryAddresses implements NodeResolver.AddressMap {
         }
         return null;
     }
+
+    @Override
+    public boolean inAddressesOf(String node, InetAddress address) {
+        InetSocketAddress sa = new InetSocketAddress(address, 0);
+        for (Entry e : entries) {
+            if (e.node().equals(node) && e.block().matches(sa)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -121,7 +121,7 @@ public final class ConnectionGuard {
         @Override
         public void channelActive(ChannelHandlerContext ctx) throws Exception {
             InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-            if (transport == Transport.TCP && !sources.allows(remote)) {
+            if (!sources.allows(remote)) {
                 reject(ctx, transport, "source_not_allowed", remote);
                 return;
             }

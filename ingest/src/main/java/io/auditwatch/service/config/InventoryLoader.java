@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.auditwatch.heartbeat.HeartbeatConfigException;
+import io.auditwatch.heartbeat.IdentityRule;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.NodeSpec;
 import io.auditwatch.heartbeat.Role;
@@ -30,7 +31,7 @@ public final class InventoryLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Set<String> TOP = Set.of("roles", "nodes");
     private static final Set<String> ROLE_FIELDS = Set.of("streams");
-    private static final Set<String> NODE_FIELDS = Set.of("name", "role", "thresholds", "addresses");
+    private static final Set<String> NODE_FIELDS = Set.of("name", "role", "thresholds", "addresses", "identity");
 
     private InventoryLoader() {
     }
@@ -98,10 +99,23 @@ public final class InventoryLoader {
                 } else if (a.isValueNode() && !a.isNull()) {
                     addresses.add(a.asText());
                 }
-                nodes.add(new NodeSpec(name, role, thresholds(f, path + ".thresholds", n.path("thresholds")), addresses));
+                nodes.add(new NodeSpec(name, role, thresholds(f, path + ".thresholds", n.path("thresholds")), addresses,
+                        identity(f, path + ".identity", n.path("identity"))));
             }
         }
         return new Inventory(roles, nodes).validate();
+    }
+
+    /** The node's {@code identity:}; absent means {@link IdentityRule#HOSTNAME}. */
+    private static IdentityRule identity(String file, String path, JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return IdentityRule.HOSTNAME;
+        }
+        IdentityRule rule = node.isTextual() ? IdentityRule.byId(node.asText()) : null;
+        if (rule == null) {
+            throw new ConfigException(file, path, "expected certificate, address or hostname, got '" + node.asText() + "'");
+        }
+        return rule;
     }
 
     private static Map<Stream, Duration> thresholds(String file, String path, JsonNode node) {

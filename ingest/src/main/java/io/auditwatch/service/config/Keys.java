@@ -130,11 +130,13 @@ public final class Keys {
             "how often certificate files are checked; changed files apply to new connections without a restart");
     public static final ConfigKey<List<String>> TCP_ALLOWED = key("listeners.tcp.allowed-sources", "", ValueType.LIST,
             "CIDR blocks allowed to connect to the TCP listener; empty allows all");
+    public static final ConfigKey<List<String>> TLS_ALLOWED = key("listeners.tls.allowed-sources", "", ValueType.LIST,
+            "CIDR blocks allowed to connect to the TLS listener; empty allows all");
     public static final ConfigKey<List<String>> UDP_ALLOWED = key("listeners.udp.allowed-sources", "", ValueType.LIST,
             "CIDR blocks whose datagrams the UDP listener accepts; empty allows all");
     public static final ConfigKey<Integer> MAX_CONNECTIONS = key("listeners.max-connections", "16384",
             ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
-            "open TCP and TLS connections in total; more are refused and counted");
+            "open connections of each stream listener (tcp, tls, fluentd, gelf); more are refused and counted");
     public static final ConfigKey<Integer> MAX_CONNECTIONS_PER_SOURCE = key("listeners.max-connections-per-source",
             "1024", ValueType.intRange(1, 1_000_000, "a connection count 1-1000000"),
             "open TCP and TLS connections per source: an IPv4 address or an IPv6 prefix (ipv6-source-prefix); Docker opens"
@@ -158,6 +160,19 @@ public final class Keys {
                     + "syslog formats, rsyslog's forward format; loggen's offset-less ISO time); for event time and lag only");
     public static final ConfigKey<Boolean> REDACT_LICENSE = key("listeners.redact-license-key", "true", ValueType.BOOLEAN,
             "replace UCP's user.extra.licenseKey by [redacted] in the envelope's fields (the raw message is unchanged)");
+    public static final ConfigKey<Boolean> REQUIRE_IDENTITY = key("listeners.require-identity", "false",
+            ValueType.BOOLEAN, "every node must be named by a client certificate or an inventory address; a HOSTNAME alone "
+                    + "names none (such events are kept, attributed to the sender's address, flagged identity_mismatch)");
+    /**
+     * Three: one stray line (a host renamed mid-way) does not page, while the forger of a pulse every
+     * ten minutes is reported within half an hour of the default window.
+     */
+    public static final ConfigKey<Integer> SPOOFING_THRESHOLD = key("listeners.spoofing-alert-threshold", "3",
+            ValueType.intRange(1, 1_000_000, "an event count 1-1000000"),
+            "events breaking one node's identity rule within listeners.spoofing-alert-window that raise SPOOFING_ATTEMPT");
+    /** An hour: covers a forged pulse sent as rarely as a silence threshold allows (15m by default). */
+    public static final ConfigKey<Duration> SPOOFING_WINDOW = key("listeners.spoofing-alert-window", "1h",
+            ValueType.DURATION, "window of listeners.spoofing-alert-threshold; the alert resolves after a window without one");
     public static final ConfigKey<Long> MAX_MESSAGE_SIZE = key("listeners.max-message-size", "64KiB", ValueType.SIZE,
             "longest message kept whole; a longer one is truncated to this size and flagged");
 
@@ -382,8 +397,8 @@ public final class Keys {
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
-            UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, IPV6_SOURCE_PREFIX, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
-            REDACT_LICENSE, MAX_MESSAGE_SIZE, TLS_PROTOCOLS, TLS_CIPHER_SUITES,
+            TLS_ALLOWED, UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, IPV6_SOURCE_PREFIX, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
+            REDACT_LICENSE, REQUIRE_IDENTITY, SPOOFING_THRESHOLD, SPOOFING_WINDOW, MAX_MESSAGE_SIZE, TLS_PROTOCOLS, TLS_CIPHER_SUITES,
             ADMIN_HOST, ADMIN_PORT, ADMIN_ALLOW_UNAUTHENTICATED, ADMIN_USERNAME, ADMIN_PASSWORD_FILE, ADMIN_PASSWORD,
             ADMIN_READ_USERNAME, ADMIN_READ_PASSWORD_FILE, ADMIN_READ_PASSWORD, ADMIN_TLS_CERT, ADMIN_TLS_KEY,
             ADMIN_TLS_CLIENT_CA, ADMIN_TLS_CLIENT_AUTH, ADMIN_TLS_OPERATOR_SUBJECTS, ADMIN_TLS_RELOAD, ADMIN_ALLOWED_HOSTS,
