@@ -55,6 +55,9 @@ public final class Keys {
             ValueType.DURATION, "how often Kafka's reachability is probed (/ready, kafka-unreachable alert)");
     public static final ConfigKey<String> KAFKA_WHOLE_EVENTS_TOPIC = key("kafka.whole-events-topic", "",
             ValueType.STRING, "topic of whole auditd events (the records of one event joined, ingest/README.md); empty: not written");
+    public static final ConfigKey<String> KAFKA_DEAD_LETTER_TOPIC = key("kafka.dead-letter-topic", "audit.events.dlq",
+            ValueType.NON_EMPTY, "where an event the events topic refuses for good (too large, not authorized, invalid) is"
+            + " stored with its reason; created like the events topic, with 4 times its max.message.bytes");
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
             ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
 
@@ -294,7 +297,7 @@ public final class Keys {
     public static final List<ConfigKey<?>> ALL = List.of(
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
-            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC, KAFKA_CLIENT_PROPERTIES,
+            KAFKA_EMBEDDED_PORT, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_CLIENT_PROPERTIES,
             SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_DRAIN_DEADLINE,
             FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
