@@ -20,8 +20,9 @@ import java.util.function.BooleanSupplier;
 public final class KafkaMetrics {
     /**
      * Events by outcome: {@code success} acknowledged by Kafka, {@code failure} given up (with the
-     * spool only records too large for Kafka and shutdown losses), {@code rejected} not accepted
-     * because the bound was full or the publisher closed.
+     * spool only what could not be stored: shutdown losses, a failing disk; records Kafka refuses
+     * for good go to the dead-letter topic), {@code rejected} not accepted because the bound was
+     * full or the publisher closed.
      */
     static final MeterDoc PUBLISH = MeterDoc.counter("auditwatch.kafka.publish", "events",
             "Events by outcome: acknowledged by Kafka, given up, or rejected at the door, in events")

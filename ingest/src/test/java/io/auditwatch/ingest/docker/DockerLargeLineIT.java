@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The envelope's size budget with the real sender: Debian's Docker engine runs a busybox container
  * that prints a 700 KB JSON line (a UCP request-level audit entry's size) and a 1 MiB line (the
- * longest the reassembler joins: 64 pieces of 16 KiB and Docker's empty remainder) through its
+ * longest the reassembler joins: 64 pieces of 16 KiB) through its
  * syslog driver, over tcp and over tcp+tls with a client certificate ({@code syslog-format=rfc5424},
  * octet counting on TLS). Each line lands in {@code audit.events} exactly once, whole and byte-exact,
  * as one record. Skipped, with the reason, where dockerd cannot run.
@@ -103,15 +103,17 @@ class DockerLargeLineIT {
         System.out.printf("DockerLargeLineIT %s: record values %s bytes%n", transport, recordBytes);
         assertEquals(1, jsonEvents.size(), "700 KB JSON line exactly once");
         assertEquals(1, mibEvents.size(), "1 MiB line exactly once");
-        assertWhole(jsonEvents.get(0), json, transport);
-        assertWhole(mibEvents.get(0), mib, transport);
-        assertEquals(MIB_LINE_BYTES / 16_384 + 1, EnvelopeCodec.pieces(mibEvents.get(0)).size(),
-                "64 full pieces and Docker's empty remainder");
+        assertWhole(jsonEvents.get(0), json, transport, "reassembled");
+        // Docker's syslog driver drops the empty remainder of a line of an exact multiple of 16 KiB
+        // (its Log skips empty lines): the 64 pieces are joined whole when the reassembly timeout
+        // ends the group, which cannot tell that no piece is missing.
+        assertWhole(mibEvents.get(0), mib, transport, "reassembly_incomplete");
+        assertEquals(MIB_LINE_BYTES / 16_384, EnvelopeCodec.pieces(mibEvents.get(0)).size(), "64 full pieces");
     }
 
-    private static void assertWhole(JsonNode e, String line, Transport transport) {
+    private static void assertWhole(JsonNode e, String line, Transport transport, String flag) {
         assertEquals(line, EnvelopeCodec.message(e), "byte-exact line");
-        assertTrue(e.get("flags").toString().contains("\"reassembled\""), e.get("flags").toString());
+        assertTrue(e.get("flags").toString().contains("\"" + flag + "\""), e.get("flags").toString());
         assertEquals(transport.envelopeId, e.at("/source/transport").asText());
         byte[] raw = EnvelopeCodec.raw(e);
         StringBuilder joined = new StringBuilder();
