@@ -29,7 +29,8 @@ import java.util.Map;
  * envelope gives its offset in {@code raw}), the pieces of a reassembled line are {@code raw} cut at
  * their lengths, the line of a fluentd or gelf event is repeated only up to
  * {@value #INLINE_MESSAGE_MAX_BYTES} bytes, and parsed {@code fields} only up to
- * {@value #FIELDS_MAX_BYTES} bytes of JSON. Hence the size budget {@link #maxEncodedBytes}: no
+ * {@value #FIELDS_MAX_BYTES} bytes of JSON (a MSG whose {@code raw} is stored as base64 is repeated as
+ * text up to the same {@value #INLINE_MESSAGE_MAX_BYTES} bytes, so that it stays readable). Hence the size budget {@link #maxEncodedBytes}: no
  * envelope is longer than its raw bytes in base64 plus {@value #OVERHEAD_MAX_BYTES} bytes, which the
  * Kafka producer's {@code max.request.size} and the topic's {@code max.message.bytes} are set from.
  *
@@ -46,8 +47,9 @@ public final class EnvelopeCodec {
     public static final int VERSION = 2;
 
     /**
-     * Longest line of a fluentd or gelf event repeated as {@code syslog.message}, in UTF-8 bytes:
-     * one Docker piece (16 KiB); a longer line is read from {@code raw} only.
+     * Longest line of a fluentd or gelf event, or MSG of a message whose {@code raw} is base64,
+     * repeated as {@code syslog.message}, in UTF-8 bytes: one Docker piece (16 KiB); a longer one is
+     * read from {@code raw} only.
      */
     public static final int INLINE_MESSAGE_MAX_BYTES = 16 * 1024;
 
@@ -94,6 +96,7 @@ public final class EnvelopeCodec {
     }
 
     private static byte[] encode(Envelope e, boolean reduced) {
+        String rawText = rawText(e.raw());
         byte[] fields = reduced ? null : fieldsJson(e.classification());
         boolean fieldsOmitted = !reduced && fields != null && fields.length > FIELDS_MAX_BYTES;
         ByteArrayOutputStream out = new ByteArrayOutputStream(e.raw().length + 1024);
@@ -119,7 +122,7 @@ public final class EnvelopeCodec {
                 g.writeBooleanField("truncated", true);
                 g.writeNumberField("original_length", e.originalLength());
             }
-            writeSyslog(g, e, reduced);
+            writeSyslog(g, e, reduced, rawText == null);
             if (e.eventTime() != null) {
                 g.writeStringField("event_time", e.eventTime().toString());
             }
@@ -143,7 +146,11 @@ public final class EnvelopeCodec {
             if (e.docker() != null) {
                 writeDocker(g, e.docker(), reduced);
             }
-            writeRaw(g, e.raw());
+            if (rawText != null) {
+                g.writeStringField("raw", rawText);
+            } else {
+                g.writeStringField("raw_base64", Base64.getEncoder().encodeToString(e.raw()));
+            }
             if (!e.pieces().isEmpty()) {
                 g.writeArrayFieldStart("pieces");
                 for (Envelope.Piece p : e.pieces()) {
@@ -174,7 +181,12 @@ public final class EnvelopeCodec {
         }
     }
 
-    private static void writeSyslog(JsonGenerator g, Envelope e, boolean reduced) throws IOException {
+    /**
+     * @param rawIsBase64 when {@code raw} is stored as base64 the text is not readable in it, so a
+     *     MSG of up to {@value #INLINE_MESSAGE_MAX_BYTES} bytes is written as {@code message} too
+     */
+    private static void writeSyslog(JsonGenerator g, Envelope e, boolean reduced, boolean rawIsBase64)
+            throws IOException {
         SyslogMessage m = e.syslog();
         g.writeStringField("format", m.format().name().toLowerCase(java.util.Locale.ROOT));
         if (m.error() != null) {
@@ -217,12 +229,11 @@ public final class EnvelopeCodec {
         if (m.bom()) {
             g.writeBooleanField("bom", true);
         }
-        if (e.docker() == null) {
+        if (e.docker() == null && e.pieces().isEmpty()) {
             // The MSG is raw from this offset on (per piece for a reassembled message).
-            if (e.pieces().isEmpty()) {
-                g.writeNumberField("message_offset", Math.min(m.msgOffset(), e.raw().length));
-            }
-        } else if (utf8Length(m.msg()) <= INLINE_MESSAGE_MAX_BYTES) {
+            g.writeNumberField("message_offset", Math.min(m.msgOffset(), e.raw().length));
+        }
+        if ((e.docker() != null || rawIsBase64) && utf8Length(m.msg()) <= INLINE_MESSAGE_MAX_BYTES) {
             g.writeStringField("message", m.msg());
         }
         g.writeEndObject();
@@ -282,13 +293,10 @@ public final class EnvelopeCodec {
         }
     }
 
-    private static void writeRaw(JsonGenerator g, byte[] raw) throws IOException {
+    /** {@code raw} as the text to store, or null when it is stored as base64 (see the class comment). */
+    private static String rawText(byte[] raw) {
         String text = strictUtf8(raw);
-        if (text != null && jsonStringLength(text) <= base64Length(raw.length)) {
-            g.writeStringField("raw", text);
-        } else {
-            g.writeStringField("raw_base64", Base64.getEncoder().encodeToString(raw));
-        }
+        return text != null && jsonStringLength(text) <= base64Length(raw.length) ? text : null;
     }
 
     private static long base64Length(long bytes) {
