@@ -23,6 +23,11 @@ public enum AlertKind {
 
     KAFKA_UNREACHABLE(Category.PIPELINE),
     PUBLISH_FAILING(Category.PIPELINE),
+    /**
+     * The events topic refused events for good (too large, not authorized, invalid): they are in the
+     * dead-letter topic, or held in the spool when that refuses them too.
+     */
+    EVENTS_DEAD_LETTERED(Category.PIPELINE),
     LISTENER_DOWN(Category.PIPELINE),
     PARSE_FAILURES(Category.PIPELINE),
     CONSUMER_LAG(Category.PIPELINE),

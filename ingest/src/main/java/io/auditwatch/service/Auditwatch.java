@@ -43,6 +43,7 @@ import io.auditwatch.service.kafka.EmbeddedKafka;
 import io.auditwatch.ingest.kafka.EventPublisher;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.kafka.TopicCreator;
+import io.auditwatch.ingest.kafka.TopicTooSmallException;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.auditwatch.ingest.spool.Spool;
 import io.auditwatch.ingest.spool.SpoolHealth;
@@ -88,6 +89,8 @@ public final class Auditwatch implements AutoCloseable {
     static final Duration KAFKA_UNREACHABLE_GRACE = Duration.ofSeconds(30);
     /** Publishing failing this long raises PUBLISH_FAILING (the producer retries for 2 minutes itself). */
     static final Duration PUBLISH_FAILING_GRACE = Duration.ofSeconds(60);
+    /** A dead letter keeps EVENTS_DEAD_LETTERED firing this long: one mail per burst, not per event. */
+    static final Duration DEAD_LETTER_ALERT_WINDOW = Duration.ofMinutes(15);
     /** Disk nearly full this long raises DISK_NEARLY_FULL (ignores a short burst of temporary files). */
     static final Duration DISK_GRACE = Duration.ofSeconds(60);
 
@@ -172,7 +175,11 @@ public final class Auditwatch implements AutoCloseable {
         }
         Map<String, String> clientProperties = KafkaClientProperties.read(config);
         PublisherSettings ps = ModuleSettings.publisher(config, bootstrapServers, clientProperties);
-        TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
+        try {
+            TopicCreator.ensureTopic(ps, KAFKA_STARTUP_TIMEOUT);
+        } catch (TopicTooSmallException e) {
+            throw config.invalid(Keys.KAFKA_TOPIC, e.getMessage());
+        }
 
         KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
                 config.get(Keys.KAFKA_REPLICATION).shortValue(), new AlertingMetrics(registry));
@@ -305,6 +312,9 @@ public final class Auditwatch implements AutoCloseable {
                         + publisher.health().consecutiveFailures() + " consecutive failures, last: "
                         + publisher.health().lastError() + ")",
                 PUBLISH_FAILING_GRACE));
+        m.watch(new PipelineMonitor.Condition(AlertKind.EVENTS_DEAD_LETTERED, "dead-letters",
+                () -> publisher.deadLetterAlert(DEAD_LETTER_ALERT_WINDOW) != null,
+                () -> String.valueOf(publisher.deadLetterAlert(DEAD_LETTER_ALERT_WINDOW)), Duration.ZERO));
         for (StreamListener l : new StreamListener[] {tcp, tls}) {
             if (l != null) {
                 m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN, l.transport().id(), () -> !l.isBound(),

@@ -1,5 +1,6 @@
 package io.auditwatch.service;
 
+import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +60,7 @@ final class PacedSender implements AutoCloseable {
 
     /** The sequence number of an envelope this sender's line became. */
     static int sequence(JsonNode envelope) {
-        String[] words = envelope.at("/syslog/message").asText().split(" ");
+        String[] words = EnvelopeCodec.message(envelope).split(" ");
         return Integer.parseInt(words[words.length - 1]);
     }
 

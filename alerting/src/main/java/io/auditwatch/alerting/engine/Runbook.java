@@ -61,6 +61,12 @@ final class Runbook {
                 out.add("Topic audit.events exists with the expected partitions; ACLs for the auditwatch principal");
                 out.add("Broker disk and under-replicated partitions (acks=all needs the in-sync replicas)");
             }
+            case EVENTS_DEAD_LETTERED -> {
+                out.add("The auditwatch log and the aw.dead-letter-reason header: kcat -C -t audit.events.dlq -f '%h %S\\n'");
+                out.add("Too large: kafka-configs.sh --describe --entity-type topics --entity-name audit.events (max.message.bytes);"
+                        + " not authorized: the ACLs of the auditwatch principal on audit.events");
+                out.add("After the fix, copy the dead letters back to audit.events (their key, value and aw.* headers are unchanged)");
+            }
             case LISTENER_DOWN -> {
                 out.add("Port in use or not permitted: ss -ltnup | grep -E ':(5514|6514)'");
                 out.add("TLS listener: listeners.tls.cert-file and key-file exist, are readable and not expired");

@@ -48,8 +48,21 @@ public final class FragmentReassembler {
      * operator reading the event.
      */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
-    /** Largest joined MSG: 64 pieces; the largest text {@link JsonLimits} parses. */
+    /**
+     * Largest joined MSG: 64 pieces; the largest text {@link JsonLimits} parses. The joined raw bytes
+     * are bounded too ({@link #maxReassembledRawBytes}).
+     */
     public static final int DEFAULT_MAX_REASSEMBLED_BYTES = 1 << 20;
+    /**
+     * Largest joined raw bytes (the pieces with their headers), for a joined MSG of
+     * {@code maxReassembledBytes}: a sixteenth more, 1 KiB of header per 16 KiB piece (Docker's syslog
+     * headers are under 200 bytes, its fluentd entries' fields a few hundred). Bounds the envelope
+     * of a reassembled line (ingest/README.md, "The envelope": size budget).
+     */
+    public static int maxReassembledRawBytes(int maxReassembledBytes) {
+        return maxReassembledBytes + maxReassembledBytes / 16;
+    }
+
     /** Pending groups at once: one per (connection, container) writing a long line right now. */
     public static final int DEFAULT_MAX_PENDING_GROUPS = 1024;
     /** Memory held by pending groups, all together: 64 full-size groups. */
@@ -108,6 +121,7 @@ public final class FragmentReassembler {
         final List<byte[]> msgs = new ArrayList<>();
         final JsonBalance json = new JsonBalance();
         long bytes;
+        long rawBytes;
         Instant lastPieceAt;
 
         Group(Key key) {
@@ -119,6 +133,7 @@ public final class FragmentReassembler {
             msgs.add(msg);
             json.feed(msg);
             bytes += msg.length;
+            rawBytes += raw.length;
             lastPieceAt = now;
         }
 
@@ -202,7 +217,8 @@ public final class FragmentReassembler {
             } else if (g.json.closed() && msg.length > 0) {
                 // The JSON closed at a piece boundary and this is not the empty remainder: a new line.
                 out.add(remove(g).emit(Outcome.REASSEMBLED));
-            } else if (g.bytes + msg.length > maxReassembledBytes) {
+            } else if (g.bytes + msg.length > maxReassembledBytes
+                    || g.rawBytes + raw.length > maxReassembledRawBytes(maxReassembledBytes)) {
                 out.add(remove(g).emit(Outcome.SIZE_CAP));
             } else {
                 g.add(raw, msg, now);

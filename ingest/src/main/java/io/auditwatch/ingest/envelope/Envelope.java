@@ -32,7 +32,8 @@ import java.util.UUID;
  * @param classification what the payload was recognised as, with its fields; null when not classified
  * @param flags notable conditions, e.g. {@code truncated}, {@code invalid_utf8}, {@code identity_mismatch}
  * @param raw the message bytes exactly as received (for reassembled messages: the pieces joined)
- * @param pieces for a message reassembled from Docker's 16 KiB pieces, each piece's raw bytes; else empty
+ * @param pieces for a message reassembled from Docker's 16 KiB pieces, where each piece lies in
+ *     {@code raw} (their lengths add up to {@code raw.length}); else empty
  * @param docker the container fields of an event from Docker's fluentd or gelf driver; null for syslog
  * @param claimedNode with the {@code identity_mismatch} flag: the node the event named (HOSTNAME, or
  *     the certificate or address mapping) that is not {@code node}, kept for forensics; else null
@@ -56,9 +57,25 @@ public record Envelope(
         Classification classification,
         List<String> flags,
         byte[] raw,
-        List<byte[]> pieces,
+        List<Piece> pieces,
         DockerLog docker,
         String claimedNode) {
+
+    /**
+     * One piece of a reassembled message: the next {@code length} bytes of {@code raw}. The pieces
+     * are not stored again: they are {@code raw} cut at these lengths.
+     *
+     * @param length the piece's bytes, at least 1
+     * @param messageOffset where the piece's MSG starts within the piece (after its syslog header),
+     *     or -1 when the piece is not a syslog message (Docker's fluentd and gelf drivers)
+     */
+    public record Piece(int length, int messageOffset) {
+        public Piece {
+            if (length < 1 || messageOffset < -1 || messageOffset > length) {
+                throw new IllegalArgumentException("piece of " + length + " bytes with message at " + messageOffset);
+            }
+        }
+    }
 
     public Envelope {
         Objects.requireNonNull(id, "id");
@@ -68,5 +85,12 @@ public record Envelope(
         Objects.requireNonNull(raw, "raw");
         flags = flags == null ? List.of() : List.copyOf(flags);
         pieces = pieces == null ? List.of() : List.copyOf(pieces);
+        long total = 0;
+        for (Piece p : pieces) {
+            total += p.length();
+        }
+        if (!pieces.isEmpty() && total != raw.length) {
+            throw new IllegalArgumentException("pieces add up to " + total + " bytes, raw has " + raw.length);
+        }
     }
 }

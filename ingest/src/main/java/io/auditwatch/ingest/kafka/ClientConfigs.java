@@ -39,6 +39,20 @@ final class ClientConfigs {
     /** lz4: the cheapest codec in CPU for a good ratio on repetitive syslog text; CPU is the scarce resource. */
     static final String COMPRESSION = "lz4";
 
+    /**
+     * What a record adds to its value, in bytes: the key (the node name), the {@code aw.*} headers
+     * (under 1 KiB together), Kafka's record and batch framing (under 100 bytes) and lz4's worst-case
+     * growth of an incompressible value (0.4%, 7 KiB on a 1.7 MB envelope).
+     */
+    public static final int RECORD_FRAMING_BYTES = 16 * 1024;
+
+    /**
+     * The dead-letter topic takes records up to this size: four times the events topic's budget,
+     * so that a record refused there as too large (a topic whose {@code max.message.bytes} was
+     * lowered) still fits.
+     */
+    static final int DEAD_LETTER_SIZE_FACTOR = 4;
+
     private ClientConfigs() {
     }
 
@@ -66,14 +80,34 @@ final class ClientConfigs {
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
         p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(LINGER.toMillis()));
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_SIZE_BYTES));
-        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(s.queueBytes() * BUFFER_MEMORY_FACTOR));
+        // The producer refuses a record larger than its memory: room for the largest one too.
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG,
+                Long.toString(Math.max(s.queueBytes(), s.maxRecordBytes()) * BUFFER_MEMORY_FACTOR));
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 spooled ? Integer.toString(Integer.MAX_VALUE) : Long.toString(DELIVERY_TIMEOUT.toMillis()));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(s.maxBlock().toMillis()));
+        // ingest/README.md, "The envelope": every envelope fits; Kafka's 1 MiB default does not hold a reassembled line.
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Long.toString(s.maxRecordBytes()));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.putAll(s.producerOverrides());
         return p;
+    }
+
+    /**
+     * The dead-letter producer: like the events producer, with room for a record
+     * {@value #DEAD_LETTER_SIZE_FACTOR} times the budget and without the overrides' batching.
+     */
+    static Map<String, Object> deadLetterProducer(PublisherSettings s) {
+        Map<String, Object> p = producer(s, false);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID + "-dlq");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Long.toString(deadLetterMaxBytes(s)));
+        return p;
+    }
+
+    /** The dead-letter topic's {@code max.message.bytes}. */
+    static long deadLetterMaxBytes(PublisherSettings s) {
+        return s.maxRecordBytes() * DEAD_LETTER_SIZE_FACTOR;
     }
 
     /** Admin client settings: the cluster, the timeout, and the overrides that every client shares. */

@@ -13,14 +13,15 @@ import java.util.function.LongSupplier;
  * Sends from memory only ({@code spool.enabled: false}): one publisher thread takes events from the
  * bound and hands them to the producer; an event leaves the bound when Kafka acknowledges it or when
  * it is given up. A send that fails before reaching the producer's buffer with a retriable error is
- * retried with backoff, keeping the event and its place; any other failure loses the event.
+ * retried with backoff, keeping the event and its place; a record the topic refuses for good goes to
+ * the dead-letter topic; any other failure loses the event.
  */
 final class DirectSender extends Sender {
     private final Thread thread;
 
     DirectSender(PublisherSettings settings, Producer<byte[], byte[]> producer, BoundedEventQueue queue,
-                 AtomicInteger inflight, PublishOutcomes outcomes, LongSupplier nanoTime) {
-        super(settings, producer, queue, inflight, outcomes, nanoTime);
+                 AtomicInteger inflight, PublishOutcomes outcomes, LongSupplier nanoTime, DeadLetters deadLetters) {
+        super(settings, producer, queue, inflight, outcomes, nanoTime, deadLetters);
         this.thread = daemon(this::run, "auditwatch-kafka-publisher");
     }
 
@@ -91,6 +92,10 @@ final class DirectSender extends Sender {
                 giveUp(event, FailureReason.SHUTDOWN, failure);
                 throw new InterruptedException("close deadline passed during send");
             }
+            if (reason.refusedForGood()) {
+                toDeadLetters(event, reason, failure);
+                return;
+            }
             if (!(failure instanceof RetriableException) || closing) {
                 giveUp(event, reason, failure);
                 return;
@@ -116,10 +121,26 @@ final class DirectSender extends Sender {
             return;
         }
         FailureReason reason = FailureReason.of(exception);
+        if (reason.refusedForGood()) {
+            toDeadLetters(event, reason, exception);
+            return;
+        }
         if (closing && reason == FailureReason.OTHER) {
             // The producer fails what it still holds when close() forces it at the deadline.
             reason = FailureReason.SHUTDOWN;
         }
         giveUp(event, reason, exception);
+    }
+
+    /** Stored in the dead-letter topic it is durable; refused there too it is lost (no spool holds it). */
+    private void toDeadLetters(OutboundEvent event, FailureReason reason, Throwable cause) {
+        deadLetter(event, reason, cause, refusal -> {
+            if (refusal == null) {
+                event.durability().durable();
+                queue.release(event);
+            } else {
+                giveUp(event, reason, refusal);
+            }
+        });
     }
 }

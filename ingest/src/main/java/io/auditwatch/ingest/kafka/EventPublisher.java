@@ -50,6 +50,7 @@ public final class EventPublisher implements AutoCloseable {
     private final PublishOutcomes outcomes;
     private final RateLimitedLog rejectionLog;
     private final Sender sender;
+    private final DeadLetters deadLetters;
     private final ScheduledExecutorService prober;
 
     private boolean closed;
@@ -83,6 +84,7 @@ public final class EventPublisher implements AutoCloseable {
                                          EventLog eventLog) {
         return new EventPublisher(settings, registry, clock, System::nanoTime,
                 new KafkaProducer<>(ClientConfigs.producer(settings, eventLog != null)),
+                new KafkaProducer<>(ClientConfigs.deadLetterProducer(settings)),
                 Admin.create(ClientConfigs.admin(settings, KafkaReachability.PROBE_TIMEOUT)), eventLog);
     }
 
@@ -93,6 +95,16 @@ public final class EventPublisher implements AutoCloseable {
      */
     EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
                    Producer<byte[], byte[]> producer, Admin admin, EventLog eventLog) {
+        this(settings, registry, clock, nanoTime, producer, producer, admin, eventLog);
+    }
+
+    /**
+     * @param deadLetterProducer the producer of the dead-letter topic, with room for larger records;
+     *     may be {@code producer} itself (unit tests with a mock producer)
+     */
+    EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
+                   Producer<byte[], byte[]> producer, Producer<byte[], byte[]> deadLetterProducer, Admin admin,
+                   EventLog eventLog) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.producer = Objects.requireNonNull(producer, "producer");
@@ -101,6 +113,8 @@ public final class EventPublisher implements AutoCloseable {
         this.reachability = new KafkaReachability(settings.bootstrapServers(), Objects.requireNonNull(clock, "clock"));
         this.metrics = new KafkaMetrics(registry, queue, inflight, reachability::reachable);
         this.outcomes = new PublishOutcomes(metrics, reachability, nanoTime, Sender.log, settings.topic());
+        this.deadLetters = new DeadLetters(Objects.requireNonNull(deadLetterProducer, "deadLetterProducer"), settings,
+                metrics, nanoTime);
         rejectionLog = new RateLimitedLog(Sender.log, "Events rejected because the Kafka publisher is full or closed",
                 RateLimitedLog.DEFAULT_INTERVAL_NANOS, nanoTime);
         Sender.log.info("Kafka publisher to topic {} at {}: acks=all, idempotent, key=node, {} bytes bound (pause at {}%,"
@@ -109,8 +123,8 @@ public final class EventPublisher implements AutoCloseable {
                 (int) (BoundedEventQueue.HIGH_WATERMARK * 100), (int) (BoundedEventQueue.LOW_WATERMARK * 100),
                 ClientConfigs.redacted(ClientConfigs.producer(settings, eventLog != null)));
         this.sender = eventLog == null
-                ? new DirectSender(settings, producer, queue, inflight, outcomes, nanoTime)
-                : new SpoolingSender(settings, producer, queue, inflight, outcomes, nanoTime, eventLog);
+                ? new DirectSender(settings, producer, queue, inflight, outcomes, nanoTime, deadLetters)
+                : new SpoolingSender(settings, producer, queue, inflight, outcomes, nanoTime, deadLetters, eventLog);
         sender.start();
         if (admin != null) {
             prober = Executors.newSingleThreadScheduledExecutor(r -> Sender.daemon(r, "auditwatch-kafka-probe"));
@@ -147,6 +161,20 @@ public final class EventPublisher implements AutoCloseable {
     /** Registers a listener; it gets {@code pause()} at once if the publisher is paused now. */
     public void addPressureListener(PressureListener listener) {
         queue.gate().addListener(listener);
+    }
+
+    /** Events stored in the dead-letter topic since start. */
+    public long deadLettered() {
+        return deadLetters.written();
+    }
+
+    /**
+     * The {@code events-dead-lettered} pipeline alert's summary while it should fire, else null:
+     * an event is held because the dead-letter topic refuses it too, or events went to the
+     * dead-letter topic within the last {@code window}.
+     */
+    public String deadLetterAlert(Duration window) {
+        return deadLetters.alert(window.toNanos());
     }
 
     public PublisherHealth health() {
@@ -189,12 +217,16 @@ public final class EventPublisher implements AutoCloseable {
         }
         // Waits for in-flight requests up to the deadline, then fails the rest through their callbacks.
         producer.close(Duration.ofMillis(sender.remainingMillis(end)));
+        if (deadLetters.producer() != producer) {
+            deadLetters.producer().close(Duration.ofMillis(sender.remainingMillis(end)));
+        }
         sender.abandonInflight();
         if (prober != null) {
             prober.shutdownNow();
             admin.close(Duration.ZERO);
         }
         outcomes.flush();
+        deadLetters.flush();
         rejectionLog.flush();
         sender.logClosed(new Sender.CloseSummary(queuedAtClose, inflightAtClose,
                 outcomes.acknowledgedCount() - acknowledgedBefore, outcomes.shutdownLosses(), deadline));

@@ -2,6 +2,7 @@ package io.auditwatch.ingest.kafka;
 
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.LeaderNotAvailableException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -24,10 +25,20 @@ enum FailureReason {
     AUTHORIZATION,
     /** Bigger than the producer's {@code max.request.size} or the topic's {@code max.message.bytes}. */
     RECORD_TOO_LARGE,
+    /** The broker refused the record itself (e.g. a compacted topic and a record it cannot key). */
+    INVALID_RECORD,
     /** Not delivered because the publisher was closing and its deadline passed. */
     SHUTDOWN,
     /** Anything else; the log line names the exception. */
     OTHER;
+
+    /**
+     * Whether Kafka will refuse the record again however often it is sent: the record goes to the
+     * dead-letter topic instead (ingest/README.md, "Dead letters").
+     */
+    boolean refusedForGood() {
+        return this == RECORD_TOO_LARGE || this == AUTHORIZATION || this == INVALID_RECORD;
+    }
 
     /** The label value: lower case with underscores, as in Prometheus. */
     String label() {
@@ -46,6 +57,9 @@ enum FailureReason {
         }
         if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException) {
             return RECORD_TOO_LARGE;
+        }
+        if (t instanceof InvalidRecordException) {
+            return INVALID_RECORD;
         }
         if (t instanceof InterruptException || t instanceof InterruptedException) {
             return SHUTDOWN;

@@ -20,8 +20,9 @@ import java.util.function.BooleanSupplier;
 public final class KafkaMetrics {
     /**
      * Events by outcome: {@code success} acknowledged by Kafka, {@code failure} given up (with the
-     * spool only records too large for Kafka and shutdown losses), {@code rejected} not accepted
-     * because the bound was full or the publisher closed.
+     * spool only what could not be stored: shutdown losses, a failing disk; records Kafka refuses
+     * for good go to the dead-letter topic), {@code rejected} not accepted because the bound was
+     * full or the publisher closed.
      */
     static final MeterDoc PUBLISH = MeterDoc.counter("auditwatch.kafka.publish", "events",
             "Events by outcome: acknowledged by Kafka, given up, or rejected at the door, in events")
@@ -30,6 +31,11 @@ public final class KafkaMetrics {
     static final MeterDoc FAILURES = MeterDoc.counter("auditwatch.kafka.publish.failures", "attempts",
             "Failed Kafka send attempts, retried or given up, by reason, in attempts")
             .tag("reason", FailureReason.class, FailureReason::label);
+    /** Events the events topic refused for good, stored in the dead-letter topic instead. */
+    static final MeterDoc DEAD_LETTERS = MeterDoc.counter("auditwatch.kafka.dead.letters", "events",
+            "Events the events topic refused for good (too large, not authorized, invalid) stored in the dead-letter"
+                    + " topic instead, by reason, in events")
+            .tag("reason", "record_too_large, authorization, invalid_record");
     static final MeterDoc LATENCY = MeterDoc.timer("auditwatch.kafka.publish.latency",
             "Time from the listener accepting an event to Kafka acknowledging it, in seconds");
     static final MeterDoc QUEUE_BYTES = MeterDoc.gauge("auditwatch.kafka.queue", "bytes",
@@ -49,7 +55,7 @@ public final class KafkaMetrics {
             "1 when the last Kafka reachability probe answered, else 0");
 
     /** Every meter this class registers. */
-    public static final List<MeterDoc> METERS = List.of(PUBLISH, FAILURES, LATENCY, QUEUE_BYTES, PENDING_BYTES,
+    public static final List<MeterDoc> METERS = List.of(PUBLISH, FAILURES, DEAD_LETTERS, LATENCY, QUEUE_BYTES, PENDING_BYTES,
             PENDING_LIMIT_BYTES, INFLIGHT, BACKPRESSURE, BACKPRESSURE_PAUSES, UP);
 
     /**
@@ -67,6 +73,7 @@ public final class KafkaMetrics {
     final Counter rejected;
     final Timer latency;
     private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
+    private final Map<FailureReason, Counter> deadLetters = new EnumMap<>(FailureReason.class);
 
     KafkaMetrics(MeterRegistry registry, BoundedEventQueue queue, AtomicInteger inflight, BooleanSupplier up) {
         success = publish(registry, "success");
@@ -74,6 +81,9 @@ public final class KafkaMetrics {
         rejected = publish(registry, "rejected");
         for (FailureReason r : FailureReason.values()) {
             failures.put(r, FAILURES.counter().tag("reason", r.label()).register(registry));
+            if (r.refusedForGood()) {
+                deadLetters.put(r, DEAD_LETTERS.counter().tag("reason", r.label()).register(registry));
+            }
         }
         latency = LATENCY.timer()
                 .publishPercentileHistogram()
@@ -93,6 +103,11 @@ public final class KafkaMetrics {
 
     Counter failures(FailureReason reason) {
         return failures.get(reason);
+    }
+
+    /** The dead-letter counter of a reason {@link FailureReason#refusedForGood()}. */
+    Counter deadLetters(FailureReason reason) {
+        return deadLetters.get(reason);
     }
 
     private static Counter publish(MeterRegistry registry, String result) {

@@ -25,6 +25,11 @@ import java.util.Objects;
  *     that are common client settings ({@code security.protocol}, {@code ssl.*}, {@code sasl.*}) also
  *     reach the Admin client of the topic check and the health probe. Null means none.
  * @param healthCheckInterval period of the reachability probe behind {@link EventPublisher#health()}
+ * @param deadLetterTopic where a record the events topic refuses for good goes, with its reason
+ *     (ingest/README.md, "Dead letters")
+ * @param maxValueBytes the longest record value (envelope) ingest can produce; the producer's
+ *     {@code max.request.size} and the topic's {@code max.message.bytes} are this plus
+ *     {@link ClientConfigs#RECORD_FRAMING_BYTES}
  */
 public record PublisherSettings(
         String bootstrapServers,
@@ -35,7 +40,23 @@ public record PublisherSettings(
         Duration maxBlock,
         Duration closeDeadline,
         Map<String, String> producerOverrides,
-        Duration healthCheckInterval) {
+        Duration healthCheckInterval,
+        String deadLetterTopic,
+        long maxValueBytes) {
+
+    /**
+     * Kafka's own default {@code max.request.size} less the record framing: what a caller that does
+     * not know its largest envelope gets.
+     */
+    public static final long DEFAULT_MAX_VALUE_BYTES = 1024 * 1024 - ClientConfigs.RECORD_FRAMING_BYTES;
+
+    /** Settings with the dead-letter topic {@code <topic>.dlq} and {@link #DEFAULT_MAX_VALUE_BYTES}. */
+    public PublisherSettings(String bootstrapServers, String topic, int partitions, short replicationFactor,
+            long queueBytes, Duration maxBlock, Duration closeDeadline, Map<String, String> producerOverrides,
+            Duration healthCheckInterval) {
+        this(bootstrapServers, topic, partitions, replicationFactor, queueBytes, maxBlock, closeDeadline,
+                producerOverrides, healthCheckInterval, topic + ".dlq", DEFAULT_MAX_VALUE_BYTES);
+    }
 
     public PublisherSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -59,6 +80,18 @@ public record PublisherSettings(
         requirePositive(closeDeadline, "closeDeadline");
         requirePositive(healthCheckInterval, "healthCheckInterval");
         producerOverrides = producerOverrides == null ? Map.of() : Map.copyOf(producerOverrides);
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        if (deadLetterTopic.isBlank() || deadLetterTopic.equals(topic)) {
+            throw new IllegalArgumentException("deadLetterTopic must be a topic other than " + topic + ": " + deadLetterTopic);
+        }
+        if (maxValueBytes < 1) {
+            throw new IllegalArgumentException("maxValueBytes must be positive: " + maxValueBytes);
+        }
+    }
+
+    /** The largest record, value plus key, headers and Kafka's framing: {@code max.request.size}. */
+    public long maxRecordBytes() {
+        return maxValueBytes + ClientConfigs.RECORD_FRAMING_BYTES;
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -39,6 +39,7 @@ abstract sealed class Sender permits DirectSender, SpoolingSender {
     final AtomicInteger inflight;
     final PublishOutcomes outcomes;
     final LongSupplier nanoTime;
+    final DeadLetters deadLetters;
 
     /** False once close() started: offers are refused and the threads finish what is queued. */
     volatile boolean accepting = true;
@@ -51,7 +52,8 @@ abstract sealed class Sender permits DirectSender, SpoolingSender {
     private Exception syncFailure;
 
     Sender(PublisherSettings settings, Producer<byte[], byte[]> producer, BoundedEventQueue queue,
-           AtomicInteger inflight, PublishOutcomes outcomes, LongSupplier nanoTime) {
+           AtomicInteger inflight, PublishOutcomes outcomes, LongSupplier nanoTime, DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.settings = settings;
         this.producer = producer;
         this.queue = queue;
@@ -140,6 +142,18 @@ abstract sealed class Sender permits DirectSender, SpoolingSender {
             inflight.decrementAndGet();
         }
         return failure;
+    }
+
+    /**
+     * Sends an event the events topic refused for good to the dead-letter topic, counted in flight
+     * until it settles; {@code done} gets null when it is stored there, else the refusal.
+     */
+    final void deadLetter(OutboundEvent event, FailureReason reason, Throwable cause, Consumer<Exception> done) {
+        inflight.incrementAndGet();
+        deadLetters.send(event, reason, cause, exception -> {
+            inflight.decrementAndGet();
+            done.accept(exception);
+        });
     }
 
     /** An event Kafka will not get from us and that no log holds: counted as lost, logged, its bytes released. */

@@ -34,8 +34,9 @@ final class SpoolingSender extends Sender {
     private volatile long retryAtNanos;
 
     SpoolingSender(PublisherSettings settings, Producer<byte[], byte[]> producer, BoundedEventQueue queue,
-                   AtomicInteger inflight, PublishOutcomes outcomes, LongSupplier nanoTime, EventLog eventLog) {
-        super(settings, producer, queue, inflight, outcomes, nanoTime);
+                   AtomicInteger inflight, PublishOutcomes outcomes, LongSupplier nanoTime, DeadLetters deadLetters,
+                   EventLog eventLog) {
+        super(settings, producer, queue, inflight, outcomes, nanoTime, deadLetters);
         this.eventLog = eventLog;
         this.appender = daemon(this::appendToLog, "auditwatch-kafka-publisher");
         this.sender = daemon(this::sendFromLog, "auditwatch-kafka-sender");
@@ -161,11 +162,11 @@ final class SpoolingSender extends Sender {
                 eventLog.failed(entry);
                 throw new InterruptedException("close deadline passed during send");
             }
-            if (reason == FailureReason.RECORD_TOO_LARGE) {
-                dropTooLarge(entry, failure);
+            if (reason.refusedForGood()) {
+                toDeadLetters(entry, reason, failure);
                 return;
             }
-            // Everything else may heal (metadata, leader, ACLs fixed by an operator): the log keeps the record.
+            // Everything else may heal (metadata, leader election): the log keeps the record.
             outcomes.failedAttempt(reason, failure, "retrying in " + backoff + " ms");
             Thread.sleep(backoff);
             backoff = Math.min(backoff * 2, RETRY_BACKOFF_MAX_MILLIS);
@@ -181,8 +182,8 @@ final class SpoolingSender extends Sender {
             return;
         }
         FailureReason reason = FailureReason.of(exception);
-        if (reason == FailureReason.RECORD_TOO_LARGE) {
-            dropTooLarge(entry, exception);
+        if (reason.refusedForGood()) {
+            toDeadLetters(entry, reason, exception);
             return;
         }
         if (!closing) {
@@ -193,9 +194,20 @@ final class SpoolingSender extends Sender {
         eventLog.failed(entry);
     }
 
-    /** Kafka will never take this record; keeping it would stop the log behind it. Counted as lost. */
-    private void dropTooLarge(EventLog.Entry entry, Throwable cause) {
-        outcomes.lost(FailureReason.RECORD_TOO_LARGE, "event dropped: " + EventPublisher.describe(cause));
-        eventLog.acknowledged(entry);
+    /**
+     * The events topic will never take this record: the dead-letter topic gets it, and only then
+     * the log forgets it. Refused there too, the log keeps it and hands it out again after a pause
+     * (with what follows it), so nothing accepted is ever deleted.
+     */
+    private void toDeadLetters(EventLog.Entry entry, FailureReason reason, Throwable cause) {
+        deadLetter(entry.event(), reason, cause, refusal -> {
+            if (refusal == null) {
+                eventLog.acknowledged(entry);
+                return;
+            }
+            outcomes.failedAttempt(reason, refusal, "held in the spool: the dead-letter topic refused it too");
+            retryAtNanos = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(RETRY_BACKOFF_MAX_MILLIS);
+            eventLog.failed(entry);
+        });
     }
 }

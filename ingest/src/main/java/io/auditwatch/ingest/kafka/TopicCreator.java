@@ -1,20 +1,30 @@
 package io.auditwatch.ingest.kafka;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Creates the events topic at start-up when it is missing; an existing topic is left as it is. */
+/**
+ * Creates the events topic and its dead-letter topic at start-up when they are missing, with a
+ * {@code max.message.bytes} that holds the largest record ingest produces; an existing events topic
+ * whose {@code max.message.bytes} is smaller is refused ({@link TopicTooSmallException}), since
+ * Kafka would refuse the largest events.
+ */
 public final class TopicCreator {
     private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
 
@@ -35,7 +45,9 @@ public final class TopicCreator {
      * replication factor if not. A topic created at the same time by another replica counts as existing.
      *
      * @param timeout how long to wait for the cluster, all calls together
-     * @return true when this call created the topic, false when it existed
+     * @return true when this call created the events topic, false when it existed
+     * @throws TopicTooSmallException when the events topic exists with a {@code max.message.bytes}
+     *     below {@link PublisherSettings#maxRecordBytes()}
      * @throws KafkaUnreachableException when the cluster did not answer within {@code timeout}, or
      *     refused the creation (authorization, replication factor above the broker count, ...)
      */
@@ -46,25 +58,16 @@ public final class TopicCreator {
         Admin admin = Admin.create(ClientConfigs.admin(settings, timeout));
         try {
             String clusterId = admin.describeCluster().clusterId().get(remaining(deadline), TimeUnit.NANOSECONDS);
-            if (admin.listTopics().names().get(remaining(deadline), TimeUnit.NANOSECONDS).contains(settings.topic())) {
-                log.info("Kafka topic {} exists on cluster {} at {}", settings.topic(), clusterId, settings.bootstrapServers());
-                return false;
-            }
-            NewTopic topic = new NewTopic(settings.topic(), settings.partitions(), settings.replicationFactor());
-            try {
-                admin.createTopics(List.of(topic)).all().get(remaining(deadline), TimeUnit.NANOSECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof TopicExistsException) {
-                    log.info("Kafka topic {} was created concurrently by another client", settings.topic());
-                    return false;
+            boolean created = ensure(admin, settings, settings.topic(), settings.maxRecordBytes(), clusterId, deadline);
+            if (!created) {
+                long actual = maxMessageBytes(admin, settings.topic(), deadline);
+                if (actual < settings.maxRecordBytes()) {
+                    throw new TopicTooSmallException(settings.topic(), actual, settings.maxRecordBytes());
                 }
-                throw e;
             }
-            awaitLeaders(admin, settings.topic(), deadline);
-            log.info("Created Kafka topic {} ({} partitions, replication factor {}) on cluster {} at {}",
-                    settings.topic(), settings.partitions(), settings.replicationFactor(), clusterId,
-                    settings.bootstrapServers());
-            return true;
+            ensure(admin, settings, settings.deadLetterTopic(), ClientConfigs.deadLetterMaxBytes(settings), clusterId,
+                    deadline);
+            return created;
         } catch (TimeoutException e) {
             throw new KafkaUnreachableException("Kafka at " + settings.bootstrapServers() + " did not answer within "
                     + timeout.toMillis() + " ms while checking topic " + settings.topic(), e);
@@ -83,6 +86,41 @@ public final class TopicCreator {
             // Pending calls have timed out by now; do not wait for them again.
             admin.close(ADMIN_CLOSE_TIMEOUT);
         }
+    }
+
+    /** Creates {@code name} unless it exists; true when this call created it. */
+    private static boolean ensure(Admin admin, PublisherSettings settings, String name, long maxMessageBytes,
+            String clusterId, long deadline) throws ExecutionException, InterruptedException, TimeoutException {
+        if (admin.listTopics().names().get(remaining(deadline), TimeUnit.NANOSECONDS).contains(name)) {
+            log.info("Kafka topic {} exists on cluster {} at {}", name, clusterId, settings.bootstrapServers());
+            return false;
+        }
+        NewTopic topic = new NewTopic(name, settings.partitions(), settings.replicationFactor())
+                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes)));
+        try {
+            admin.createTopics(List.of(topic)).all().get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                log.info("Kafka topic {} was created concurrently by another client", name);
+                return false;
+            }
+            throw e;
+        }
+        awaitLeaders(admin, name, deadline);
+        log.info("Created Kafka topic {} ({} partitions, replication factor {}, max.message.bytes {}) on cluster {} at {}",
+                name, settings.partitions(), settings.replicationFactor(), maxMessageBytes, clusterId,
+                settings.bootstrapServers());
+        return true;
+    }
+
+    /** The topic's effective {@code max.message.bytes} (its own, else the broker's {@code message.max.bytes}). */
+    static long maxMessageBytes(Admin admin, String topic, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource)).all()
+                .get(remaining(deadline), TimeUnit.NANOSECONDS).get(resource);
+        ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return Long.parseLong(entry.value());
     }
 
     /**

@@ -212,7 +212,11 @@ public final class Ingestor {
                     head.structuredData(), head.bom(), head.msgOffset(), joined, valid);
             byte[] raw = join(u.rawPieces());
             String note = u.outcome() == FragmentReassembler.Outcome.REASSEMBLED ? "reassembled" : "reassembly_incomplete";
-            out.accept(toEvent(whole, raw, u.rawPieces(), peer, f, false, -1, note, received));
+            List<Envelope.Piece> pieces = new ArrayList<>(u.pieces());
+            for (byte[] p : u.rawPieces()) {
+                pieces.add(new Envelope.Piece(p.length, SyslogParser.parse(p).msgOffset()));
+            }
+            out.accept(toEvent(whole, raw, pieces, peer, f, false, -1, note, received));
         }
     }
 
@@ -230,13 +234,22 @@ public final class Ingestor {
         metrics.reassembly(u.outcome());
         byte[] raw = join(u.rawPieces());
         String note = u.outcome() == FragmentReassembler.Outcome.REASSEMBLED ? "reassembled" : "reassembly_incomplete";
-        out.accept(dockerEvent(held.line(), raw, u.pieces() > 1 ? u.rawPieces() : List.of(),
+        out.accept(dockerEvent(held.line(), raw, u.pieces() > 1 ? driverPieces(u.rawPieces()) : List.of(),
                 new String(u.msg(), StandardCharsets.UTF_8),
                 held.line().utf8Valid() && io.auditwatch.ingest.envelope.EnvelopeCodec.isUtf8(u.msg()), held.peer(),
                 u.pieces() > 1 || u.outcome() != FragmentReassembler.Outcome.SINGLE ? note : null, received));
     }
 
-    private OutboundEvent dockerEvent(DockerLine line, byte[] raw, List<byte[]> pieces, String message,
+    /** The pieces of a fluentd or gelf line: each is the driver's event, with no syslog MSG in it. */
+    private static List<Envelope.Piece> driverPieces(List<byte[]> rawPieces) {
+        List<Envelope.Piece> pieces = new ArrayList<>(rawPieces.size());
+        for (byte[] p : rawPieces) {
+            pieces.add(new Envelope.Piece(p.length, -1));
+        }
+        return pieces;
+    }
+
+    private OutboundEvent dockerEvent(DockerLine line, byte[] raw, List<Envelope.Piece> pieces, String message,
             boolean utf8Valid, Peer peer, String reassemblyFlag, Instant received) {
         SyslogMessage msg = new SyslogMessage(line.format(), null, -1, -1, 0,
                 line.eventTime() == null ? null : line.eventTime().toString(), line.hostname(), line.tag(), null, null,
@@ -259,13 +272,13 @@ public final class Ingestor {
         return raw;
     }
 
-    private OutboundEvent toEvent(SyslogMessage msg, byte[] raw, List<byte[]> pieces, Peer peer, Framing framing,
+    private OutboundEvent toEvent(SyslogMessage msg, byte[] raw, List<Envelope.Piece> pieces, Peer peer, Framing framing,
             boolean truncated, int originalLength, String reassemblyFlag, Instant received) {
         return toEvent(msg, raw, pieces, peer, framing, truncated, originalLength, reassemblyFlag, received, null,
                 List.of());
     }
 
-    private OutboundEvent toEvent(SyslogMessage msg, byte[] raw, List<byte[]> pieces, Peer peer, Framing framing,
+    private OutboundEvent toEvent(SyslogMessage msg, byte[] raw, List<Envelope.Piece> pieces, Peer peer, Framing framing,
             boolean truncated, int originalLength, String reassemblyFlag, Instant received, DockerLog docker,
             List<String> extraFlags) {
         long receivedMillis = received.toEpochMilli();

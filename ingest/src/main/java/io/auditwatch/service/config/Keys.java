@@ -68,6 +68,9 @@ public final class Keys {
     public static final ConfigKey<String> KAFKA_OPERATOR_AUDIT_TOPIC = key("kafka.operator-audit-topic",
             "auditwatch.audit", ValueType.NON_EMPTY,
             "topic of the operator audit trail: one record per maintenance, decommission, silence or test alert");
+    public static final ConfigKey<String> KAFKA_DEAD_LETTER_TOPIC = key("kafka.dead-letter-topic", "audit.events.dlq",
+            ValueType.NON_EMPTY, "where an event the events topic refuses for good (too large, not authorized, invalid) is"
+            + " stored with its reason; created like the events topic, with 4 times its max.message.bytes");
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
             ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
 
@@ -390,7 +393,7 @@ public final class Keys {
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
             KAFKA_EMBEDDED_PORT, KAFKA_EMBEDDED_RETENTION, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC,
-            KAFKA_OPERATOR_AUDIT_TOPIC, KAFKA_CLIENT_PROPERTIES,
+            KAFKA_OPERATOR_AUDIT_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_CLIENT_PROPERTIES,
             SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_MIN_FREE_BYTES,
             SPOOL_MIN_FREE_PERCENT, SPOOL_DRAIN_DEADLINE,
             FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,

@@ -8,6 +8,8 @@ import io.auditwatch.heartbeat.HeartbeatConfigException;
 import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.ingest.classify.FragmentReassembler;
+import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.spool.SpoolSettings;
 import io.auditwatch.ingest.transport.TlsPolicy;
@@ -97,9 +99,34 @@ public final class ModuleSettings {
     public static PublisherSettings publisher(Config c, String bootstrapServers, Map<String, String> clientProperties) {
         // With the spool, what Kafka has not acknowledged by the deadline stays on disk for the next start.
         Duration closeDeadline = c.get(Keys.SPOOL_ENABLED) ? c.get(Keys.SPOOL_DRAIN_DEADLINE) : c.get(Keys.KAFKA_CLOSE_DEADLINE);
-        return new PublisherSettings(bootstrapServers, c.get(Keys.KAFKA_TOPIC), c.get(Keys.KAFKA_PARTITIONS),
-                c.get(Keys.KAFKA_REPLICATION).shortValue(), c.get(Keys.KAFKA_QUEUE_BYTES), c.get(Keys.KAFKA_MAX_BLOCK),
-                closeDeadline, clientProperties, c.get(Keys.KAFKA_HEALTH_INTERVAL));
+        long maxValue = EnvelopeCodec.maxEncodedBytes(largestAcceptedMessage(c));
+        try {
+            PublisherSettings s = new PublisherSettings(bootstrapServers, c.get(Keys.KAFKA_TOPIC),
+                    c.get(Keys.KAFKA_PARTITIONS), c.get(Keys.KAFKA_REPLICATION).shortValue(), c.get(Keys.KAFKA_QUEUE_BYTES),
+                    c.get(Keys.KAFKA_MAX_BLOCK), closeDeadline, clientProperties, c.get(Keys.KAFKA_HEALTH_INTERVAL),
+                    c.get(Keys.KAFKA_DEAD_LETTER_TOPIC), maxValue);
+            if (s.queueBytes() < s.maxRecordBytes()) {
+                throw c.invalid(Keys.KAFKA_QUEUE_BYTES, "must hold the largest record, " + s.maxRecordBytes() + " bytes");
+            }
+            return s;
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(Keys.KAFKA_DEAD_LETTER_TOPIC, e.getMessage());
+        }
+    }
+
+    /**
+     * The longest raw message any listener accepts, in bytes: a frame or GELF payload of
+     * {@code listeners.max-message-size}, a line joined from Docker's 16 KiB pieces (1 MiB of text
+     * plus the pieces' headers), or, with the fluentd listener, a Forward request (its raw bytes are
+     * the request in Message mode). The envelope's size budget is computed from it.
+     */
+    public static long largestAcceptedMessage(Config c) {
+        long largest = Math.max(c.get(Keys.MAX_MESSAGE_SIZE),
+                FragmentReassembler.maxReassembledRawBytes(FragmentReassembler.DEFAULT_MAX_REASSEMBLED_BYTES));
+        if (c.get(Keys.FLUENTD_ENABLED)) {
+            largest = Math.max(largest, c.get(Keys.FLUENTD_MAX_REQUEST));
+        }
+        return largest;
     }
 
     /** The disk spool under {@code <data-dir>/spool}. */

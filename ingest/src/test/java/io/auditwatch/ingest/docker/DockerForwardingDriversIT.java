@@ -1,5 +1,6 @@
 package io.auditwatch.ingest.docker;
 
+import io.auditwatch.ingest.envelope.EnvelopeCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,7 +93,7 @@ class DockerForwardingDriversIT {
         }
         List<JsonNode> pieces = new ArrayList<>(service.events().awaitEnvelopes("\"tag\":\"long-fd-ack-", 3));
         pieces.sort(Comparator.comparingInt(e -> e.at("/docker/partial/ordinal").asInt()));
-        String joined = pieces.stream().map(e -> e.at("/syslog/message").asText()).collect(Collectors.joining());
+        String joined = pieces.stream().map(e -> EnvelopeCodec.message(e)).collect(Collectors.joining());
         assertEquals(40_000, joined.length());
         assertTrue(pieces.get(2).at("/docker/partial/last").asBoolean());
         assertEquals(1, pieces.stream().map(e -> e.at("/docker/partial/id").asText()).distinct().count());
@@ -106,7 +107,7 @@ class DockerForwardingDriversIT {
         assertExactlyOnce(lines, "line-fd-plain-");
         lines.forEach(e -> assertContainerFields(e, "fluentd"));
         JsonNode whole = service.events().awaitOne("\"tag\":\"long-fd-plain-");
-        assertEquals(40_000, whole.at("/syslog/message").asText().length());
+        io.auditwatch.ingest.envelope.EnvelopeAssertions.assertDriverLineFromRawOnly(whole, 40_000);
         assertEquals(3, whole.get("pieces").size());
     }
 
@@ -126,7 +127,7 @@ class DockerForwardingDriversIT {
         assertExactlyOnce(lines, "line-gelf-udp-");
         lines.forEach(e -> assertContainerFields(e, "gelf"));
         JsonNode whole = service.events().awaitOne("\"tag\":\"long-gelf-udp-");
-        assertEquals(40_000, whole.at("/syslog/message").asText().length());
+        io.auditwatch.ingest.envelope.EnvelopeAssertions.assertDriverLineFromRawOnly(whole, 40_000);
     }
 
     @Test
@@ -137,7 +138,7 @@ class DockerForwardingDriversIT {
         assertExactlyOnce(lines, "line-gelf-tcp-");
         lines.forEach(e -> assertContainerFields(e, "gelf"));
         JsonNode whole = service.events().awaitOne("\"tag\":\"long-gelf-tcp-");
-        assertEquals(40_000, whole.at("/syslog/message").asText().length());
+        io.auditwatch.ingest.envelope.EnvelopeAssertions.assertDriverLineFromRawOnly(whole, 40_000);
     }
 
     /**
@@ -162,7 +163,7 @@ class DockerForwardingDriversIT {
     private static void assertExactlyOnce(List<JsonNode> events, String prefix) {
         Set<String> messages = new TreeSet<>();
         for (JsonNode e : events) {
-            assertTrue(messages.add(e.at("/syslog/message").asText()), "twice: " + e.at("/syslog/message") + " "
+            assertTrue(messages.add(EnvelopeCodec.message(e)), "twice: " + e.at("/syslog/message") + " "
                     + events.stream().filter(o -> o.at("/syslog/message").equals(e.at("/syslog/message")))
                             .map(o -> o.get("id") + " " + o.get("received_at") + " " + o.at("/docker/chunk") + " "
                                     + o.at("/source/port")).toList());
@@ -181,7 +182,7 @@ class DockerForwardingDriversIT {
                     found.add(io.auditwatch.ingest.envelope.EnvelopeCodec.read(r.value()));
                 }
             }
-            return found.stream().map(e -> e.at("/syslog/message").asText()).distinct().count() >= LINES;
+            return found.stream().map(e -> EnvelopeCodec.message(e)).distinct().count() >= LINES;
         });
         return found;
     }
@@ -197,6 +198,7 @@ class DockerForwardingDriversIT {
         assertNotNull(e.at("/docker/container_name").textValue());
         assertEquals("container", e.get("stream").asText());
         String source = e.at("/docker/source").asText();
-        assertEquals(lastOnStderr && e.at("/syslog/message").asText().endsWith("-" + LINES) ? "stderr" : "stdout", source);
+        assertEquals(lastOnStderr && EnvelopeCodec.message(e).endsWith("-" + LINES) ? "stderr" : "stdout", source);
     }
+
 }

@@ -132,7 +132,7 @@ final class DockerHarness implements AutoCloseable {
             for (ConsumerRecord<byte[], byte[]> r : reader.poll()) {
                 if (new String(r.value(), UTF_8).contains(message)) {
                     JsonNode e = EnvelopeCodec.read(r.value());
-                    if (message.equals(e.at("/syslog/message").asText())) {
+                    if (message.equals(EnvelopeCodec.message(e))) {
                         found.set(e);
                     }
                 }

@@ -132,18 +132,22 @@ class EventPublisherIT {
     }
 
     @Test
-    void anEventOverTheBrokersMessageLimitIsCountedAsRecordTooLarge() {
+    void anEventOverTheRequestLimitIsCountedAsRecordTooLargeAndGoesToTheDeadLetterTopic() {
         Map<String, String> smallRequests = Map.of("max.request.size", "2000");
         PublisherSettings base = Topics.settings(broker.bootstrapServers(), Topics.unique("large"), 1L << 20);
         PublisherSettings settings = new PublisherSettings(base.bootstrapServers(), base.topic(), 1, (short) 1,
                 base.queueBytes(), base.maxBlock(), base.closeDeadline(), smallRequests, base.healthCheckInterval());
         TopicCreator.ensureTopic(settings, Duration.ofSeconds(30));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        OutboundEvent big = TestEvents.event("node-1", 1, 10_000);
         try (EventPublisher publisher = EventPublisher.direct(settings, registry)) {
-            publisher.offer(TestEvents.event("node-1", 1, 10_000));
+            publisher.offer(big);
             await().until(() -> registry.get(KafkaMetrics.FAILURES.name()).tag("reason", "record_too_large").counter().count() == 1.0);
-            assertEquals(1.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count());
-            assertFalse(publisher.health().lastError() == null);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(big.value(),
+                    broker.readAll(settings.deadLetterTopic(), 1).get(0).value());
+            await().until(() -> publisher.deadLettered() == 1);
+            assertEquals(0.0, registry.get(KafkaMetrics.PUBLISH.name()).tag("result", "failure").counter().count(),
+                    "not lost");
         }
     }
 }
