@@ -52,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AssessorReportIT {
     private static final Path LOG = Path.of("src", "test", "resources", "auditctl", "auditd-config-change.log");
     private static final String CHROMIUM = "/usr/bin/chromium";
+    static final String PDFTOTEXT = "/usr/bin/pdftotext";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A real SMTP server on a free loopback port, one per test. */
@@ -196,8 +197,10 @@ class AssessorReportIT {
         report.get("controls").forEach(c -> controls.add(c.get("id").asText()));
         assertEquals("CIS Docker Benchmark v1.2.0 1.2.3", controls.get(0));
         assertEquals("CIS Docker Benchmark v1.2.0 1.2.12", controls.get(9));
-        assertEquals(List.of("DISA STIG DKER-EE-001590", "NIST SP 800-53 AU-5(a)"), controls.subList(10, 12));
-        assertEquals(12, controls.size(), "no AU-9 while no operator action is recorded");
+        // The service writes its operator trail from the start (auditwatch.audit exists), so AU-9 is claimed.
+        assertEquals(List.of("DISA STIG DKER-EE-001590", "NIST SP 800-53 AU-5(a)", "NIST SP 800-53 AU-9"),
+                controls.subList(10, 13));
+        assertEquals(13, controls.size());
 
         List<String> names = new ArrayList<>();
         report.get("nodes").forEach(n -> names.add(n.get("node").asText()));
@@ -249,7 +252,8 @@ class AssessorReportIT {
 
         JsonNode operator = report.get("operator_actions");
         assertEquals("auditwatch.audit", operator.get("topic").asText());
-        assertFalse(operator.get("recorded").asBoolean());
+        assertTrue(operator.get("recorded").asBoolean(), "the service created its operator trail at start");
+        assertEquals(0, operator.get("actions").size(), "no operator action yet");
         for (JsonNode s : report.get("sources")) {
             assertTrue(s.get("complete").asBoolean(), s.toString());
         }
@@ -361,6 +365,8 @@ class AssessorReportIT {
         assertFalse(html.contains("src=") || html.contains("<link") || html.contains("<script"), "self-contained");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(CHROMIUM)),
                 "chromium not installed (Debian package 'chromium')");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of(PDFTOTEXT)),
+                "pdftotext not installed (Debian package 'poppler-utils'; .ci/run installs it)");
         // The report fixes no paper size; the print dialog's choice is what @page{size} stands for here.
         Path letter = dir.resolve("report-letter.html");
         Files.writeString(letter, html.replace("<style>", "<style>@page{size:letter}"));
@@ -385,6 +391,13 @@ class AssessorReportIT {
             assertTrue(box.find(), "a page size");
             double w = Double.parseDouble(box.group(1));
             double h = Double.parseDouble(box.group(2));
+            // What an assessor reads on paper: the node table and the controls, as text of the PDF itself.
+            Process text = new ProcessBuilder(PDFTOTEXT, "-layout", pdf.toString(), "-").redirectErrorStream(true).start();
+            String printed = new String(text.getInputStream().readAllBytes(), UTF_8);
+            assertTrue(text.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && text.exitValue() == 0, printed);
+            for (String expected : List.of("node-partial", "node-full", "DKER-EE-001590", "AU-5(a)", "1.2.3", "1.2.12")) {
+                assertTrue(printed.contains(expected), e.getKey() + " PDF lacks '" + expected + "':\n" + printed);
+            }
             if (e.getKey().equals("a4")) {
                 assertEquals(595.3, w, 1.0, "A4 width in points");
                 assertEquals(841.9, h, 1.0, "A4 height in points");

@@ -37,6 +37,7 @@ final class ReportHtml {
             table{border-collapse:collapse;width:100%;margin:4px 0 10px;font-size:8.5pt}
             th,td{border:1px solid #999;padding:2px 4px;text-align:left;vertical-align:top}
             td{overflow-wrap:anywhere}
+            td.control{white-space:nowrap;overflow-wrap:normal}
             th{background:#e8e8e8}
             thead{display:table-header-group}
             tr,td,th{break-inside:avoid;page-break-inside:avoid}
@@ -85,7 +86,8 @@ final class ReportHtml {
         h.append("<h2>Controls</h2>\n<table id=\"controls\"><thead><tr><th>Control</th><th>Title</th>")
                 .append("<th>Evidence in this report</th></tr></thead><tbody>\n");
         for (Control c : controls) {
-            h.append("<tr><td>").append(esc(c.id())).append("</td><td>").append(esc(c.title())).append("</td><td>")
+            // A control's name is what an assessor looks up: never broken across lines on paper.
+            h.append("<tr><td class=\"control\">").append(esc(c.id())).append("</td><td>").append(esc(c.title())).append("</td><td>")
                     .append(esc(c.evidence())).append("</td></tr>\n");
         }
         h.append("</tbody></table>\n");
