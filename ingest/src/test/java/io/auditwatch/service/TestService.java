@@ -31,6 +31,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * does it in {@link #configuredBy}: that runs before the service starts, in the class's directory.
  */
 public final class TestService implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+    static {
+        // An embedded broker whose data directory a finished test removed halts the JVM (Kafka's answer to
+        // a failed log directory); in a test run that would end every later test without a word. Say it
+        // and fail where it happens instead.
+        org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) -> {
+            System.err.println("TestService: an embedded Kafka broker asked to halt the JVM (" + code + "): " + message);
+            throw new IllegalStateException("Kafka halt(" + code + ") refused in tests: " + message);
+        });
+    }
+
     /** Prepares what the service needs in {@code dir} and returns its AUDITWATCH_* overrides. */
     @FunctionalInterface
     public interface Setup {
@@ -207,19 +217,35 @@ public final class TestService implements AutoCloseable, BeforeAllCallback, Afte
     }
 
     /**
-     * A loopback TCP port free right now and not handed out before in this JVM: two successive
-     * picks can return the same port, and a test that binds two of them would then fail.
+     * A TCP port free right now on every address and not handed out before in this JVM, taken below
+     * the kernel's ephemeral range: a port from inside it (what {@code new ServerSocket(0)} gives) can
+     * be taken by any outgoing connection before the service binds it, which a wildcard ({@code 0.0.0.0})
+     * bind then fails on. Two successive picks never return the same port.
      */
     public static int freeTcpPort() {
         while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (HANDED_OUT.add(s.getLocalPort())) {
-                    return s.getLocalPort();
+            int port = belowEphemeral();
+            try (ServerSocket s = new ServerSocket(port)) {
+                if (HANDED_OUT.add(port)) {
+                    return port;
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            } catch (IOException taken) {
+                // in use: pick another
             }
         }
+    }
+
+    /** A random port in the 10,000 ports below {@code ip_local_port_range}'s first (32768 by default). */
+    private static int belowEphemeral() {
+        int first = 32768;
+        try {
+            first = Integer.parseInt(java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException notLinux) {
+            // keep the default
+        }
+        int low = Math.max(1024, first - 10_000);
+        return java.util.concurrent.ThreadLocalRandom.current().nextInt(low, Math.max(low + 1, first));
     }
 
     /** A loopback UDP port free right now and not handed out before in this JVM. */

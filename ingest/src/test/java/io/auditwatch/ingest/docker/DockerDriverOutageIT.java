@@ -106,7 +106,7 @@ class DockerDriverOutageIT {
                 "AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "AUDITWATCH_KAFKA_TOPIC", topic,
                 "AUDITWATCH_SPOOL_MAX_BYTES", "1MiB",
-                "AUDITWATCH_KAFKA_QUEUE_BYTES", "64KiB",
+                "AUDITWATCH_KAFKA_QUEUE_BYTES", "6MiB", // at least one largest record with the fluentd listener on
                 "AUDITWATCH_SPOOL_FSYNC", "os",
                 "AUDITWATCH_LISTENERS_FLUENTD_ENABLED", "true",
                 "AUDITWATCH_LISTENERS_FLUENTD_HOST", "127.0.0.1",

@@ -105,7 +105,7 @@ class DiskFullIT {
             env.putAll(Map.of(
                     "AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "AUDITWATCH_KAFKA_TOPIC", topic,
-                    "AUDITWATCH_KAFKA_QUEUE_BYTES", "64KiB",
+                    "AUDITWATCH_KAFKA_QUEUE_BYTES", "2MiB", // at least one largest record (ingest/README.md, "Size budget")
                     "AUDITWATCH_SPOOL_MAX_BYTES", "4MiB",
                     "AUDITWATCH_SPOOL_FSYNC", "os",
                     "AUDITWATCH_SPOOL_MIN_FREE_BYTES", "2MiB",

@@ -91,7 +91,7 @@ class SpoolOutageIT {
         String topic = "audit.events.full";
         try (TestService svc = service("full", Map.of(
                 "AUDITWATCH_SPOOL_MAX_BYTES", "1MiB",
-                "AUDITWATCH_KAFKA_QUEUE_BYTES", "64KiB",
+                "AUDITWATCH_KAFKA_QUEUE_BYTES", "2MiB", // at least one largest record (ingest/README.md, "Size budget")
                 "AUDITWATCH_SPOOL_FSYNC", "os"))) {
             broker.stop();
             SyslogLoad tcp = new SyslogLoad(svc.tcpPort(), 1, 0, 200);
