@@ -552,7 +552,7 @@ public final class SideBySide {
         /** utime + stime of the process, in seconds. */
         double cpuSeconds() {
             try {
-                String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                String stat = String.join(" ", Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "stat")));
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) TICKS_PER_SECOND;
             } catch (IOException | RuntimeException e) {

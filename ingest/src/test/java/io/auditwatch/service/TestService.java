@@ -223,28 +223,34 @@ public final class TestService implements AutoCloseable, BeforeAllCallback, Afte
      * bind then fails on. Two successive picks never return the same port.
      */
     public static int freeTcpPort() {
-        while (true) {
+        IOException last = null;
+        for (int attempt = 0; attempt < 1_000; attempt++) {
             int port = belowEphemeral();
             try (ServerSocket s = new ServerSocket(port)) {
                 if (HANDED_OUT.add(port)) {
                     return port;
                 }
             } catch (IOException taken) {
-                // in use: pick another
+                last = taken; // in use: pick another
             }
         }
+        throw new IllegalStateException("no free TCP port below the ephemeral range in 1,000 tries", last);
     }
 
     /** A random port in the 10,000 ports below {@code ip_local_port_range}'s first (32768 by default). */
     private static int belowEphemeral() {
         int first = 32768;
         try {
-            first = Integer.parseInt(java.nio.file.Files.readString(
-                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+            // readAllLines, not readString: /proc files report size 0, and readString then reads wrongly.
+            first = Integer.parseInt(java.nio.file.Files.readAllLines(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException notLinux) {
             // keep the default
         }
-        int low = Math.max(1024, first - 10_000);
+        if (first < 12_000) {
+            first = 32768; // an unusual range: keep to the usual one
+        }
+        int low = first - 10_000;
         return java.util.concurrent.ThreadLocalRandom.current().nextInt(low, Math.max(low + 1, first));
     }
 
