@@ -119,8 +119,10 @@ class DiskFullIT {
                 long heldAt = awaitStill(tcp);
 
                 double dropped = udpDrops(svc);
+                // More than the publisher queue's room (it holds at least one largest record, 2 MiB here):
+                // datagrams beyond it are dropped while the disk is below the floor.
                 try (DatagramSocket udp = new DatagramSocket()) {
-                    for (int n = 0; n < 200; n++) {
+                    for (int n = 0; n < 5_000; n++) {
                         byte[] m = SyslogLoad.message(9, n, 100);
                         udp.send(new DatagramPacket(m, m.length, InetAddress.getLoopbackAddress(), svc.udpPort()));
                         LockSupport.parkNanos(200_000);
