@@ -442,7 +442,9 @@ public final class SideBySide {
         String topic = "bench-" + (++topicSeq);
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1)
-                    .configs(Map.of("message.timestamp.type", "LogAppendTime"))))
+                    .configs(Map.of("message.timestamp.type", "LogAppendTime",
+                            // auditwatch refuses a topic that cannot hold its largest record (its size budget)
+                            "max.message.bytes", "8388608"))))
                     .all().get(60, TimeUnit.SECONDS);
         }
         return topic;
