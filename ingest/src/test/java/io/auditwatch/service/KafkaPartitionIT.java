@@ -59,8 +59,14 @@ class KafkaPartitionIT {
         kafka.start();
         auditwatch = new GenericContainer<>(DockerImageName.parse(image)).withNetwork(kafkaNet)
                 .withEnv("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", "kafka:19092")
+                // The image keeps the admin API on loopback; this private test network reads it without
+                // credentials, which the service allows only when told so explicitly.
+                .withEnv("AUDITWATCH_ADMIN_HOST", "0.0.0.0")
+                .withEnv("AUDITWATCH_ADMIN_ALLOW_UNAUTHENTICATED", "true")
                 .withExposedPorts(9464)
-                .waitingFor(Wait.forHttp("/ready").forPort(9464).withStartupTimeout(Duration.ofMinutes(3)));
+                // Not /ready through the published port: its Host (the engine's gateway) is no name of the
+                // service, which refuses it (admin.allowed-hosts); /ready is awaited on the container's address below.
+                .waitingFor(Wait.forListeningPort().withStartupTimeout(Duration.ofMinutes(3)));
         auditwatch.start();
         // The senders' network: the host reaches auditwatch on its address there (the host is that
         // bridge's gateway), which stays when auditwatch leaves the brokers' network.
