@@ -38,12 +38,9 @@ public final class GelfListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GelfListener.class);
 
     private final Channel channel;
-    /** The UDP socket's kernel drop reader, held here because its meter holds it weakly; null for TCP. */
-    private final UdpSocketDrops kernelDrops;
 
-    private GelfListener(Channel channel, UdpSocketDrops kernelDrops) {
+    private GelfListener(Channel channel) {
         this.channel = channel;
-        this.kernelDrops = kernelDrops;
     }
 
     /**
@@ -59,10 +56,10 @@ public final class GelfListener implements AutoCloseable {
                 (reason, held) -> metrics.dropped("gelf_" + reason.label()));
         Channel ch = UdpListener.bind(name, host, port, loops,
                 new DatagramHandler(name, maxMessageSize, chunks, ingestor, publisher, metrics, guard, clock));
-        UdpSocketDrops drops = UdpListener.bindKernelDrops(name, ch, metrics);
+        UdpListener.bindKernelDrops(name, ch, metrics);
         ch.eventLoop().scheduleAtFixedRate(() -> chunks.expire(clock.instant()), 1, 1, TimeUnit.SECONDS);
         LOG.info("GELF UDP listener '{}' on {} ({})", name, ch.localAddress(), loops.name());
-        return new GelfListener(ch, drops);
+        return new GelfListener(ch);
     }
 
     /** Binds GELF over TCP, or TLS when {@code tls} is not null. */
@@ -78,7 +75,7 @@ public final class GelfListener implements AutoCloseable {
                 () -> new StreamHandler(transport, name, maxMessageSize, ingestor, gate, metrics));
         LOG.info("GELF {} listener '{}' on {} ({})", transport.id().toUpperCase(java.util.Locale.ROOT), name,
                 ch.localAddress(), loops.name());
-        return new GelfListener(ch, null);
+        return new GelfListener(ch);
     }
 
     public int port() {

@@ -32,21 +32,18 @@ public final class UdpListener implements AutoCloseable {
     static final int RECEIVE_BUFFER = 4 << 20;
 
     private final Channel channel;
-    /** Held here: the meter references it weakly. */
-    private final UdpSocketDrops kernelDrops;
 
-    private UdpListener(Channel channel, UdpSocketDrops kernelDrops) {
+    private UdpListener(Channel channel) {
         this.channel = channel;
-        this.kernelDrops = kernelDrops;
     }
 
     public static UdpListener start(String name, String host, int port, int maxMessageSize, EventLoops loops,
             Ingestor ingestor, EventPublisher publisher, IngestMetrics metrics, SourceFilter sources) {
         Channel ch = bind(name, host, port, loops,
                 new DatagramHandler(name, maxMessageSize, ingestor, publisher, metrics, sources));
-        UdpSocketDrops drops = bindKernelDrops(name, ch, metrics);
+        bindKernelDrops(name, ch, metrics);
         LOG.info("Syslog UDP listener '{}' on {} ({})", name, ch.localAddress(), loops.name());
-        return new UdpListener(ch, drops);
+        return new UdpListener(ch);
     }
 
     /**
@@ -71,13 +68,12 @@ public final class UdpListener implements AutoCloseable {
     }
 
     /**
-     * What the kernel dropped before the listener could read it becomes the listener's meter; the
-     * caller holds the returned reader for as long as the listener lives (meters hold it weakly).
+     * What the kernel dropped before the listener could read it becomes the listener's meter. The meter
+     * holds its object weakly: it is the channel, which the listener holds for as long as it lives.
      */
-    static UdpSocketDrops bindKernelDrops(String name, Channel ch, IngestMetrics metrics) {
+    static void bindKernelDrops(String name, Channel ch, IngestMetrics metrics) {
         UdpSocketDrops drops = new UdpSocketDrops(((InetSocketAddress) ch.localAddress()).getPort());
-        metrics.bindUdpKernelDrops(name, drops, UdpSocketDrops::total);
-        return drops;
+        metrics.bindUdpKernelDrops(name, ch, c -> drops.total());
     }
 
     public int port() {
