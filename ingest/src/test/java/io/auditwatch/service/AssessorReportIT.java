@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.auditwatch.testing.ManualClock;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -106,16 +105,9 @@ class AssessorReportIT {
     }
 
     private boolean mailed(String subjectPart) {
-        return Arrays.stream(smtp.getReceivedMessages()).anyMatch(m -> subject(m).contains(subjectPart));
+        return Arrays.stream(smtp.getReceivedMessages()).anyMatch(m -> TestService.subject(m).contains(subjectPart));
     }
 
-    private static String subject(MimeMessage m) {
-        try {
-            return m.getSubject();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private HttpResponse<byte[]> get(String pathAndQuery) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.service().adminPort() + pathAndQuery))

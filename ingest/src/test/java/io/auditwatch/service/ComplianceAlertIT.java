@@ -14,7 +14,6 @@ import io.auditwatch.heartbeat.compliance.CisControl;
 import io.auditwatch.heartbeat.compliance.NodeRules;
 import io.auditwatch.heartbeat.compliance.RuleStatus;
 import io.auditwatch.testing.ManualClock;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -104,22 +103,15 @@ class ComplianceAlertIT {
 
     private String recoveredText() {
         StringBuilder b = new StringBuilder();
-        Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains("RECOVERED"))
+        Arrays.stream(smtp.getReceivedMessages()).filter(m -> TestService.subject(m).contains("RECOVERED"))
                 .forEach(m -> b.append(GreenMailUtil.getBody(m)));
         return b.toString().replace("=\r\n", "").replace("=\n", ""); // quoted-printable soft line breaks
     }
 
     private Optional<MimeMessage> mail(String text) {
-        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains(text)).findFirst();
+        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> TestService.subject(m).contains(text)).findFirst();
     }
 
-    private static String subject(MimeMessage m) {
-        try {
-            return m.getSubject();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private NodeRules rules(String node) {
         return service.service().tracker().rules(node);
@@ -139,8 +131,8 @@ class ComplianceAlertIT {
         // The same real pulse as the host sends it once the dockerd watch is gone (only 1.2.3 differs).
         send("node-3", pulse.replace("cis=1.2.3:ok", "cis=1.2.3:missing"));
         MimeMessage missing = awaitMail("1.2.3 audit rule missing on node-3");
-        assertTrue(subject(missing).startsWith("[auditwatch] AUDIT FAILURE: CIS Docker Benchmark v1.2.0 1.2.3"),
-                subject(missing));
+        assertTrue(TestService.subject(missing).startsWith("[auditwatch] AUDIT FAILURE: CIS Docker Benchmark v1.2.0 1.2.3"),
+                TestService.subject(missing));
         String body = GreenMailUtil.getBody(missing);
         assertTrue(body.contains("-w /usr/bin/dockerd -k docker"), body);
         assertTrue(body.contains("Ensure auditing is configured for the Docker daemon"), body);
@@ -184,7 +176,7 @@ class ComplianceAlertIT {
                     && recovered.contains("auditd stopped on node-3 by auid 1000");
         });
         assertTrue(Arrays.stream(smtp.getReceivedMessages()).skip(mails)
-                .noneMatch(m -> subject(m).contains("AUDIT FAILURE: CIS Docker Benchmark v1.2.0 1.2.3")),
+                .noneMatch(m -> TestService.subject(m).contains("AUDIT FAILURE: CIS Docker Benchmark v1.2.0 1.2.3")),
                 "the restored alert was mailed again");
     }
 }

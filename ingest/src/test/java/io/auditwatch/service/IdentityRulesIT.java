@@ -369,7 +369,7 @@ class IdentityRulesIT {
 
     /** Subject and body, quoted-printable soft line breaks removed. */
     private static String text(MimeMessage m) {
-        return subject(m) + "\n" + GreenMailUtil.getBody(m).replace("=\r\n", "").replace("=\n", "");
+        return TestService.subject(m) + "\n" + GreenMailUtil.getBody(m).replace("=\r\n", "").replace("=\n", "");
     }
 
     private static String recipients(String text) {
@@ -384,13 +384,6 @@ class IdentityRulesIT {
         return to.stream().sorted().distinct().collect(Collectors.joining(","));
     }
 
-    private static String subject(MimeMessage m) {
-        try {
-            return m.getSubject();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static InetAddress loopback(int last) {
         try {

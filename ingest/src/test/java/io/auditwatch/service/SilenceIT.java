@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
-import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -100,7 +99,7 @@ class SilenceIT {
         assertEquals(0, ended.code(), ended.err());
         await().atMost(Duration.ofSeconds(30)).until(() -> subjects().stream()
                 .anyMatch(s -> s.startsWith("[auditwatch] AUDIT FAILURE") && s.contains("quiet-1")));
-        MimeMessage released = Arrays.stream(smtp.getReceivedMessages()).filter(m -> subject(m).contains("quiet-1"))
+        MimeMessage released = Arrays.stream(smtp.getReceivedMessages()).filter(m -> TestService.subject(m).contains("quiet-1"))
                 .findFirst().orElseThrow();
         String body = GreenMailUtil.getBody(released).replace("=\r\n", "").replace("=\n", "");
         assertTrue(body.contains("Held back by silences since the last notification: 1 alert"), body);
@@ -187,14 +186,7 @@ class SilenceIT {
     }
 
     private List<String> subjects() {
-        return Arrays.stream(smtp.getReceivedMessages()).map(SilenceIT::subject).toList();
+        return Arrays.stream(smtp.getReceivedMessages()).map(TestService::subject).toList();
     }
 
-    private static String subject(MimeMessage m) {
-        try {
-            return m.getSubject();
-        } catch (MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -177,6 +177,15 @@ public final class TestService implements AutoCloseable, BeforeAllCallback, Afte
         return events;
     }
 
+    /** The subject of a mail a test's SMTP server received. */
+    public static String subject(jakarta.mail.internet.MimeMessage m) {
+        try {
+            return m.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * The AUDITWATCH_* variables that mail alerts to a plain SMTP server on 127.0.0.1:{@code port} (GreenMail),
      * ISSO isso@agency.example and SA sa@agency.example, grouped for 1 s.

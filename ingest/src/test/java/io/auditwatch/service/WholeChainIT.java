@@ -83,19 +83,12 @@ class WholeChainIT {
         // The sender comes back: a recovery notice with the outage length.
         send("<30>1 " + java.time.Instant.now() + " chain-node-1 web/3f2a9c1d0b7e 1 web/3f2a9c1d0b7e - the sender is back");
         await().atMost(Duration.ofSeconds(60)).until(() -> Arrays.stream(smtp.getReceivedMessages())
-                .anyMatch(m -> subject(m).startsWith("[auditwatch] RECOVERED")));
+                .anyMatch(m -> TestService.subject(m).startsWith("[auditwatch] RECOVERED")));
         MimeMessage recovered = Arrays.stream(smtp.getReceivedMessages())
-                .filter(m -> subject(m).startsWith("[auditwatch] RECOVERED")).findFirst().orElseThrow();
-        assertTrue(subject(recovered).contains("chain-node-1"), subject(recovered));
+                .filter(m -> TestService.subject(m).startsWith("[auditwatch] RECOVERED")).findFirst().orElseThrow();
+        assertTrue(TestService.subject(recovered).contains("chain-node-1"), TestService.subject(recovered));
     }
 
-    private static String subject(MimeMessage m) {
-        try {
-            return m.getSubject();
-        } catch (jakarta.mail.MessagingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private void send(String line) throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), service.tcpPort())) {

@@ -132,7 +132,7 @@ class DiskFullIT {
                 // whichever cause opened it first (max-bytes when Kafka fell behind before the disk was filled, else
                 // the floor); the floor itself is asserted through the held sender above.
                 await().atMost(Duration.ofSeconds(60)).until(() -> Arrays.stream(smtp.getReceivedMessages())
-                        .anyMatch(m -> subject(m).contains("spool-full")));
+                        .anyMatch(m -> TestService.subject(m).contains("spool-full")));
 
                 disk.freeFiller();
                 await().atMost(Duration.ofSeconds(60)).until(() -> tcp.totalSent() > heldAt + 20_000);
@@ -161,13 +161,6 @@ class DiskFullIT {
         return last.get();
     }
 
-    private static String subject(jakarta.mail.internet.MimeMessage m) {
-        try {
-            return String.valueOf(m.getSubject());
-        } catch (jakarta.mail.MessagingException e) {
-            return "";
-        }
-    }
 
     private static double udpDrops(TestService svc) {
         return svc.service().registry().find(IngestMetrics.DROPPED.name()).tag("reason", "udp_queue_full").counters()
