@@ -60,6 +60,8 @@ public final class SideBySide {
     private final List<String> rows = new ArrayList<>();
     private final Map<String, Double> rates = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
+    /** Set by --profile: a JFR recording of auditwatch's first TCP maximum-rate case. */
+    private final Profile profile;
     private Proc broker;
     private String bootstrap;
     private int topicSeq;
@@ -70,6 +72,7 @@ public final class SideBySide {
         this.repo = Path.of(opt.get("repo"));
         this.loggen = Path.of(opt.get("loggen"));
         this.messages = Integer.parseInt(opt.get("messages"));
+        this.profile = "true".equals(opt.get("profile")) ? new Profile(work.resolve("auditwatch.jfr")) : null;
     }
 
     public static void main(String[] args) throws Exception {
@@ -90,12 +93,18 @@ public final class SideBySide {
 
     private int run() throws Exception {
         boolean quick = "true".equals(opt.get("quick"));
+        List<String> cases = List.of(opt.getOrDefault("cases", "tcp,variants,lf,tls,udp,latency").split(","));
+        int[] udpRates = Arrays.stream(opt.getOrDefault("udp-rates", quick ? "5000" : "20000,60000").split(","))
+                .mapToInt(Integer::parseInt).toArray();
         startBroker();
         System.out.printf(Locale.ROOT, "%s, %d cores, %d messages of 250 bytes per case%n", Instant.now(),
                 Runtime.getRuntime().availableProcessors(), messages);
         header();
-        List<Forwarder> tcp = new ArrayList<>(List.of(Forwarder.RSYSLOG, Forwarder.SHIPPED));
-        if (!quick) {
+        List<Forwarder> tcp = new ArrayList<>();
+        if (cases.contains("tcp")) {
+            tcp.addAll(List.of(Forwarder.RSYSLOG, Forwarder.SHIPPED));
+        }
+        if (cases.contains("variants") && !quick) {
             tcp.add(Forwarder.SPOOL_OFF);
             tcp.add(Forwarder.FSYNC_INTERVAL);
         }
@@ -103,26 +112,40 @@ public final class SideBySide {
             maxRate(f, Wire.TCP_COUNTED);
         }
         if (!quick) {
-            maxRate(Forwarder.RSYSLOG, Wire.TCP_LF);
-            maxRate(Forwarder.SHIPPED, Wire.TCP_LF);
-            maxRate(Forwarder.RSYSLOG, Wire.TLS);
-            maxRate(Forwarder.SHIPPED, Wire.TLS);
-        }
-        for (int rate : quick ? new int[] {5_000} : new int[] {20_000, 60_000}) {
-            udp(Forwarder.RSYSLOG, rate);
-            udp(Forwarder.SHIPPED, rate);
-        }
-        for (Forwarder f : List.of(Forwarder.RSYSLOG, Forwarder.SHIPPED)) {
-            Double max = rates.get(f.id + "/" + Wire.TCP_COUNTED.id);
-            if (max != null) {
-                latency(f, (int) Math.max(1000, max / 2), quick ? 3 : 20);
+            for (Wire w : List.of(Wire.TCP_LF, Wire.TLS)) {
+                if (cases.contains(w == Wire.TLS ? "tls" : "lf")) {
+                    maxRate(Forwarder.RSYSLOG, w);
+                    maxRate(Forwarder.SHIPPED, w);
+                }
             }
+        }
+        if (cases.contains("udp")) {
+            for (int rate : udpRates) {
+                udp(Forwarder.RSYSLOG, rate);
+                udp(Forwarder.SHIPPED, rate);
+            }
+        }
+        if (cases.contains("latency")) {
+            for (Forwarder f : List.of(Forwarder.RSYSLOG, Forwarder.SHIPPED)) {
+                Double max = rates.get(f.id + "/" + Wire.TCP_COUNTED.id);
+                if (max != null) {
+                    latency(f, (int) Math.max(1000, max / 2), quick ? 3 : 20);
+                }
+            }
+        }
+        if (opt.containsKey("soak")) {
+            Double max = rates.get(Forwarder.SHIPPED.id + "/" + Wire.TCP_COUNTED.id);
+            soak(max == null ? 20_000 : (int) Math.max(1000, max / 2), Duration.parse(opt.get("soak")));
         }
         System.out.println();
         ratio("TCP octet-counted", Wire.TCP_COUNTED);
         if (!quick) {
             ratio("TCP LF", Wire.TCP_LF);
             ratio("TLS", Wire.TLS);
+        }
+        if (profile != null) {
+            System.out.println();
+            profile.print();
         }
         if (!failures.isEmpty()) {
             System.out.println();
@@ -136,7 +159,8 @@ public final class SideBySide {
 
     private void maxRate(Forwarder f, Wire wire) throws Exception {
         String topic = newTopic();
-        try (Running r = start(f, topic)) {
+        boolean record = profile != null && !profile.recorded() && f == Forwarder.SHIPPED && wire == Wire.TCP_COUNTED;
+        try (Running r = start(f, topic, record ? profile.file : null)) {
             Cpu before = cpu(r);
             int code = loggen(wire, r, messages, 10_000_000, 0);
             Landed landed = count(topic, messages, false);
@@ -147,6 +171,9 @@ public final class SideBySide {
             if (code != 0 || landed.count != messages) {
                 failures.add(f.id + " " + wire.id + ": " + landed.count + " of " + messages + " landed (loggen exit " + code + ")");
             }
+        }
+        if (record) {
+            profile.load(); // the JVM wrote the recording when it exited
         }
     }
 
@@ -191,6 +218,111 @@ public final class SideBySide {
             if (f != Forwarder.RSYSLOG && r != null && base != null && base > 0) {
                 System.out.printf(Locale.ROOT, "%-20s %-24s %.2fx rsyslog's msgs/s%n", what, f.id, r / base);
             }
+        }
+    }
+
+    /**
+     * The shipped configuration at a fixed rate for a long time: heap (peak of the 500 ms samples) and
+     * resident memory per minute, to show whether memory stays flat.
+     */
+    private void soak(int rate, Duration length) throws Exception {
+        String topic = newTopic();
+        try (Running r = start(Forwarder.SHIPPED, topic)) {
+            int n = (int) Math.min(Integer.MAX_VALUE, rate * length.toSeconds());
+            Thread minutes = new Thread(() -> {
+                for (int minute = 1; !Thread.currentThread().isInterrupted(); minute++) {
+                    try {
+                        TimeUnit.MINUTES.sleep(1); // a sampling period, not synchronisation
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.out.printf(Locale.ROOT, "    soak minute %2d: peak heap %s, RSS %s%n", minute,
+                            mib(r.heap.getAndSet(0)), mib(r.proc.rssKib() * 1024));
+                }
+            }, "soak-minutes");
+            minutes.setDaemon(true);
+            Cpu before = cpu(r);
+            minutes.start();
+            loggen(Wire.TCP_COUNTED, r, n, rate, 0);
+            minutes.interrupt();
+            Landed landed = count(topic, n, false);
+            Cpu after = cpu(r);
+            report(Forwarder.SHIPPED, "tcp-octet", rate + "/s soak", landed, before, after, r);
+            if (landed.count != n) {
+                failures.add("soak: " + landed.count + " of " + n + " landed");
+            }
+        }
+    }
+
+    private static String mib(long bytes) {
+        return bytes <= 0 ? "-" : (bytes >> 20) + " MiB";
+    }
+
+    /**
+     * Where auditwatch spends its CPU, from a JFR recording's execution samples: by thread, by the
+     * method on top of the stack (self time), and by each auditwatch class anywhere on the stack
+     * (inclusive time).
+     */
+    private static final class Profile {
+        final Path file;
+        private final Map<String, Integer> threads = new java.util.HashMap<>();
+        private final Map<String, Integer> self = new java.util.HashMap<>();
+        private final Map<String, Integer> inclusive = new java.util.HashMap<>();
+        private int samples = -1;
+
+        Profile(Path file) {
+            this.file = file;
+        }
+
+        boolean recorded() {
+            return samples >= 0;
+        }
+
+        void load() throws IOException {
+            samples = 0;
+            if (!Files.exists(file)) {
+                return;
+            }
+            for (jdk.jfr.consumer.RecordedEvent e : jdk.jfr.consumer.RecordingFile.readAllEvents(file)) {
+                if (!e.getEventType().getName().equals("jdk.ExecutionSample") || e.getStackTrace() == null) {
+                    continue;
+                }
+                samples++;
+                jdk.jfr.consumer.RecordedThread t = e.getThread("sampledThread");
+                String thread = t == null || t.getJavaName() == null ? "?" : t.getJavaName().replaceAll("\\d+", "#");
+                threads.merge(thread, 1, Integer::sum);
+                List<jdk.jfr.consumer.RecordedFrame> frames = e.getStackTrace().getFrames();
+                if (!frames.isEmpty()) {
+                    self.merge(name(frames.get(0)), 1, Integer::sum);
+                }
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (jdk.jfr.consumer.RecordedFrame f : frames) {
+                    String type = f.getMethod().getType().getName();
+                    if (type.startsWith("io.auditwatch.") && !type.contains("$$Lambda") && seen.add(type)) {
+                        inclusive.merge(type.substring(type.lastIndexOf('.') + 1), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+
+        private static String name(jdk.jfr.consumer.RecordedFrame f) {
+            String type = f.getMethod().getType().getName();
+            return type.substring(type.lastIndexOf('.') + 1) + "." + f.getMethod().getName();
+        }
+
+        void print() {
+            System.out.printf(Locale.ROOT, "Profile of auditwatch shipped tcp-octet max (%,d execution samples, JFR, %s)%n",
+                    samples, file);
+            top("by thread", threads, 8);
+            top("by auditwatch class on the stack (inclusive)", inclusive, 15);
+            top("by method on top of the stack (self)", self, 20);
+        }
+
+        private void top(String title, Map<String, Integer> counts, int n) {
+            System.out.println("  " + title + ":");
+            counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(n)
+                    .forEach(en -> System.out.printf(Locale.ROOT, "    %5.1f%%  %s%n",
+                            100.0 * en.getValue() / Math.max(1, samples), en.getKey()));
         }
     }
 
@@ -297,6 +429,11 @@ public final class SideBySide {
     }
 
     private Running start(Forwarder f, String topic) throws Exception {
+        return start(f, topic, null);
+    }
+
+    /** @param jfr where auditwatch writes a JFR recording ("profile" settings) when it exits, or null */
+    private Running start(Forwarder f, String topic, Path jfr) throws Exception {
         Path dir = Files.createDirectories(work.resolve(topic));
         int tcp = freePort();
         int tls = freePort();
@@ -330,8 +467,11 @@ public final class SideBySide {
         } else if (f == Forwarder.FSYNC_INTERVAL) {
             env.put("AUDITWATCH_SPOOL_FSYNC", "interval");
         }
-        List<String> cmd = new ArrayList<>(List.of(opt.get("java"), "-Xmx" + opt.get("heap"), "-XX:+ExitOnOutOfMemoryError",
-                "-jar", opt.get("jar"), "run", "--config", repo.resolve("config/auditwatch.yaml").toString()));
+        List<String> cmd = new ArrayList<>(List.of(opt.get("java"), "-Xmx" + opt.get("heap"), "-XX:+ExitOnOutOfMemoryError"));
+        if (jfr != null) {
+            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+        }
+        cmd.addAll(List.of("-jar", opt.get("jar"), "run", "--config", repo.resolve("config/auditwatch.yaml").toString()));
         Proc p = Proc.start(cmd, dir.resolve("auditwatch.log"), env);
         waitForReady(p, admin);
         Running r = new Running(p, tcp, tls, udp, admin);
@@ -354,27 +494,29 @@ public final class SideBySide {
                 input(type="imudp" port="%d" address="127.0.0.1")
                 module(load="omkafka")
                 template(name="bench" type="string" string="%%timegenerated:::date-rfc3339%% %%rawmsg%%")
-                action(type="omkafka" broker=["%s"] topic="%s" template="bench"
-                       confParam=["request.required.acks=-1", "enable.idempotence=true"])
+                action(type="omkafka" broker=["%s"] topic="%s" template="bench" resubmitOnFailure="on"
+                       confParam=["request.required.acks=-1", "enable.idempotence=true",
+                                  "queue.buffering.max.messages=1000000"])
                 """.formatted(dir, pki.resolve("ca.pem"), pki.resolve("server.pem"), pki.resolve("server.key"),
                 tcp, tls, udp, bootstrap, topic);
     }
 
     private int loggen(Wire wire, Running r, int n, int rate, int connections) throws Exception {
         // loggen stops after -I seconds (10 by default) even when -n is not reached yet.
-        List<String> cmd = new ArrayList<>(List.of(loggen.toString(), "-i", "-Q", "-s", "250", "-n", Integer.toString(n),
+        List<String> cmd = new ArrayList<>(List.of(loggen.toString(), "-Q", "-s", "250", "-n", Integer.toString(n),
                 "-r", Integer.toString(rate), "-I", "3600"));
         int port = r.tcpPort;
         switch (wire) {
-            case TCP_COUNTED -> cmd.addAll(List.of("-S", "-P"));
-            case TCP_LF -> cmd.addAll(List.of("-S", "-P", "-F"));
+            case TCP_COUNTED -> cmd.addAll(List.of("-i", "-S", "-P"));
+            case TCP_LF -> cmd.addAll(List.of("-i", "-S", "-P", "-F"));
             case TLS -> {
-                cmd.addAll(List.of("-S", "-P", "-U"));
+                // loggen's ssl plugin is a transport of its own: -i or -S beside it is "2 plugins activated".
+                cmd.addAll(List.of("-U", "-P"));
                 port = r.tlsPort;
             }
             case UDP -> {
                 // No octet count inside a datagram: RFC 5426.
-                cmd.addAll(List.of("-D", "-P", "-F"));
+                cmd.addAll(List.of("-i", "-D", "-P", "-F"));
                 port = r.udpPort;
             }
         }
@@ -562,10 +704,18 @@ public final class SideBySide {
             }
         }
 
+        long rssKib() {
+            return status("VmRSS:");
+        }
+
         long peakRssKib() {
+            return status("VmHWM:");
+        }
+
+        private long status(String field) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                    if (line.startsWith("VmHWM:")) {
+                    if (line.startsWith(field)) {
                         return Long.parseLong(line.replaceAll("[^0-9]", ""));
                     }
                 }
