@@ -49,6 +49,8 @@ public final class SideBySide {
     private static final Pattern RECEIVED_AT = Pattern.compile("\"received_at\":\"([^\"]+)\"");
     private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{[^}]*area=\"heap\"[^}]*\\} ([0-9.eE+]+)",
             Pattern.MULTILINE);
+    private static final Pattern HEARTBEAT_RECORDS = Pattern.compile("^auditwatch_heartbeat_events_total\\{[^}]*\\} ([0-9.eE+]+)",
+            Pattern.MULTILINE);
     private static final Pattern LOGGEN_COUNT = Pattern.compile("count=(\\d+)");
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
@@ -65,6 +67,7 @@ public final class SideBySide {
     private Proc broker;
     private String bootstrap;
     private int topicSeq;
+    private int loggenSeq;
 
     private SideBySide(Map<String, String> opt) {
         this.opt = opt;
@@ -131,6 +134,11 @@ public final class SideBySide {
                 if (max != null) {
                     latency(f, (int) Math.max(1000, max / 2), quick ? 3 : 20);
                 }
+            }
+        }
+        if (opt.containsKey("scale")) {
+            for (String n : opt.get("scale").split(",")) {
+                scale(Integer.parseInt(n), Integer.parseInt(opt.getOrDefault("nodes", "1000")));
             }
         }
         if (opt.containsKey("soak")) {
@@ -217,6 +225,79 @@ public final class SideBySide {
             Double r = rates.get(f.id + "/" + wire.id);
             if (f != Forwarder.RSYSLOG && r != null && base != null && base > 0) {
                 System.out.printf(Locale.ROOT, "%-20s %-24s %.2fx rsyslog's msgs/s%n", what, f.id, r / base);
+            }
+        }
+    }
+
+    /**
+     * 1, 2, 3... shipped instances on one topic and one broker, each with its own data directory and
+     * ports, all in the heartbeat's consumer group; one loggen per instance sends its share of
+     * {@code messages} at full rate over LF-framed TCP, from {@code nodes} distinct HOSTNAMEs (so the
+     * keys spread over the partitions as an estate's would). Prints the aggregate rate, the CPU of all
+     * instances per 1M, and how the heartbeat's records divided between the instances.
+     */
+    private void scale(int instances, int nodes) throws Exception {
+        Path lines = work.resolve("nodes-" + nodes + ".txt");
+        if (!Files.exists(lines)) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 1; i <= nodes; i++) {
+                String head = String.format(Locale.ROOT, "<38>1 2026-12-04T00:00:00.000Z node-%05d bench 1234 - - ", i);
+                b.append(head).append("x".repeat(250 - head.length())).append('\n');
+            }
+            Files.writeString(lines, b);
+        }
+        String topic = newTopic();
+        List<Running> running = new ArrayList<>();
+        try {
+            for (int i = 0; i < instances; i++) {
+                running.add(start(Forwarder.SHIPPED, topic, null, i));
+            }
+            double cpuBefore = 0;
+            for (Running r : running) {
+                cpuBefore += r.proc.cpuSeconds();
+            }
+            double brokerBefore = broker.cpuSeconds();
+            int share = messages / instances;
+            List<Proc> senders = new ArrayList<>();
+            for (Running r : running) {
+                senders.add(startLoggen(List.of(loggen.toString(), "-Q", "-i", "-S", "-R", lines.toString(), "-d", "-l",
+                        "-n", Integer.toString(share), "-r", "10000000", "-I", "3600", "127.0.0.1", Integer.toString(r.tcpPort))));
+            }
+            for (Proc p : senders) {
+                awaitLoggen(p, share);
+            }
+            Landed landed = count(topic, share * instances, false);
+            double cpuAfter = 0;
+            for (Running r : running) {
+                cpuAfter += r.proc.cpuSeconds();
+            }
+            // The heartbeat may still be reading when the last record landed: wait until its counts stand still.
+            StringBuilder division = new StringBuilder();
+            String previous = null;
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); System.nanoTime() < deadline; ) {
+                division.setLength(0);
+                for (Running r : running) {
+                    division.append(' ').append(String.format(Locale.ROOT, "%,.0f", r.heartbeatRecords()));
+                }
+                if (division.toString().equals(previous)) {
+                    break;
+                }
+                previous = division.toString();
+                TimeUnit.SECONDS.sleep(2); // a polling period, not synchronisation
+            }
+            double perMillion = landed.count == 0 ? Double.NaN : 1e6 / landed.count;
+            String row = String.format(Locale.ROOT, "%-24s %-10s %-8s %,12.0f %,10d %14.2f %14.2f", "auditwatch x " + instances,
+                    "tcp-lf", nodes + " nodes", landed.rate(), landed.count, (cpuAfter - cpuBefore) * perMillion,
+                    (broker.cpuSeconds() - brokerBefore) * perMillion);
+            rows.add(row);
+            System.out.println(row);
+            System.out.println("    " + " ".repeat(22) + " records judged by each instance's heartbeat:" + division);
+            if (landed.count != (long) share * instances) {
+                failures.add("scale x" + instances + ": " + landed.count + " of " + share * instances + " landed");
+            }
+        } finally {
+            for (Running r : running) {
+                r.close();
             }
         }
     }
@@ -388,8 +469,11 @@ public final class SideBySide {
         final AtomicLong heap;
         final Thread sampler;
 
+        final int adminPort;
+
         Running(Proc proc, int tcpPort, int tlsPort, int udpPort, int adminPort) {
             this.proc = proc;
+            this.adminPort = adminPort;
             this.tcpPort = tcpPort;
             this.tlsPort = tlsPort;
             this.udpPort = udpPort;
@@ -398,6 +482,19 @@ public final class SideBySide {
             if (sampler != null) {
                 sampler.setDaemon(true);
             }
+        }
+
+        /** The sum of auditwatch_heartbeat_events_total on this instance's /metrics. */
+        double heartbeatRecords() {
+            String metrics = http("http://127.0.0.1:" + adminPort + "/metrics");
+            double sum = 0;
+            if (metrics != null) {
+                Matcher m = HEARTBEAT_RECORDS.matcher(metrics);
+                while (m.find()) {
+                    sum += Double.parseDouble(m.group(1));
+                }
+            }
+            return sum;
         }
 
         private void sampleHeap(int adminPort) {
@@ -434,7 +531,12 @@ public final class SideBySide {
 
     /** @param jfr where auditwatch writes a JFR recording ("profile" settings) when it exits, or null */
     private Running start(Forwarder f, String topic, Path jfr) throws Exception {
-        Path dir = Files.createDirectories(work.resolve(topic));
+        return start(f, topic, jfr, 0);
+    }
+
+    /** @param instance 0, or the number of one of several instances on the same topic (own folder and ports) */
+    private Running start(Forwarder f, String topic, Path jfr, int instance) throws Exception {
+        Path dir = Files.createDirectories(work.resolve(instance == 0 ? topic : topic + "-" + instance));
         int tcp = freePort();
         int tls = freePort();
         int udp = freeUdpPort();
@@ -521,16 +623,24 @@ public final class SideBySide {
             }
         }
         cmd.addAll(List.of("127.0.0.1", Integer.toString(port)));
+        return awaitLoggen(startLoggen(cmd), n);
+    }
+
+    private Proc startLoggen(List<String> cmd) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         if (opt.containsKey("syslog-ng-prefix")) {
             env.put("SYSLOGNG_PREFIX", opt.get("syslog-ng-prefix") + "/usr");
             env.put("LD_LIBRARY_PATH", opt.get("syslog-ng-prefix") + "/usr/lib/syslog-ng");
         }
-        Path log = work.resolve("loggen-" + topicSeq + ".log");
-        int code = Proc.start(cmd, log, env).await(Duration.ofMinutes(30));
-        Matcher sent = LOGGEN_COUNT.matcher(Files.readString(log));
+        return Proc.start(cmd, work.resolve("loggen-" + topicSeq + "-" + (++loggenSeq) + ".log"), env);
+    }
+
+    /** loggen's exit code, or -1 (and a failure) when it did not send all {@code n} messages. */
+    private int awaitLoggen(Proc p, int n) throws Exception {
+        int code = p.await(Duration.ofMinutes(30));
+        Matcher sent = LOGGEN_COUNT.matcher(Files.readString(p.log));
         if (code == 0 && !(sent.find() && Long.parseLong(sent.group(1)) == n)) {
-            failures.add("loggen did not send " + n + " messages, see " + log);
+            failures.add("loggen did not send " + n + " messages, see " + p.log);
             return -1;
         }
         return code;
