@@ -267,10 +267,8 @@ final class EnvelopeWriter {
             w.endArray();
         } else if (v instanceof Map<?, ?> map && stringKeys(map)) {
             w.startObject();
-            for (Map.Entry<?, ?> x : map.entrySet()) {
-                w.name((String) x.getKey());
-                fieldValue(w, x.getValue());
-            }
+            // forEach, not entrySet(): an unmodifiable map wraps each entry it iterates in a new object.
+            map.forEach((k, x) -> fieldValue(w.name((String) k), x));
             w.endObject();
         } else {
             try {
