@@ -45,6 +45,7 @@ final class EnvelopeWriter {
     private static final Name FLAGS = new Name("flags");
     private static final Name CLAIMED_NODE = new Name("claimed_node");
     private static final Name RAW = new Name("raw");
+    private static final Name RAW_BASE64 = new Name("raw_base64");
     private static final Name PIECES = new Name("pieces");
     private static final Name LENGTH = new Name("length");
     private static final Name MESSAGE_OFFSET = new Name("message_offset");
@@ -149,7 +150,7 @@ final class EnvelopeWriter {
         if (rawIsText) {
             w.name(RAW).utf8String(e.raw(), 0, e.raw().length, rawEscaped);
         } else {
-            w.name("raw_base64").base64String(e.raw());
+            w.name(RAW_BASE64).base64String(e.raw());
         }
         if (!e.pieces().isEmpty()) {
             w.startArray(PIECES);
