@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * UTF-8 checks without allocation: Docker passes container bytes through unvalidated
- * (ingest/README.md, "Docker's syslog log driver").
+ * (ingest/README.md, "Docker's syslog log driver"). The one UTF-8 check of the data path: the
+ * envelope's choice between {@code raw} and {@code raw_base64} uses it too.
  */
-final class Utf8 {
+public final class Utf8 {
 
     /** Reads 8 bytes at a time so that the common all-ASCII MSG is checked a word per step. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -27,7 +28,7 @@ final class Utf8 {
      * True when {@code bytes[from, to)} is well-formed UTF-8 (RFC 3629 section 4: no overlong forms,
      * no surrogates, nothing above U+10FFFF).
      */
-    static boolean isValid(byte[] bytes, int from, int to) {
+    public static boolean isValid(byte[] bytes, int from, int to) {
         int i = from;
         while (i < to) {
             while (i + Long.BYTES <= to && ((long) LONGS.get(bytes, i) & HIGH_BITS) == 0) {
