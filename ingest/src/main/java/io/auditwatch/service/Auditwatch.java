@@ -9,6 +9,8 @@ import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
+import io.auditwatch.heartbeat.kafka.HeartbeatConsumerMetrics;
+import io.auditwatch.heartbeat.kafka.RestartPolicy;
 import io.auditwatch.service.admin.AdminRoutes;
 import io.auditwatch.service.admin.AdminServer;
 import io.auditwatch.service.admin.AdminSettings;
@@ -96,9 +98,32 @@ public final class Auditwatch implements AutoCloseable {
 
     /** How long start-up waits for Kafka to answer before giving up with exit code 1. */
     static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A heartbeat consumer down this long raises HEARTBEAT_CONSUMER_DOWN: its first restarts (1 s,
+     * 2 s, 4 s back-off) ride out a leader election without a mail.
+     */
+    static final Duration HEARTBEAT_DOWN_GRACE = Duration.ofSeconds(15);
+    /**
+     * What a stop needs beside the drain: the alert history and operator audit producers close
+     * within 5 s each (a broker that does not answer), the rest takes milliseconds.
+     */
+    static final Duration STOP_RESERVE = Duration.ofSeconds(12);
 
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final PrometheusMeterRegistry registry;
+    /** shutdown.timeout; the default until the configuration is read. */
+    private Duration shutdownTimeout = Keys.SHUTDOWN_TIMEOUT.parsedDefault();
+    /** The name pipeline alerts give this instance ({@link #instanceName()}). */
+    private final String instance = instanceName();
+    private Path outboxDir;
+    private Path spoolDir;
+    /** The spool as the publisher left it at the stop. */
+    private volatile SpoolHealth spoolAtStop;
+    /** The step {@link #close()} is in, for the last log line when the budget runs out. */
+    private volatile String stopStep;
+    private boolean stopped;
+    /** System.nanoTime() by which {@link #close()} returns. */
+    private volatile long stopDeadline;
     private EmbeddedKafka embeddedKafka;
     private EventPublisher publisher;
     private Spool spool;
@@ -152,6 +177,13 @@ public final class Auditwatch implements AutoCloseable {
             throw config.invalid(Keys.HB_INVENTORY, e.getMessage());
         }
         bindJvmMetrics();
+        shutdownTimeout = config.get(Keys.SHUTDOWN_TIMEOUT);
+        Duration drain = config.get(Keys.SPOOL_ENABLED) ? config.get(Keys.SPOOL_DRAIN_DEADLINE) : config.get(Keys.KAFKA_CLOSE_DEADLINE);
+        if (shutdownTimeout.compareTo(drain.plus(STOP_RESERVE)) < 0) {
+            throw config.invalid(Keys.SHUTDOWN_TIMEOUT, "must be at least the drain deadline (" + drain.toSeconds()
+                    + " s) plus " + STOP_RESERVE.toSeconds() + " s for the other steps of a stop");
+        }
+        outboxDir = alertingSettings.outboxDir();
         Path dataDir = Path.of(config.get(Keys.DATA_DIR));
         try {
             PrivateFiles.createDirectories(dataDir);
@@ -196,9 +228,13 @@ public final class Auditwatch implements AutoCloseable {
         Map<String, Object> heartbeatClients = new LinkedHashMap<>(clientProperties);
         heartbeatClients.put("bootstrap.servers", bootstrapServers);
         heartbeat = new HeartbeatConsumer(heartbeatClients, config.get(Keys.KAFKA_TOPIC),
-                HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings);
+                HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings,
+                RestartPolicy.giveUpAfter(config.get(Keys.HB_RESTART_LIMIT)));
+        HeartbeatConsumerMetrics.bind(registry, heartbeat);
         heartbeat.start();
-        toClose.push(() -> heartbeat.close());
+        // Its stop was started with the whole stop (close()); this waits for what is left of it.
+        toClose.push(new Step("handing the heartbeat consumer's nodes back",
+                () -> heartbeat.close(remaining(HeartbeatConsumer.STOP_TIMEOUT))));
         String wholeEventsTopic = config.get(Keys.KAFKA_WHOLE_EVENTS_TOPIC);
         if (!wholeEventsTopic.isEmpty()) {
             wholeEvents = new WholeEventJoin(heartbeatClients, config.get(Keys.KAFKA_TOPIC), wholeEventsTopic,
@@ -214,8 +250,10 @@ public final class Auditwatch implements AutoCloseable {
         if (config.get(Keys.SPOOL_ENABLED)) {
             SpoolSettings ss = ModuleSettings.spool(config);
             spool = new Spool(ss, ps.queueBytes(), registry, clock, System::nanoTime, alerting);
+            spoolDir = ss.dir();
             // Closed after the publisher: the publisher's last appends and acknowledgements land first.
             toClose.push(spool);
+            toClose.push(() -> spoolAtStop = spool.health());
         }
         publisher = spool == null
                 ? EventPublisher.direct(ps, registry, clock)
@@ -329,6 +367,11 @@ public final class Auditwatch implements AutoCloseable {
         dockerInputs.listeners().forEach((name, l) -> m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN,
                 name, () -> !l.isBound().get(), () -> name + " listener on port " + l.port() + " is not bound",
                 Duration.ZERO)));
+        m.watch(new PipelineMonitor.Condition(AlertKind.HEARTBEAT_CONSUMER_DOWN, instance, heartbeat::down,
+                () -> "heartbeat consumer of " + instance + " down (" + heartbeat.consecutiveFailures()
+                        + " failed sessions, restarting with back-off): " + heartbeat.failure()
+                        + "; silences of the nodes it owned are not reported until it runs again",
+                HEARTBEAT_DOWN_GRACE));
         ParseFailureRate parse = new ParseFailureRate(clock, metrics);
         m.watch(new PipelineMonitor.Condition(AlertKind.PARSE_FAILURES, "syslog", parse::aboveLimit, parse::describe,
                 Duration.ZERO));
@@ -351,11 +394,20 @@ public final class Auditwatch implements AutoCloseable {
                     return h.kafkaReachable() ? ReadinessCheck.Result.ok(bootstrapServers)
                             : ReadinessCheck.Result.down("unreachable: " + h.lastError());
                 }))
-                .readiness(ReadinessCheck.of("heartbeat", () -> !heartbeat.running()
-                        ? ReadinessCheck.Result.down("consumer stopped: " + heartbeat.failure())
+                .readiness(ReadinessCheck.of("heartbeat", () -> heartbeat.down()
+                        ? ReadinessCheck.Result.down("consumer down after " + heartbeat.consecutiveFailures()
+                                + " failed sessions, restarting: " + heartbeat.failure())
+                        : !heartbeat.running() && !heartbeat.joined()
+                        ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
+                        : !heartbeat.running() ? ReadinessCheck.Result.down("consumer stopped")
                         : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
                         : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
                         : ReadinessCheck.Result.down("catching up with " + topic)))
+                .liveness(ReadinessCheck.of("heartbeat", () -> heartbeat.givenUp()
+                        ? ReadinessCheck.Result.down("consumer failed " + heartbeat.consecutiveFailures()
+                                + " consecutive sessions (heartbeat.consumer-restart-limit) since " + heartbeat.downSince()
+                                + ", last: " + heartbeat.failure().getClass().getSimpleName())
+                        : ReadinessCheck.Result.ok()))
                 .post("/api/maintenance", api::maintenance)
                 .post("/api/maintenance/end", api::endMaintenance)
                 .post("/api/decommission", api::decommission)
@@ -389,7 +441,9 @@ public final class Auditwatch implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka", publisher.health().kafkaReachable() ? "UP" : "DOWN");
         p.put("listeners", listenersReady().up() ? "UP" : "DOWN");
-        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP") : "DOWN");
+        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP")
+                : heartbeat.down() ? "DOWN since " + heartbeat.downSince() + ", " + heartbeat.restarts() + " restarts"
+                : "STARTING");
         if (spool != null) {
             var h = spool.health();
             p.put("spool", (h.full() ? "FULL " : "OK ") + Math.round(h.fill() * 100) + "% of " + (h.capacityBytes() >> 20)
@@ -532,18 +586,85 @@ public final class Auditwatch implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: listeners stop accepting first, then what was accepted drains to Kafka within
-     * the publisher's close deadline, then the broker (if embedded) stops. Idempotent.
+     * Graceful stop within {@code shutdown.timeout} (deploy/README.md, "Stopping"): the heartbeat
+     * consumer starts handing its nodes back at once, in parallel; listeners stop accepting, what
+     * was accepted drains to Kafka within the drain deadline (the rest stays in the spool), then
+     * alerting and the broker (if embedded) stop. Whatever Kafka and SMTP do, this returns when the
+     * budget is spent, and its last log line says what was left and where. Idempotent.
      */
     @Override
     public synchronized void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long start = System.nanoTime();
+        stopDeadline = start + shutdownTimeout.toNanos();
+        if (heartbeat != null) {
+            heartbeat.requestStop(remaining(HeartbeatConsumer.STOP_TIMEOUT));
+        }
+        Thread steps = new Thread(this::closeSteps, "aw-stop");
+        steps.setDaemon(true);
+        steps.start();
+        try {
+            steps.join(Math.max(1, (stopDeadline - System.nanoTime()) / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String unfinished = steps.isAlive() ? stopStep : null;
+        StopReport report = new StopReport(Duration.ofNanos(System.nanoTime() - start), shutdownTimeout, unfinished,
+                spoolAtStop, spoolDir, heartbeat == null ? 0 : heartbeat.unwrittenAtStop(),
+                alerting == null ? 0 : alerting.health().pending(), outboxDir);
+        if (unfinished == null && report.heartbeatUnwritten() == 0 && report.outboxPending() == 0
+                && (spoolAtStop == null || spoolAtStop.records() == 0)) {
+            LOG.info(report.line());
+        } else {
+            LOG.warn(report.line());
+        }
+    }
+
+    private void closeSteps() {
         while (!toClose.isEmpty()) {
             AutoCloseable c = toClose.pop();
+            stopStep = c instanceof Step || !c.getClass().getName().contains("$$Lambda")
+                    ? c.toString() : "a step of the stop (" + (toClose.size() + 1) + " left)";
             try {
                 c.close();
             } catch (Exception e) {
                 LOG.warn("Error while stopping {}", c, e);
             }
+        }
+    }
+
+    /** A step of the stop that names itself in the last log line. */
+    private record Step(String name, AutoCloseable body) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            body.close();
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** What is left of the stop budget, at most {@code atMost}. */
+    private Duration remaining(Duration atMost) {
+        long left = Math.max(0, stopDeadline - System.nanoTime());
+        return Duration.ofNanos(Math.min(left, atMost.toNanos()));
+    }
+
+    /**
+     * The name pipeline alerts give this instance: the host name (the pod name in Kubernetes, which a
+     * StatefulSet keeps across restarts), else {@code $HOSTNAME}, else {@code unknown}.
+     */
+    static String instanceName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "unknown" : env;
         }
     }
 }

@@ -43,10 +43,9 @@ final class Commands {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping: listeners close, accepted messages drain to Kafka");
-            aw.close();
+            LOG.info("Stopping: listeners close, accepted messages drain to Kafka or stay in the spool");
+            aw.close(); // bounded by shutdown.timeout; its last line says what was left and where
             stopped.countDown();
-            LOG.info("auditwatch stopped");
         }, "aw-shutdown"));
         try {
             stopped.await();
