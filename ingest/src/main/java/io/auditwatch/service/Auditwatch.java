@@ -368,9 +368,9 @@ public final class Auditwatch implements AutoCloseable {
                 name, () -> !l.isBound().get(), () -> name + " listener on port " + l.port() + " is not bound",
                 Duration.ZERO)));
         m.watch(new PipelineMonitor.Condition(AlertKind.HEARTBEAT_CONSUMER_DOWN, instance, heartbeat::down,
-                () -> "heartbeat consumer of " + instance + " down (" + heartbeat.consecutiveFailures()
-                        + " failed sessions, restarting with back-off): " + heartbeat.failure()
-                        + "; silences of the nodes it owned are not reported until it runs again",
+                () -> "heartbeat consumer of " + instance + " down: " + failureName(heartbeat.failure()) + " after "
+                        + heartbeat.consecutiveFailures() + " failed sessions; silences of its nodes go unreported"
+                        + " until it runs again",
                 HEARTBEAT_DOWN_GRACE));
         ParseFailureRate parse = new ParseFailureRate(clock, metrics);
         m.watch(new PipelineMonitor.Condition(AlertKind.PARSE_FAILURES, "syslog", parse::aboveLimit, parse::describe,
@@ -406,7 +406,7 @@ public final class Auditwatch implements AutoCloseable {
                 .liveness(ReadinessCheck.of("heartbeat", () -> heartbeat.givenUp()
                         ? ReadinessCheck.Result.down("consumer failed " + heartbeat.consecutiveFailures()
                                 + " consecutive sessions (heartbeat.consumer-restart-limit) since " + heartbeat.downSince()
-                                + ", last: " + heartbeat.failure().getClass().getSimpleName())
+                                + ", last: " + failureName(heartbeat.failure()))
                         : ReadinessCheck.Result.ok()))
                 .post("/api/maintenance", api::maintenance)
                 .post("/api/maintenance/end", api::endMaintenance)
@@ -653,6 +653,11 @@ public final class Auditwatch implements AutoCloseable {
     private Duration remaining(Duration atMost) {
         long left = Math.max(0, stopDeadline - System.nanoTime());
         return Duration.ofNanos(Math.min(left, atMost.toNanos()));
+    }
+
+    /** The class of a failure, without its message (which the log has in full). */
+    private static String failureName(Throwable t) {
+        return t == null ? "(none)" : t.getClass().getSimpleName();
     }
 
     /**
