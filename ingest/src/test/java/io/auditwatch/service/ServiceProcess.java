@@ -7,26 +7,47 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The service as a child JVM ({@code Main run}) on the test's class path, for tests that signal or
  * kill it: its output goes to a log file, and {@link #start} returns once it logged
- * {@code auditwatch started}.
+ * {@code auditwatch started}. Registered as an extension, it kills what it started after each test:
+ *
+ * <pre>{@code @RegisterExtension
+ * final ServiceProcess services = new ServiceProcess();}</pre>
  */
-public final class ServiceProcess {
-    private ServiceProcess() {
+public final class ServiceProcess implements AfterEachCallback {
+    private final List<Process> children = new ArrayList<>();
+
+    @Override
+    public void afterEach(ExtensionContext context) throws InterruptedException {
+        for (Process p : children) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        children.clear();
     }
 
     /**
-     * The AUDITWATCH_* variables of a service on an external broker with TCP and admin on loopback,
-     * UDP off and example recipients; the caller adds or overrides.
+     * The AUDITWATCH_* variables of a service on {@code bootstrapServers} (null: the embedded broker
+     * on a free port) with TCP and admin on loopback, UDP off and example recipients; the caller adds
+     * or overrides.
      */
     public static Map<String, String> environment(Path data, String bootstrapServers, int tcpPort, int adminPort) {
         Map<String, String> env = new HashMap<>();
         env.put("AUDITWATCH_DATA_DIR", data.toString());
-        env.put("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        if (bootstrapServers == null) {
+            env.put("AUDITWATCH_KAFKA_EMBEDDED_PORT", "0");
+        } else {
+            env.put("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        }
         env.put("AUDITWATCH_LISTENERS_TCP_HOST", "127.0.0.1");
         env.put("AUDITWATCH_LISTENERS_TCP_PORT", Integer.toString(tcpPort));
         env.put("AUDITWATCH_LISTENERS_UDP_PORT", "0");
@@ -37,8 +58,11 @@ public final class ServiceProcess {
         return env;
     }
 
-    /** Starts the service in {@code workDir} with {@code env} added to this JVM's environment; waits until it started. */
-    public static Process start(Path workDir, Map<String, String> env, Path log) throws IOException {
+    /**
+     * Starts the service in {@code workDir} with {@code env} added to this JVM's environment; waits
+     * until it started. Killed after the test.
+     */
+    public Process start(Path workDir, Map<String, String> env, Path log) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.auditwatch.service.Main", "run");
@@ -49,6 +73,7 @@ public final class ServiceProcess {
         Process p = pb.start();
         await().atMost(Duration.ofSeconds(90)).until(() -> !p.isAlive()
                 || (Files.exists(log) && Files.readString(log).contains("auditwatch started")));
+        children.add(p);
         assertTrue(p.isAlive(), () -> "the service did not start: " + tail(log));
         return p;
     }

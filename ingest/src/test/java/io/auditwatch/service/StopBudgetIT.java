@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,16 +42,9 @@ class StopBudgetIT {
     @RegisterExtension
     static final BrokerExtension broker = new BrokerExtension();
 
-    private final List<Process> children = new ArrayList<>();
+    @RegisterExtension
+    final ServiceProcess services = new ServiceProcess();
     private final HttpClient http = HttpClient.newHttpClient();
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        for (Process p : children) {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
 
     @Test
     void sigtermWithTheBrokerStoppedExitsWithinTheBudgetAndTheAcceptedEventWaitsInTheSpool() throws Exception {
@@ -121,9 +113,7 @@ class StopBudgetIT {
     private Process start(Path data, int tcpPort, int adminPort, Path log) throws IOException {
         Map<String, String> env = ServiceProcess.environment(data, broker.bootstrapServers(), tcpPort, adminPort);
         env.put("AUDITWATCH_SPOOL_FSYNC", "always");
-        Process p = ServiceProcess.start(tmp, env, log);
-        children.add(p);
-        return p;
+        return services.start(tmp, env, log);
     }
 
     private static String lastLine(Path log, String containing) throws IOException {

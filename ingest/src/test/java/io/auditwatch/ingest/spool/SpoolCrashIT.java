@@ -4,7 +4,6 @@ import io.auditwatch.service.BrokerExtension;
 import io.auditwatch.service.ServiceProcess;
 import io.auditwatch.service.TestService;
 import io.auditwatch.service.TopicReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +42,8 @@ class SpoolCrashIT {
     @RegisterExtension
     static final BrokerExtension broker = new BrokerExtension();
 
-    private final List<Process> children = new ArrayList<>();
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        for (Process p : children) {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final ServiceProcess services = new ServiceProcess();
 
     @Test
     void killNineUnderLoadLosesNothingTheSpoolHeld() throws Exception {
@@ -143,8 +135,6 @@ class SpoolCrashIT {
                 TestService.freeTcpPort());
         env.put("AUDITWATCH_KAFKA_TOPIC", topic);
         env.put("AUDITWATCH_SPOOL_FSYNC", "always");
-        Process p = ServiceProcess.start(tmp, env, log);
-        children.add(p);
-        return p;
+        return services.start(tmp, env, log);
     }
 }
