@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.service.TestService;
 import io.auditwatch.service.TopicReader;
-import io.auditwatch.service.kafka.EmbeddedKafka;
+import io.auditwatch.service.BrokerExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +25,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,22 +42,18 @@ class DockerReplicaGoneIT {
 
     @TempDir
     static Path dir;
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
     static DockerEngine docker;
-    static EmbeddedKafka broker;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void startDocker() throws Exception {
         docker = DockerEngine.start(Files.createDirectories(dir.resolve("e")));
-        broker = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", 0);
     }
 
     @AfterAll
-    static void stop() {
-        try {
-            broker.close();
-        } finally {
-            docker.close();
-        }
+    static void stopDocker() {
+        docker.close();
     }
 
     @Test
