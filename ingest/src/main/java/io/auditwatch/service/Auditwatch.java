@@ -74,8 +74,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,7 +107,7 @@ public final class Auditwatch implements AutoCloseable {
      */
     static final Duration STOP_RESERVE = Duration.ofSeconds(12);
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final StopSequence toClose = new StopSequence();
     private final PrometheusMeterRegistry registry;
     /** shutdown.timeout; the default until the configuration is read. */
     private Duration shutdownTimeout = Keys.SHUTDOWN_TIMEOUT.parsedDefault();
@@ -119,11 +117,7 @@ public final class Auditwatch implements AutoCloseable {
     private Path spoolDir;
     /** The spool as the publisher left it at the stop. */
     private volatile SpoolHealth spoolAtStop;
-    /** The step {@link #close()} is in, for the last log line when the budget runs out. */
-    private volatile String stopStep;
     private boolean stopped;
-    /** System.nanoTime() by which {@link #close()} returns. */
-    private volatile long stopDeadline;
     private EmbeddedKafka embeddedKafka;
     private EventPublisher publisher;
     private Spool spool;
@@ -233,8 +227,8 @@ public final class Auditwatch implements AutoCloseable {
         HeartbeatConsumerMetrics.bind(registry, heartbeat);
         heartbeat.start();
         // Its stop was started with the whole stop (close()); this waits for what is left of it.
-        toClose.push(new Step("handing the heartbeat consumer's nodes back",
-                () -> heartbeat.close(remaining(HeartbeatConsumer.STOP_TIMEOUT))));
+        toClose.push("handing the heartbeat consumer's nodes back",
+                () -> heartbeat.close(toClose.remaining(HeartbeatConsumer.STOP_TIMEOUT)));
         String wholeEventsTopic = config.get(Keys.KAFKA_WHOLE_EVENTS_TOPIC);
         if (!wholeEventsTopic.isEmpty()) {
             wholeEvents = new WholeEventJoin(heartbeatClients, config.get(Keys.KAFKA_TOPIC), wholeEventsTopic,
@@ -599,19 +593,11 @@ public final class Auditwatch implements AutoCloseable {
         }
         stopped = true;
         long start = System.nanoTime();
-        stopDeadline = start + shutdownTimeout.toNanos();
+        toClose.begin(shutdownTimeout);
         if (heartbeat != null) {
-            heartbeat.requestStop(remaining(HeartbeatConsumer.STOP_TIMEOUT));
+            heartbeat.requestStop(toClose.remaining(HeartbeatConsumer.STOP_TIMEOUT));
         }
-        Thread steps = new Thread(this::closeSteps, "aw-stop");
-        steps.setDaemon(true);
-        steps.start();
-        try {
-            steps.join(Math.max(1, (stopDeadline - System.nanoTime()) / 1_000_000));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        String unfinished = steps.isAlive() ? stopStep : null;
+        String unfinished = toClose.run();
         StopReport report = new StopReport(Duration.ofNanos(System.nanoTime() - start), shutdownTimeout, unfinished,
                 spoolAtStop, spoolDir, heartbeat == null ? 0 : heartbeat.unwrittenAtStop(),
                 alerting == null ? 0 : alerting.health().pending(), outboxDir);
@@ -621,38 +607,6 @@ public final class Auditwatch implements AutoCloseable {
         } else {
             LOG.warn(report.line());
         }
-    }
-
-    private void closeSteps() {
-        while (!toClose.isEmpty()) {
-            AutoCloseable c = toClose.pop();
-            stopStep = c instanceof Step || !c.getClass().getName().contains("$$Lambda")
-                    ? c.toString() : "a step of the stop (" + (toClose.size() + 1) + " left)";
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("Error while stopping {}", c, e);
-            }
-        }
-    }
-
-    /** A step of the stop that names itself in the last log line. */
-    private record Step(String name, AutoCloseable body) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            body.close();
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    }
-
-    /** What is left of the stop budget, at most {@code atMost}. */
-    private Duration remaining(Duration atMost) {
-        long left = Math.max(0, stopDeadline - System.nanoTime());
-        return Duration.ofNanos(Math.min(left, atMost.toNanos()));
     }
 
     /** The class of a failure, without its message (which the log has in full). */

@@ -27,23 +27,27 @@ record StopReport(Duration took, Duration budget, String unfinishedStep, SpoolHe
     String line() {
         List<String> left = new ArrayList<>();
         if (spool != null && spool.records() > 0) {
-            left.add(spool.records() + " events (" + spool.bytes() + " bytes) in the spool at " + spoolDir.toAbsolutePath()
+            left.add(count(spool.records(), "event") + " (" + spool.bytes() + " bytes) in the spool at " + spoolDir.toAbsolutePath()
                     + ", sent to Kafka at the next start");
         }
         if (heartbeatUnwritten > 0) {
-            left.add("heartbeat state of " + heartbeatUnwritten + " nodes not written to the state topic: their next owner"
+            left.add("heartbeat state of " + count(heartbeatUnwritten, "node") + " not written to the state topic: their next owner"
                     + " restores the previous state record and replays audit.events from the last committed offset");
         } else if (heartbeatUnwritten < 0) {
             left.add("heartbeat stop unfinished: the nodes this instance owned are restored by their next owner from the"
                     + " previous state record and a replay of audit.events from the last committed offset");
         }
         if (outboxPending > 0) {
-            left.add(outboxPending + " alert notifications in the outbox at " + outboxDir.toAbsolutePath()
+            left.add(count(outboxPending, "alert notification") + " in the outbox at " + outboxDir.toAbsolutePath()
                     + ", sent at the next start");
         }
         String head = "auditwatch stopped in " + seconds(took) + " s (budget " + seconds(budget) + " s"
                 + (unfinishedStep == null ? "" : ", spent while " + unfinishedStep) + ")";
         return head + (left.isEmpty() ? "; everything handed over" : "; left: " + String.join("; ", left));
+    }
+
+    private static String count(long n, String thing) {
+        return n + " " + thing + (n == 1 ? "" : "s");
     }
 
     private static String seconds(Duration d) {
