@@ -171,12 +171,7 @@ public final class Auditwatch implements AutoCloseable {
             throw config.invalid(Keys.HB_INVENTORY, e.getMessage());
         }
         bindJvmMetrics();
-        shutdownTimeout = config.get(Keys.SHUTDOWN_TIMEOUT);
-        Duration drain = config.get(Keys.SPOOL_ENABLED) ? config.get(Keys.SPOOL_DRAIN_DEADLINE) : config.get(Keys.KAFKA_CLOSE_DEADLINE);
-        if (shutdownTimeout.compareTo(drain.plus(STOP_RESERVE)) < 0) {
-            throw config.invalid(Keys.SHUTDOWN_TIMEOUT, "must be at least the drain deadline (" + drain.toSeconds()
-                    + " s) plus " + STOP_RESERVE.toSeconds() + " s for the other steps of a stop");
-        }
+        shutdownTimeout = stopBudget(config);
         outboxDir = alertingSettings.outboxDir();
         Path dataDir = Path.of(config.get(Keys.DATA_DIR));
         try {
@@ -607,6 +602,17 @@ public final class Auditwatch implements AutoCloseable {
         } else {
             LOG.warn(report.line());
         }
+    }
+
+    /** {@code shutdown.timeout}, refused when it leaves the drain and the other steps too little (also for check-config). */
+    static Duration stopBudget(Config config) {
+        Duration budget = config.get(Keys.SHUTDOWN_TIMEOUT);
+        Duration drain = config.get(Keys.SPOOL_ENABLED) ? config.get(Keys.SPOOL_DRAIN_DEADLINE) : config.get(Keys.KAFKA_CLOSE_DEADLINE);
+        if (budget.compareTo(drain.plus(STOP_RESERVE)) < 0) {
+            throw config.invalid(Keys.SHUTDOWN_TIMEOUT, "must be at least the drain deadline (" + drain.toSeconds()
+                    + " s) plus " + STOP_RESERVE.toSeconds() + " s for the other steps of a stop");
+        }
+        return budget;
     }
 
     /** The class of a failure, without its message (which the log has in full). */

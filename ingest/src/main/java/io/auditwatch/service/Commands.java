@@ -61,6 +61,7 @@ final class Commands {
         ModuleSettings.heartbeat(config);
         ModuleSettings.tlsPolicy(config);
         ModuleSettings.admin(config);
+        Auditwatch.stopBudget(config);
         Inventory inventory = ModuleSettings.inventory(config);
         out.println("configuration: " + (config.file() == null ? "(defaults and environment only)" : config.file()));
         for (String line : config.describe()) {

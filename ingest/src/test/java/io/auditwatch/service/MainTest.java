@@ -135,6 +135,19 @@ class MainTest {
     }
 
     @Test
+    void aStopBudgetShorterThanTheDrainStopsStartUpNamingTheKey() {
+        Map<String, String> env = recipients();
+        env.put("AUDITWATCH_SHUTDOWN_TIMEOUT", "10s");
+        assertEquals(2, run(env, "run"));
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("shutdown.timeout") && text.contains("drain deadline (8 s) plus 12 s"), text);
+        assertFalse(Files.exists(dir.resolve("data").resolve("kafka")), "nothing started before the error");
+        err.reset();
+        assertEquals(2, run(env, "check-config"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("shutdown.timeout"));
+    }
+
+    @Test
     void missingSaStopsStartUpWithAClearError() {
         Map<String, String> env = recipients();
         env.remove("AUDITWATCH_ALERTING_RECIPIENTS_SA");
