@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (replicas) on one broker behind an L4 forwarder that, like a Kubernetes Service, sends each new
  * connection to a live replica. A container writes {@value #LINES} lines through Docker's syslog
  * driver over TCP, 200 a second; once a third arrived the replica holding the connection stops
- * gracefully (its close drains to Kafka). The driver's next write meets the closed connection and
- * is lost, it reconnects, and the rest goes to the other replica. The figure is printed for
+ * gracefully (its close drains to Kafka). The driver's next writes meet the closed connection and
+ * are lost (one or two lines, measured), it reconnects, and the rest goes to the other replica. The figure is printed for
  * deploy/README.md, "Replicas and what a sender sees"; asserted: the loss is at the switch only.
  */
 class DockerReplicaGoneIT {
