@@ -33,6 +33,11 @@ public enum AlertKind {
     CONSUMER_LAG(Category.PIPELINE),
     DISK_NEARLY_FULL(Category.PIPELINE),
     SPOOL_FULL(Category.PIPELINE),
+    /**
+     * The heartbeat consumer of one instance failed and has not run again since: silences of the
+     * nodes it owned go unreported until it does (heartbeat/README.md, "Supervision").
+     */
+    HEARTBEAT_CONSUMER_DOWN(Category.PIPELINE),
 
     /** {@code auditwatch send-test-alert}: proves the delivery path to every recipient. */
     TEST(Category.TEST);

@@ -9,6 +9,8 @@ import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
+import io.auditwatch.heartbeat.kafka.HeartbeatConsumerMetrics;
+import io.auditwatch.heartbeat.kafka.RestartPolicy;
 import io.auditwatch.service.admin.AdminRoutes;
 import io.auditwatch.service.admin.AdminServer;
 import io.auditwatch.service.admin.AdminSettings;
@@ -72,8 +74,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,9 +96,28 @@ public final class Auditwatch implements AutoCloseable {
 
     /** How long start-up waits for Kafka to answer before giving up with exit code 1. */
     static final Duration KAFKA_STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A heartbeat consumer down this long raises HEARTBEAT_CONSUMER_DOWN: its first restarts (1 s,
+     * 2 s, 4 s back-off) ride out a leader election without a mail.
+     */
+    static final Duration HEARTBEAT_DOWN_GRACE = Duration.ofSeconds(15);
+    /**
+     * What a stop needs beside the drain: the alert history and operator audit producers close
+     * within 5 s each (a broker that does not answer), the rest takes milliseconds.
+     */
+    static final Duration STOP_RESERVE = Duration.ofSeconds(12);
 
-    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final StopSequence toClose = new StopSequence();
     private final PrometheusMeterRegistry registry;
+    /** shutdown.timeout; the default until the configuration is read. */
+    private Duration shutdownTimeout = Keys.SHUTDOWN_TIMEOUT.parsedDefault();
+    /** The name pipeline alerts give this instance ({@link #instanceName()}). */
+    private final String instance = instanceName();
+    private Path outboxDir;
+    private Path spoolDir;
+    /** The spool as the publisher left it at the stop. */
+    private volatile SpoolHealth spoolAtStop;
+    private boolean stopped;
     private EmbeddedKafka embeddedKafka;
     private EventPublisher publisher;
     private Spool spool;
@@ -152,6 +171,8 @@ public final class Auditwatch implements AutoCloseable {
             throw config.invalid(Keys.HB_INVENTORY, e.getMessage());
         }
         bindJvmMetrics();
+        shutdownTimeout = stopBudget(config);
+        outboxDir = alertingSettings.outboxDir();
         Path dataDir = Path.of(config.get(Keys.DATA_DIR));
         try {
             PrivateFiles.createDirectories(dataDir);
@@ -196,9 +217,13 @@ public final class Auditwatch implements AutoCloseable {
         Map<String, Object> heartbeatClients = new LinkedHashMap<>(clientProperties);
         heartbeatClients.put("bootstrap.servers", bootstrapServers);
         heartbeat = new HeartbeatConsumer(heartbeatClients, config.get(Keys.KAFKA_TOPIC),
-                HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings);
+                HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings,
+                RestartPolicy.giveUpAfter(config.get(Keys.HB_RESTART_LIMIT)));
+        HeartbeatConsumerMetrics.bind(registry, heartbeat);
         heartbeat.start();
-        toClose.push(() -> heartbeat.close());
+        // Its stop was started with the whole stop (close()); this waits for what is left of it.
+        toClose.push("handing the heartbeat consumer's nodes back",
+                () -> heartbeat.close(toClose.remaining(HeartbeatConsumer.STOP_TIMEOUT)));
         String wholeEventsTopic = config.get(Keys.KAFKA_WHOLE_EVENTS_TOPIC);
         if (!wholeEventsTopic.isEmpty()) {
             wholeEvents = new WholeEventJoin(heartbeatClients, config.get(Keys.KAFKA_TOPIC), wholeEventsTopic,
@@ -214,8 +239,10 @@ public final class Auditwatch implements AutoCloseable {
         if (config.get(Keys.SPOOL_ENABLED)) {
             SpoolSettings ss = ModuleSettings.spool(config);
             spool = new Spool(ss, ps.queueBytes(), registry, clock, System::nanoTime, alerting);
+            spoolDir = ss.dir();
             // Closed after the publisher: the publisher's last appends and acknowledgements land first.
             toClose.push(spool);
+            toClose.push(() -> spoolAtStop = spool.health());
         }
         publisher = spool == null
                 ? EventPublisher.direct(ps, registry, clock)
@@ -329,6 +356,11 @@ public final class Auditwatch implements AutoCloseable {
         dockerInputs.listeners().forEach((name, l) -> m.watch(new PipelineMonitor.Condition(AlertKind.LISTENER_DOWN,
                 name, () -> !l.isBound().get(), () -> name + " listener on port " + l.port() + " is not bound",
                 Duration.ZERO)));
+        m.watch(new PipelineMonitor.Condition(AlertKind.HEARTBEAT_CONSUMER_DOWN, instance, heartbeat::down,
+                () -> "heartbeat consumer of " + instance + " down: " + failureName(heartbeat.failure()) + " after "
+                        + heartbeat.consecutiveFailures() + " failed sessions; silences of its nodes go unreported"
+                        + " until it runs again",
+                HEARTBEAT_DOWN_GRACE));
         ParseFailureRate parse = new ParseFailureRate(clock, metrics);
         m.watch(new PipelineMonitor.Condition(AlertKind.PARSE_FAILURES, "syslog", parse::aboveLimit, parse::describe,
                 Duration.ZERO));
@@ -351,11 +383,20 @@ public final class Auditwatch implements AutoCloseable {
                     return h.kafkaReachable() ? ReadinessCheck.Result.ok(bootstrapServers)
                             : ReadinessCheck.Result.down("unreachable: " + h.lastError());
                 }))
-                .readiness(ReadinessCheck.of("heartbeat", () -> !heartbeat.running()
-                        ? ReadinessCheck.Result.down("consumer stopped: " + heartbeat.failure())
+                .readiness(ReadinessCheck.of("heartbeat", () -> heartbeat.down()
+                        ? ReadinessCheck.Result.down("consumer down after " + heartbeat.consecutiveFailures()
+                                + " failed sessions, restarting: " + heartbeat.failure())
+                        : !heartbeat.running() && !heartbeat.joined()
+                        ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
+                        : !heartbeat.running() ? ReadinessCheck.Result.down("consumer stopped")
                         : heartbeat.caughtUp() ? ReadinessCheck.Result.ok("caught up")
                         : !heartbeat.joined() ? ReadinessCheck.Result.down("waiting for the consumer group to assign partitions")
                         : ReadinessCheck.Result.down("catching up with " + topic)))
+                .liveness(ReadinessCheck.of("heartbeat", () -> heartbeat.givenUp()
+                        ? ReadinessCheck.Result.down("consumer failed " + heartbeat.consecutiveFailures()
+                                + " consecutive sessions (heartbeat.consumer-restart-limit) since " + heartbeat.downSince()
+                                + ", last: " + failureName(heartbeat.failure()))
+                        : ReadinessCheck.Result.ok()))
                 .post("/api/maintenance", api::maintenance)
                 .post("/api/maintenance/end", api::endMaintenance)
                 .post("/api/decommission", api::decommission)
@@ -389,7 +430,9 @@ public final class Auditwatch implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka", publisher.health().kafkaReachable() ? "UP" : "DOWN");
         p.put("listeners", listenersReady().up() ? "UP" : "DOWN");
-        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP") : "DOWN");
+        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP")
+                : heartbeat.down() ? "DOWN since " + heartbeat.downSince() + ", " + heartbeat.restarts() + " restarts"
+                : "STARTING");
         if (spool != null) {
             var h = spool.health();
             p.put("spool", (h.full() ? "FULL " : "OK ") + Math.round(h.fill() * 100) + "% of " + (h.capacityBytes() >> 20)
@@ -532,18 +575,61 @@ public final class Auditwatch implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: listeners stop accepting first, then what was accepted drains to Kafka within
-     * the publisher's close deadline, then the broker (if embedded) stops. Idempotent.
+     * Graceful stop within {@code shutdown.timeout} (deploy/README.md, "Stopping"): the heartbeat
+     * consumer starts handing its nodes back at once, in parallel; listeners stop accepting, what
+     * was accepted drains to Kafka within the drain deadline (the rest stays in the spool), then
+     * alerting and the broker (if embedded) stop. Whatever Kafka and SMTP do, this returns when the
+     * budget is spent, and its last log line says what was left and where. Idempotent.
      */
     @Override
     public synchronized void close() {
-        while (!toClose.isEmpty()) {
-            AutoCloseable c = toClose.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("Error while stopping {}", c, e);
-            }
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        long start = System.nanoTime();
+        toClose.begin(shutdownTimeout);
+        if (heartbeat != null) {
+            heartbeat.requestStop(toClose.remaining(HeartbeatConsumer.STOP_TIMEOUT));
+        }
+        String unfinished = toClose.run();
+        StopReport report = new StopReport(Duration.ofNanos(System.nanoTime() - start), shutdownTimeout, unfinished,
+                spoolAtStop, spoolDir, heartbeat == null ? 0 : heartbeat.unwrittenAtStop(),
+                alerting == null ? 0 : alerting.health().pending(), outboxDir);
+        if (unfinished == null && report.heartbeatUnwritten() == 0 && report.outboxPending() == 0
+                && (spoolAtStop == null || spoolAtStop.records() == 0)) {
+            LOG.info(report.line());
+        } else {
+            LOG.warn(report.line());
+        }
+    }
+
+    /** {@code shutdown.timeout}, refused when it leaves the drain and the other steps too little (also for check-config). */
+    static Duration stopBudget(Config config) {
+        Duration budget = config.get(Keys.SHUTDOWN_TIMEOUT);
+        Duration drain = config.get(Keys.SPOOL_ENABLED) ? config.get(Keys.SPOOL_DRAIN_DEADLINE) : config.get(Keys.KAFKA_CLOSE_DEADLINE);
+        if (budget.compareTo(drain.plus(STOP_RESERVE)) < 0) {
+            throw config.invalid(Keys.SHUTDOWN_TIMEOUT, "must be at least the drain deadline (" + drain.toSeconds()
+                    + " s) plus " + STOP_RESERVE.toSeconds() + " s for the other steps of a stop");
+        }
+        return budget;
+    }
+
+    /** The class of a failure, without its message (which the log has in full). */
+    private static String failureName(Throwable t) {
+        return t == null ? "(none)" : t.getClass().getSimpleName();
+    }
+
+    /**
+     * The name pipeline alerts give this instance: the host name (the pod name in Kubernetes, which a
+     * StatefulSet keeps across restarts), else {@code $HOSTNAME}, else {@code unknown}.
+     */
+    static String instanceName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            String env = System.getenv("HOSTNAME");
+            return env == null || env.isBlank() ? "unknown" : env;
         }
     }
 }

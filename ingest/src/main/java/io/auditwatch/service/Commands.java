@@ -43,10 +43,9 @@ final class Commands {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping: listeners close, accepted messages drain to Kafka");
-            aw.close();
+            LOG.info("Stopping: listeners close, accepted messages drain to Kafka or stay in the spool");
+            aw.close(); // bounded by shutdown.timeout; its last line says what was left and where
             stopped.countDown();
-            LOG.info("auditwatch stopped");
         }, "aw-shutdown"));
         try {
             stopped.await();
@@ -62,6 +61,7 @@ final class Commands {
         ModuleSettings.heartbeat(config);
         ModuleSettings.tlsPolicy(config);
         ModuleSettings.admin(config);
+        Auditwatch.stopBudget(config);
         Inventory inventory = ModuleSettings.inventory(config);
         out.println("configuration: " + (config.file() == null ? "(defaults and environment only)" : config.file()));
         for (String line : config.describe()) {

@@ -52,16 +52,8 @@ class FileModesIT {
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", "umask 000; exec \"$0\" -Xmx512m -cp \"$1\" "
                 + "io.auditwatch.service.Main run", java, System.getProperty("java.class.path"));
         Map<String, String> env = pb.environment();
-        env.put("AUDITWATCH_DATA_DIR", data.toString());
+        env.putAll(ServiceProcess.environment(data, null, tcpPort, adminPort));
         env.put("AUDITWATCH_ALERTING_OUTBOX_DIR", outbox.toString());
-        env.put("AUDITWATCH_KAFKA_EMBEDDED_PORT", "0");
-        env.put("AUDITWATCH_LISTENERS_TCP_HOST", "127.0.0.1");
-        env.put("AUDITWATCH_LISTENERS_TCP_PORT", Integer.toString(tcpPort));
-        env.put("AUDITWATCH_LISTENERS_UDP_PORT", "0");
-        env.put("AUDITWATCH_ADMIN_HOST", "127.0.0.1");
-        env.put("AUDITWATCH_ADMIN_PORT", Integer.toString(adminPort));
-        env.put("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@example.org");
-        env.put("AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@example.org");
         pb.directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();
         try {

@@ -29,6 +29,13 @@ class MainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    /** {@code run} with {@code env}: exit 2 before the embedded broker started; returns what it printed. */
+    private String refusedBeforeAnythingStarts(Map<String, String> env) {
+        assertEquals(2, run(env, "run"));
+        assertFalse(Files.exists(dir.resolve("data").resolve("kafka")), "nothing started before the error");
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
     private Map<String, String> recipients() {
         Map<String, String> env = new HashMap<>();
         env.put("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@agency.example");
@@ -118,20 +125,27 @@ class MainTest {
     void misspeltEnvironmentVariableExitsTwoBeforeAnythingStarts() {
         Map<String, String> env = recipients();
         env.put("AUDITWATCH_ADMIN_USERNAM", "ops");
-        assertEquals(2, run(env, "run"));
-        String text = err.toString(StandardCharsets.UTF_8);
+        String text = refusedBeforeAnythingStarts(env);
         assertTrue(text.contains("environment AUDITWATCH_ADMIN_USERNAM") && text.contains("AUDITWATCH_ADMIN_USERNAME"), text);
-        assertFalse(Files.exists(dir.resolve("data").resolve("kafka")), "nothing started before the error");
     }
 
     @Test
     void missingIssoStopsStartUpWithAClearError() {
         Map<String, String> env = recipients();
         env.remove("AUDITWATCH_ALERTING_RECIPIENTS_ISSO");
-        assertEquals(2, run(env, "run"));
-        String text = err.toString(StandardCharsets.UTF_8);
+        String text = refusedBeforeAnythingStarts(env);
         assertTrue(text.contains("alerting.recipients.isso"), text);
-        assertFalse(Files.exists(dir.resolve("data").resolve("kafka")), "nothing started before the error");
+    }
+
+    @Test
+    void aStopBudgetShorterThanTheDrainStopsStartUpNamingTheKey() {
+        Map<String, String> env = recipients();
+        env.put("AUDITWATCH_SHUTDOWN_TIMEOUT", "10s");
+        String text = refusedBeforeAnythingStarts(env);
+        assertTrue(text.contains("shutdown.timeout") && text.contains("drain deadline (8 s) plus 12 s"), text);
+        err.reset();
+        assertEquals(2, run(env, "check-config"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("shutdown.timeout"));
     }
 
     @Test

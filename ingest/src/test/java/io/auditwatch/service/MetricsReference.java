@@ -3,6 +3,7 @@ package io.auditwatch.service;
 import io.auditwatch.alerting.AlertingMetrics;
 import io.auditwatch.alerting.MeterDoc;
 import io.auditwatch.heartbeat.HeartbeatMetrics;
+import io.auditwatch.heartbeat.kafka.HeartbeatConsumerMetrics;
 import io.auditwatch.heartbeat.NodeNames;
 import io.auditwatch.ingest.kafka.KafkaMetrics;
 import io.auditwatch.ingest.pipeline.IngestMetrics;
@@ -42,6 +43,7 @@ public final class MetricsReference {
         m.put("Kafka publisher (`KafkaMetrics`)", KafkaMetrics.METERS);
         m.put("Disk spool (`SpoolMetrics`)", SpoolMetrics.METERS);
         m.put("Heartbeat (`HeartbeatMetrics`)", HeartbeatMetrics.METERS);
+        m.put("Heartbeat consumer supervision (`HeartbeatConsumerMetrics`)", HeartbeatConsumerMetrics.METERS);
         m.put("Alerting and alert history (`AlertingMetrics`)", AlertingMetrics.METERS);
         m.put("Admin server (`AdminMetrics`)", AdminMetrics.METERS);
         m.put("Data files (`FileModeMetrics`)", FileModeMetrics.METERS);

@@ -87,6 +87,13 @@ final class Runbook {
                 out.add("Why the spool grows: is Kafka reachable (auditwatch_spool_bytes, KAFKA_UNREACHABLE alerts)?");
                 out.add("Kafka retention and segment sizes of the embedded broker");
             }
+            case HEARTBEAT_CONSUMER_DOWN -> {
+                out.add("The named instance's log for 'heartbeat consumer failed' and its cause; /status shows the restarts");
+                out.add("kafka-consumer-groups.sh --describe --group auditwatch-heartbeat: members, and a foreign member"
+                        + " with another assignor; the state topic auditwatch.heartbeat exists and is readable");
+                out.add("It restarts itself with back-off; after heartbeat.consumer-restart-limit failures /health turns 503"
+                        + " and the orchestrator restarts the process");
+            }
             case TEST -> out.add("Nothing to check: this is a test of alert delivery");
         }
         return out;

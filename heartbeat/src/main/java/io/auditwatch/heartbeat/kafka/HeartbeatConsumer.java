@@ -15,6 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.time.Instant;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * a restart or rebalance neither forgets a silence nor raises a false one.
  *
  * <p>Runs one thread ({@code auditwatch-heartbeat-consumer}); {@link HeartbeatTracker#evaluate()} is
- * driven by the caller's scheduler, not by this class.
+ * driven by the caller's scheduler, not by this class. The thread supervises its own sessions: a
+ * session that fails (any exception, e.g. the state restore timing out inside a rebalance) hands its
+ * nodes back, and a new session with new clients starts after the {@link RestartPolicy} back-off
+ * (heartbeat/README.md, "Supervision").
  */
 public final class HeartbeatConsumer implements AutoCloseable {
     public static final String GROUP_ID = "auditwatch-heartbeat";
@@ -58,6 +65,14 @@ public final class HeartbeatConsumer implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(100);
     /** How long reading a state partition to its end may take before assignment fails loudly. */
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * {@code max.block.ms} of the state producer: how long one state write may wait for metadata.
+     * Kafka's 60 s default, paid once per owned node, kept a stop with the broker unreachable
+     * running for minutes; a stop writes nothing more once one write has failed this way.
+     */
+    static final Duration STATE_MAX_BLOCK = Duration.ofSeconds(3);
+    /** The whole of {@link #close()} without a given bound: state flush, commit, leaving the group. */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final Map<String, Object> kafkaConfig;
     private final String eventsTopic;
@@ -66,13 +81,28 @@ public final class HeartbeatConsumer implements AutoCloseable {
     private final long flushIntervalNanos;
     private final Map<TopicPartition, Long> catchUpTargets = new ConcurrentHashMap<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down by {@link #close()}: ends a back-off wait at once. */
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Thread thread;
+    private final RestartPolicy restartPolicy;
+    private final AtomicLong restarts = new AtomicLong();
+    private volatile ConsumerState state = ConsumerState.STARTING;
+    /** Failed sessions since a session last joined the group; 0 while healthy. */
+    private volatile int failures;
+    /** When the current run of failures began, or null. */
+    private volatile Instant downSince;
+    /** System.nanoTime() by which a stop must be over; set by {@link #close(Duration)}. */
+    private volatile long stopDeadline;
+    /** Nodes whose final state record was not written at the stop, or -1 when the stop did not finish. */
+    private volatile int unwrittenAtStop = -1;
     private volatile boolean running;
     private volatile boolean caughtUp;
     /** Set by the first rebalance that completes, also one that assigns nothing. */
     private volatile boolean joined;
     private volatile Throwable failure;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    /** Set while a session hands its nodes back: the revocation callback of the consumer's own close writes nothing. */
+    private volatile boolean handingBack;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
     private int partitionCount;
 
@@ -85,12 +115,19 @@ public final class HeartbeatConsumer implements AutoCloseable {
      */
     public HeartbeatConsumer(Map<String, Object> kafkaConfig, String eventsTopic, String stateTopic,
             HeartbeatTracker tracker, HeartbeatSettings settings) {
+        this(kafkaConfig, eventsTopic, stateTopic, tracker, settings, RestartPolicy.giveUpAfter(Integer.MAX_VALUE));
+    }
+
+    /** As above, restarting a failed session by {@code restartPolicy}. */
+    public HeartbeatConsumer(Map<String, Object> kafkaConfig, String eventsTopic, String stateTopic,
+            HeartbeatTracker tracker, HeartbeatSettings settings, RestartPolicy restartPolicy) {
+        this.restartPolicy = restartPolicy;
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.eventsTopic = eventsTopic;
         this.stateTopic = stateTopic;
         this.tracker = tracker;
         this.flushIntervalNanos = settings.stateFlushInterval().toNanos();
-        this.thread = new Thread(this::run, "auditwatch-heartbeat-consumer");
+        this.thread = new Thread(this::supervise, "auditwatch-heartbeat-consumer");
         this.thread.setDaemon(true);
     }
 
@@ -114,14 +151,91 @@ public final class HeartbeatConsumer implements AutoCloseable {
         return joined;
     }
 
-    /** False after {@link #close()} or a fatal error (see {@link #failure()}): for {@code /ready}. */
+    /**
+     * True while a session has joined the group and none failed since: false after {@link #close()},
+     * while a failed session waits for its restart, and until the restarted one has joined. For
+     * {@code /ready}.
+     */
     public boolean running() {
-        return running && failure == null;
+        return running && state == ConsumerState.RUNNING;
     }
 
-    /** The error that stopped the consumer thread, or null. */
+    /** The error that ended the last session, while the consumer is down; null when it runs. */
     public Throwable failure() {
         return failure;
+    }
+
+    /** The life-cycle state, for the state gauge and {@code /status}. */
+    public ConsumerState state() {
+        return state;
+    }
+
+    /** True from a session's failure until a restarted session has joined the group (the pipeline alert). */
+    public boolean down() {
+        return running && failures > 0;
+    }
+
+    /** When the current run of failures began, or null while healthy. */
+    public Instant downSince() {
+        return downSince;
+    }
+
+    /** Failed sessions since a session last joined the group. */
+    public int consecutiveFailures() {
+        return failures;
+    }
+
+    /** Sessions started after a failure, since start. */
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /**
+     * True when {@link RestartPolicy#giveUpAfter()} consecutive sessions have failed: the role does not
+     * recover on its own and {@code /health} reports it, so the orchestrator restarts the process.
+     */
+    public boolean givenUp() {
+        return down() && restartPolicy.givenUp(failures);
+    }
+
+    /**
+     * After {@link #close(Duration)}: the owned nodes whose final state record did not reach Kafka
+     * (their new owner restores the previous record and replays {@code audit.events} from the last
+     * committed offset), or -1 when the stop did not finish within its bound.
+     */
+    public int unwrittenAtStop() {
+        return unwrittenAtStop;
+    }
+
+    /** Runs sessions until {@link #close()}, restarting a failed one after the back-off. */
+    private void supervise() {
+        try {
+            while (running) {
+                state = ConsumerState.STARTING;
+                Throwable t = run();
+                if (t == null || !running) {
+                    break;
+                }
+                failure = t;
+                int n = ++failures;
+                if (downSince == null) {
+                    downSince = Instant.now();
+                }
+                state = ConsumerState.DOWN;
+                Duration wait = restartPolicy.backoff(n);
+                log.error("heartbeat consumer failed ({} consecutive failures); restarting in {} s", n,
+                        wait.toMillis() / 1000.0, t);
+                if (stopRequested.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+                restarts.incrementAndGet();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            state = ConsumerState.STOPPED;
+            stopped.countDown();
+        }
     }
 
     /** Partitions of the events topic this instance owns now. */
@@ -129,7 +243,16 @@ public final class HeartbeatConsumer implements AutoCloseable {
         return tracker.ownedPartitions();
     }
 
-    private void run() {
+    /** One session with new clients; returns the error that ended it, or null when it was stopped. */
+    private Throwable run() {
+        catchUpTargets.clear();
+        caughtUp = false;
+        joined = false;
+        unwrittenAtStop = -1;
+        handingBack = false;
+        consumer = null;
+        producer = null;
+        Throwable error = null;
         try {
             partitionCount = StateTopic.ensure(kafkaConfig, eventsTopic, stateTopic);
             int n = partitionCount;
@@ -164,36 +287,64 @@ public final class HeartbeatConsumer implements AutoCloseable {
             }
         } catch (WakeupException e) {
             // close()
+        } catch (InterruptedException e) {
+            if (running) {
+                error = e;
+            }
         } catch (Throwable t) {
-            failure = t;
-            log.error("heartbeat consumer stopped", t);
+            error = t;
         } finally {
-            shutdown();
-            stopped.countDown();
+            unwrittenAtStop = shutdown(running ? System.nanoTime() + STOP_TIMEOUT.toNanos() : stopDeadline);
         }
+        return error;
     }
 
-    private void shutdown() {
+    /**
+     * Hands the owned nodes back: their state records, the offsets, the group membership; every
+     * step bounded so the whole ends by {@code deadline} (System.nanoTime()) whatever Kafka does.
+     * Writing stops at the first record that failed (the broker is not answering), so an unreachable
+     * broker costs one {@link #STATE_MAX_BLOCK}, not one per node.
+     *
+     * @return the nodes whose final state record did not reach Kafka
+     */
+    private int shutdown(long deadline) {
+        int unwritten = 0;
+        handingBack = true;
         try {
             if (consumer != null) {
                 List<Integer> mine = new ArrayList<>(tracker.ownedPartitions());
-                write(tracker.drainChanges(true));
-                write(tracker.release(mine));
-                producer.flush();
+                List<NodeSnapshot> last = new ArrayList<>(tracker.drainChanges(true));
+                last.addAll(tracker.release(mine));
+                AtomicInteger failed = new AtomicInteger();
+                for (NodeSnapshot s : last) {
+                    if (failed.get() > 0 || System.nanoTime() >= deadline) {
+                        unwritten++;
+                    } else {
+                        send(s, failed);
+                    }
+                }
+                producer.close(remaining(deadline, SHUTDOWN_TIMEOUT));
+                unwritten += failed.get();
                 try {
-                    consumer.commitSync(SHUTDOWN_TIMEOUT);
+                    consumer.commitSync(remaining(deadline, SHUTDOWN_TIMEOUT));
                 } catch (RuntimeException e) {
                     log.warn("final offset commit failed: {}", e.toString());
                 }
-                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(SHUTDOWN_TIMEOUT));
+                consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(remaining(deadline, SHUTDOWN_TIMEOUT)));
             }
         } catch (RuntimeException e) {
             log.warn("heartbeat consumer shutdown: {}", e.toString());
         } finally {
             if (producer != null) {
-                producer.close(SHUTDOWN_TIMEOUT);
+                producer.close(Duration.ZERO); // no-op when closed above
             }
         }
+        return unwritten;
+    }
+
+    private static Duration remaining(long deadline, Duration atMost) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        return Duration.ofNanos(Math.min(left, atMost.toNanos()));
     }
 
     private static byte[] value(Headers headers, String key) {
@@ -228,20 +379,29 @@ public final class HeartbeatConsumer implements AutoCloseable {
 
     private void write(List<NodeSnapshot> snapshots) {
         for (NodeSnapshot s : snapshots) {
-            int p = s.partition() >= 0 ? s.partition()
-                    : Utils.toPositive(Utils.murmur2(StateCodec.key(s.node()))) % partitionCount;
-            producer.send(new ProducerRecord<>(stateTopic, p, StateCodec.key(s.node()), StateCodec.value(s)), (md, e) -> {
-                if (e != null) {
-                    log.warn("state record of node \"{}\" not written: {}", NodeNames.forLog(s.node()), e.toString());
-                }
-            });
+            send(s, null);
         }
+    }
+
+    /** Sends one node's state record; a failure is logged and, when {@code failed} is given, counted there. */
+    private void send(NodeSnapshot s, AtomicInteger failed) {
+        int p = s.partition() >= 0 ? s.partition()
+                : Utils.toPositive(Utils.murmur2(StateCodec.key(s.node()))) % partitionCount;
+        producer.send(new ProducerRecord<>(stateTopic, p, StateCodec.key(s.node()), StateCodec.value(s)), (md, e) -> {
+            if (e != null) {
+                if (failed != null) {
+                    failed.incrementAndGet();
+                }
+                log.warn("state record of node \"{}\" not written: {}", NodeNames.forLog(s.node()), e.toString());
+            }
+        });
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
+            // While a session ends (consumer.close() leaving the group) its nodes were handed back already.
+            if (partitions.isEmpty() || handingBack) {
                 return;
             }
             List<Integer> numbers = numbers(partitions);
@@ -249,7 +409,7 @@ public final class HeartbeatConsumer implements AutoCloseable {
             write(tracker.release(numbers));
             producer.flush(); // before the new owner reads these partitions
             try {
-                consumer.commitSync();
+                consumer.commitSync(SHUTDOWN_TIMEOUT);
             } catch (RuntimeException e) {
                 log.warn("offset commit on revocation failed: {}", e.toString());
             }
@@ -269,7 +429,7 @@ public final class HeartbeatConsumer implements AutoCloseable {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             // The cooperative protocol calls this after every rebalance, with an empty set when
             // nothing new came: the group has been joined either way.
-            joined = true;
+            markJoined();
             if (partitions.isEmpty()) {
                 return;
             }
@@ -314,20 +474,58 @@ public final class HeartbeatConsumer implements AutoCloseable {
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         c.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat-state");
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) STATE_MAX_BLOCK.toMillis());
         return c;
     }
 
-    /** Writes the owned nodes' state, leaves the group (the others take the partitions over) and stops. */
+    private void markJoined() {
+        joined = true;
+        if (failures > 0) {
+            log.info("heartbeat consumer running again after {} failed sessions since {}", failures, downSince);
+        }
+        failures = 0;
+        downSince = null;
+        failure = null;
+        state = ConsumerState.RUNNING;
+    }
+
+    /** {@link #close(Duration)} within {@link #STOP_TIMEOUT}. */
     @Override
     public void close() throws InterruptedException {
-        if (!thread.isAlive()) {
-            running = false;
+        close(STOP_TIMEOUT);
+    }
+
+    /**
+     * Writes the owned nodes' state, leaves the group (the others take the partitions over) and stops,
+     * within {@code timeout}: what is not done by then is left (see {@link #unwrittenAtStop()}).
+     *
+     * @return true when the consumer thread ended within {@code timeout}
+     */
+    public boolean close(Duration timeout) throws InterruptedException {
+        requestStop(timeout);
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Starts the stop without waiting for it: the nodes are handed back on the consumer's thread
+     * within {@code timeout}, while the caller stops other parts. The first call sets the bound.
+     */
+    public synchronized void requestStop(Duration timeout) {
+        if (stopRequested.getCount() == 0) {
             return;
         }
+        stopDeadline = System.nanoTime() + timeout.toNanos();
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
+        stopRequested.countDown();
+        if (!thread.isAlive()) {
+            state = ConsumerState.STOPPED;
+            return;
         }
-        stopped.await();
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        } else {
+            thread.interrupt(); // still creating the state topic: admin calls answer an interrupt
+        }
     }
 }

@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -45,7 +46,11 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     /** RFC 7617 section 2; {@code charset} tells browsers to send UTF-8 credentials. */
     private static final String CHALLENGE = "Basic realm=\"auditwatch\", charset=\"UTF-8\"";
 
-    /** Liveness: the process answers HTTP. Nothing more, so a slow Kafka never restarts the pod. */
+    /**
+     * Liveness: the process answers HTTP and no role has given up recovering by itself (the liveness
+     * checks, e.g. a heartbeat consumer that keeps failing). Nothing more, so a slow Kafka never
+     * restarts the pod.
+     */
     private static final byte[] HEALTH_BODY = "{\"status\":\"UP\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final PrometheusMeterRegistry registry;
@@ -132,7 +137,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private Supplier<AdminResponse> getRoute(String path, FullHttpRequest request) {
         return switch (path) {
-            case "/health" -> () -> new AdminResponse(200, AdminResponse.JSON, HEALTH_BODY);
+            case "/health" -> this::health;
             case "/metrics" -> () -> scrape(request.headers().get(HttpHeaderNames.ACCEPT));
             case "/ready" -> this::ready;
             case "/status" -> () -> AdminResponse.html(200, StatusPage.render(routes.status().get()));
@@ -162,11 +167,24 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         return new AdminResponse(200, format.contentType(), body);
     }
 
+    /** 200 while every liveness check is up; 503 with the failing checks otherwise (the orchestrator restarts the process). */
+    private AdminResponse health() {
+        if (routes.liveness().isEmpty()) {
+            return new AdminResponse(200, AdminResponse.JSON, HEALTH_BODY);
+        }
+        AdminResponse r = judge(routes.liveness());
+        return r.status() == 200 ? new AdminResponse(200, AdminResponse.JSON, HEALTH_BODY) : r;
+    }
+
     /** 200 when every check is up, 503 otherwise (Kubernetes readiness and load balancers read the code). */
     private AdminResponse ready() {
+        return judge(routes.checks());
+    }
+
+    private static AdminResponse judge(List<ReadinessCheck> all) {
         boolean allUp = true;
         Map<String, Object> checks = new LinkedHashMap<>();
-        for (ReadinessCheck check : routes.checks()) {
+        for (ReadinessCheck check : all) {
             ReadinessCheck.Result result;
             try {
                 result = check.check();

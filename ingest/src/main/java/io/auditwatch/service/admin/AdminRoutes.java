@@ -27,6 +27,7 @@ public final class AdminRoutes {
     static final Set<String> BUILT_IN = Set.of("/metrics", "/health", "/ready", "/status", "/api/nodes");
 
     private final List<ReadinessCheck> checks = new ArrayList<>();
+    private final List<ReadinessCheck> liveness = new ArrayList<>();
     private final Map<String, Supplier<AdminResponse>> gets = new LinkedHashMap<>();
     private final Map<String, Function<Map<String, String>, AdminResponse>> queries = new LinkedHashMap<>();
     private final Map<String, Operation> posts = new LinkedHashMap<>();
@@ -34,11 +35,24 @@ public final class AdminRoutes {
 
     /** Adds a {@code /ready} check; checks are reported in the order added. */
     public AdminRoutes readiness(ReadinessCheck check) {
+        return add(checks, check, "readiness");
+    }
+
+    /**
+     * Adds a {@code /health} check: one that is down means the process cannot recover by itself and
+     * should be restarted. Its detail is served without authentication, so it names a state and an
+     * exception class, never a message that could carry an address or a secret.
+     */
+    public AdminRoutes liveness(ReadinessCheck check) {
+        return add(liveness, check, "liveness");
+    }
+
+    private AdminRoutes add(List<ReadinessCheck> to, ReadinessCheck check, String what) {
         Objects.requireNonNull(check, "check");
-        if (checks.stream().anyMatch(c -> c.name().equals(check.name()))) {
-            throw new IllegalArgumentException("duplicate readiness check " + check.name());
+        if (to.stream().anyMatch(c -> c.name().equals(check.name()))) {
+            throw new IllegalArgumentException("duplicate " + what + " check " + check.name());
         }
-        checks.add(check);
+        to.add(check);
         return this;
     }
 
@@ -113,11 +127,13 @@ public final class AdminRoutes {
 
     /** An immutable copy, taken when the server starts. */
     Snapshot snapshot() {
-        return new Snapshot(List.copyOf(checks), Map.copyOf(gets), Map.copyOf(queries), Map.copyOf(posts), status);
+        return new Snapshot(List.copyOf(checks), List.copyOf(liveness), Map.copyOf(gets), Map.copyOf(queries),
+                Map.copyOf(posts), status);
     }
 
     record Snapshot(
             List<ReadinessCheck> checks,
+            List<ReadinessCheck> liveness,
             Map<String, Supplier<AdminResponse>> gets,
             Map<String, Function<Map<String, String>, AdminResponse>> queries,
             Map<String, Operation> posts,

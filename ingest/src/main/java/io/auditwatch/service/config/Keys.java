@@ -101,6 +101,14 @@ public final class Keys {
     public static final ConfigKey<Duration> SPOOL_DRAIN_DEADLINE = key("spool.drain-deadline", "8s", ValueType.DURATION,
             "on shutdown, how long spooled events are still sent to Kafka; the rest stays in the spool for the next start");
 
+    /**
+     * 25 s: inside the shipped 45 s stop grace (systemd TimeoutStopSec, compose stop_grace_period,
+     * the pod's terminationGracePeriodSeconds) with 20 s to spare for the JVM's own exit and a slow
+     * node; deploy/README.md, "Stopping".
+     */
+    public static final ConfigKey<Duration> SHUTDOWN_TIMEOUT = key("shutdown.timeout", "25s", ValueType.DURATION,
+            "total time a stop may take whatever Kafka and SMTP do; the last log line says what was left and where");
+
     // Listeners
     public static final ConfigKey<String> UDP_HOST = key("listeners.udp.host", "127.0.0.1", ValueType.NON_EMPTY,
             "bind address of the UDP listener; loopback unless set (0.0.0.0: every interface)");
@@ -302,6 +310,13 @@ public final class Keys {
     public static final ConfigKey<Integer> HB_MAX_STREAMS = key("heartbeat.max-tracked-streams", "10000",
             ValueType.intRange(1, 10_000_000, "a count"),
             "cap on tracked (node, stream) pairs per instance; enrolment beyond it is refused and counted");
+    /**
+     * 8 failures: with the back-off of 1 s doubling to 1 min that is about two minutes of trying, long
+     * enough to ride out a broker restart, short enough that the orchestrator acts within minutes.
+     */
+    public static final ConfigKey<Integer> HB_RESTART_LIMIT = key("heartbeat.consumer-restart-limit", "8",
+            ValueType.intRange(1, 1000, "a count 1-1000"),
+            "consecutive failed heartbeat consumer sessions after which /health reports 503 (restart the process)");
 
     // Alerting
     public static final ConfigKey<List<String>> ALERT_ISSO = key("alerting.recipients.isso", "", ValueType.LIST,
@@ -395,7 +410,7 @@ public final class Keys {
             KAFKA_EMBEDDED_PORT, KAFKA_EMBEDDED_RETENTION, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC,
             KAFKA_OPERATOR_AUDIT_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_CLIENT_PROPERTIES,
             SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_MIN_FREE_BYTES,
-            SPOOL_MIN_FREE_PERCENT, SPOOL_DRAIN_DEADLINE,
+            SPOOL_MIN_FREE_PERCENT, SPOOL_DRAIN_DEADLINE, SHUTDOWN_TIMEOUT,
             FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
             UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
@@ -407,7 +422,7 @@ public final class Keys {
             ADMIN_TLS_CLIENT_CA, ADMIN_TLS_CLIENT_AUTH, ADMIN_TLS_OPERATOR_SUBJECTS, ADMIN_TLS_RELOAD, ADMIN_ALLOWED_HOSTS,
             ADMIN_MAINTENANCE_MAX, ADMIN_TEST_ALERT_INTERVAL,
             HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
-            HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS,
+            HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS, HB_RESTART_LIMIT,
             ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,
             SMTP_PASSWORD, SMTP_CONNECT_TIMEOUT, SMTP_READ_TIMEOUT, SMTP_WRITE_TIMEOUT, SMTP_TRUST_CA,
             SMTP_CHECK_IDENTITY, ALERT_FROM, ALERT_GROUP_WINDOW, ALERT_REPEAT, ALERT_OUTBOX, ALERT_RETRY_INITIAL,

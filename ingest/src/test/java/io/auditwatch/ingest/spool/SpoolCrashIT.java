@@ -1,9 +1,9 @@
 package io.auditwatch.ingest.spool;
 
 import io.auditwatch.service.BrokerExtension;
+import io.auditwatch.service.ServiceProcess;
 import io.auditwatch.service.TestService;
 import io.auditwatch.service.TopicReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,15 +42,8 @@ class SpoolCrashIT {
     @RegisterExtension
     static final BrokerExtension broker = new BrokerExtension();
 
-    private final List<Process> children = new ArrayList<>();
-
-    @AfterEach
-    void killChildren() throws InterruptedException {
-        for (Process p : children) {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final ServiceProcess services = new ServiceProcess();
 
     @Test
     void killNineUnderLoadLosesNothingTheSpoolHeld() throws Exception {
@@ -81,7 +74,7 @@ class SpoolCrashIT {
         if (!second.waitFor(30, TimeUnit.SECONDS)) {
             String dump = new String(new ProcessBuilder("jstack", Long.toString(second.pid())).redirectErrorStream(true)
                     .start().getInputStream().readAllBytes());
-            fail("the restarted service did not stop within 30 s of SIGTERM:\n" + tail(tmp.resolve("second.log")) + "\n" + dump);
+            fail("the restarted service did not stop within 30 s of SIGTERM:\n" + ServiceProcess.tail(tmp.resolve("second.log")) + "\n" + dump);
         }
 
         System.out.printf("crash test: %d messages written to sockets before the kill, %d in the spool files after it,"
@@ -138,38 +131,10 @@ class SpoolCrashIT {
     }
 
     private Process start(Path data, int tcpPort, String topic, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                "io.auditwatch.service.Main", "run");
-        Map<String, String> env = pb.environment();
-        env.put("AUDITWATCH_DATA_DIR", data.toString());
-        env.put("AUDITWATCH_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+        Map<String, String> env = ServiceProcess.environment(data, broker.bootstrapServers(), tcpPort,
+                TestService.freeTcpPort());
         env.put("AUDITWATCH_KAFKA_TOPIC", topic);
         env.put("AUDITWATCH_SPOOL_FSYNC", "always");
-        env.put("AUDITWATCH_LISTENERS_TCP_HOST", "127.0.0.1");
-        env.put("AUDITWATCH_LISTENERS_TCP_PORT", Integer.toString(tcpPort));
-        env.put("AUDITWATCH_LISTENERS_UDP_PORT", "0");
-        env.put("AUDITWATCH_ADMIN_HOST", "127.0.0.1");
-        env.put("AUDITWATCH_ADMIN_PORT", Integer.toString(TestService.freeTcpPort()));
-        env.put("AUDITWATCH_ALERTING_RECIPIENTS_ISSO", "isso@example.org");
-        env.put("AUDITWATCH_ALERTING_RECIPIENTS_SA", "sa@example.org");
-        pb.directory(tmp.toFile());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(log.toFile());
-        Process p = pb.start();
-        children.add(p);
-        await().atMost(Duration.ofSeconds(90)).until(() -> !p.isAlive()
-                || (Files.exists(log) && Files.readString(log).contains("auditwatch started")));
-        assertTrue(p.isAlive(), () -> "the service did not start: " + tail(log));
-        return p;
-    }
-
-    private static String tail(Path log) {
-        try {
-            String s = Files.readString(log);
-            return s.substring(Math.max(0, s.length() - 3_000));
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return services.start(tmp, env, log);
     }
 }

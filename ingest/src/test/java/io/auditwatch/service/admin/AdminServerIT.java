@@ -187,6 +187,28 @@ class AdminServerIT {
     }
 
     @Test
+    void aLivenessCheckThatIsDownTurnsHealth503WithItsReasonAndBackTo200() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<ReadinessCheck.Result> heartbeat =
+                new java.util.concurrent.atomic.AtomicReference<>(ReadinessCheck.Result.ok());
+        server = AdminServer.start(AdminSettings.of("127.0.0.1", 0), registry, new AdminRoutes()
+                .liveness(ReadinessCheck.of("heartbeat", heartbeat::get)));
+        HttpResponse<String> up = get("/health");
+        assertEquals(200, up.statusCode());
+        assertEquals("{\"status\":\"UP\"}", up.body());
+
+        heartbeat.set(ReadinessCheck.Result.down("consumer failed 8 consecutive sessions"));
+        HttpResponse<String> down = get("/health");
+        assertEquals(503, down.statusCode());
+        assertEquals("{\"status\":\"DOWN\",\"checks\":{\"heartbeat\":{\"status\":\"DOWN\","
+                + "\"detail\":\"consumer failed 8 consecutive sessions\"}}}", down.body());
+        // Readiness is a separate list: a liveness check does not appear there.
+        assertEquals(200, get("/ready").statusCode());
+
+        heartbeat.set(ReadinessCheck.Result.ok());
+        assertEquals(200, get("/health").statusCode());
+    }
+
+    @Test
     void slowEndpointDoesNotHoldUpHealthOnTheNextConnection() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         server = AdminServer.start(AdminSettings.of("127.0.0.1", 0), registry, new AdminRoutes()
