@@ -41,6 +41,7 @@ import io.auditwatch.service.config.Secrets;
 import io.auditwatch.ingest.envelope.Transport;
 import io.auditwatch.service.kafka.EmbeddedKafka;
 import io.auditwatch.ingest.kafka.EventPublisher;
+import io.auditwatch.ingest.kafka.LivenessSettings;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.kafka.TopicCreator;
 import io.auditwatch.ingest.kafka.TopicTooSmallException;
@@ -180,6 +181,10 @@ public final class Auditwatch implements AutoCloseable {
         } catch (TopicTooSmallException e) {
             throw config.invalid(Keys.KAFKA_TOPIC, e.getMessage());
         }
+        LivenessSettings liveness = ModuleSettings.liveness(config);
+        if (liveness != null) {
+            TopicCreator.ensureLivenessTopic(ps, liveness.topic(), KAFKA_STARTUP_TIMEOUT);
+        }
 
         KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
                 config.get(Keys.KAFKA_REPLICATION).shortValue(), new AlertingMetrics(registry));
@@ -195,7 +200,8 @@ public final class Auditwatch implements AutoCloseable {
         tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting, new HeartbeatMetrics(registry, clock));
         Map<String, Object> heartbeatClients = new LinkedHashMap<>(clientProperties);
         heartbeatClients.put("bootstrap.servers", bootstrapServers);
-        heartbeat = new HeartbeatConsumer(heartbeatClients, config.get(Keys.KAFKA_TOPIC),
+        // heartbeat.source: the summaries ingest publishes after Kafka's acknowledgements, or every event.
+        heartbeat = new HeartbeatConsumer(heartbeatClients, liveness != null ? liveness.topic() : config.get(Keys.KAFKA_TOPIC),
                 HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings);
         heartbeat.start();
         toClose.push(() -> heartbeat.close());
@@ -218,8 +224,8 @@ public final class Auditwatch implements AutoCloseable {
             toClose.push(spool);
         }
         publisher = spool == null
-                ? EventPublisher.direct(ps, registry, clock)
-                : EventPublisher.spooling(ps, registry, clock, spool);
+                ? EventPublisher.direct(ps, registry, clock, liveness)
+                : EventPublisher.spooling(ps, registry, clock, spool, liveness);
         toClose.push(publisher);
 
         metrics = new IngestMetrics(registry);
