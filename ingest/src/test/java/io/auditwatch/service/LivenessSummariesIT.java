@@ -17,7 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
@@ -42,6 +47,8 @@ class LivenessSummariesIT {
     void summariesCountEveryAcknowledgedEventForAFractionOfTheRecords() throws Exception {
         Run r = run(Map.of());
         assertTrue(r.recordsRead() * 50 < EVENTS, "heartbeat read " + r.recordsRead() + " records for " + EVENTS + " events");
+        assertEquals(r.eventsPartitions(), r.livenessPartitions(), "a node's summaries share its events' partition number");
+        assertEquals(Long.toString(Duration.ofDays(1).toMillis()), r.retentionMs());
     }
 
     @Test
@@ -51,7 +58,7 @@ class LivenessSummariesIT {
         assertEquals(0.0, r.summaries(), "no summaries published");
     }
 
-    record Run(double summaries, long recordsRead) {
+    record Run(double summaries, long recordsRead, int livenessPartitions, int eventsPartitions, String retentionMs) {
     }
 
     private Run run(Map<String, String> overrides) throws Exception {
@@ -78,7 +85,18 @@ class LivenessSummariesIT {
             System.out.printf("LivenessSummariesIT %s: %d events from %d nodes in %d ms; heartbeat read %d records"
                     + " (%d liveness records sent); heartbeat consumer thread CPU %d ms%n",
                     overrides.isEmpty() ? "summaries" : "events", EVENTS, NODES, wallMs, read, (long) summaries, cpuMs);
-            return new Run(summaries, read);
+            if (!overrides.isEmpty()) {
+                return new Run(summaries, read, 0, 0, null); // heartbeat.source events: no liveness topic
+            }
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", service.bootstrapServers()))) {
+                Map<String, TopicDescription> d = admin.describeTopics(List.of("audit.events", "auditwatch.liveness"))
+                        .allTopicNames().get(30, TimeUnit.SECONDS);
+                ConfigResource res = new ConfigResource(ConfigResource.Type.TOPIC, "auditwatch.liveness");
+                String retention = admin.describeConfigs(List.of(res)).all().get(30, TimeUnit.SECONDS).get(res)
+                        .get(TopicConfig.RETENTION_MS_CONFIG).value();
+                return new Run(summaries, read, d.get("auditwatch.liveness").partitions().size(),
+                        d.get("audit.events").partitions().size(), retention);
+            }
         }
     }
 

@@ -151,7 +151,15 @@ public final class EventPublisher implements AutoCloseable {
             this.livenessFlusher = Executors.newSingleThreadScheduledExecutor(r -> Sender.daemon(r, "auditwatch-liveness"));
             this.liveness = new LivenessSummaries(producer, liveness, metrics, livenessFlusher);
             long every = liveness.interval().toMillis();
-            livenessFlusher.scheduleWithFixedDelay(this.liveness::flush, every, every, TimeUnit.MILLISECONDS);
+            LivenessSummaries summaries = this.liveness;
+            livenessFlusher.scheduleWithFixedDelay(() -> {
+                try {
+                    summaries.flush();
+                } catch (RuntimeException e) {
+                    // A scheduled task that throws is never run again: log and keep flushing.
+                    Sender.log.warn("liveness summaries not flushed: {}", describe(e));
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
             Sender.log.info("Liveness summaries to topic {} every {} ms, at most {} keys", liveness.topic(), every,
                     liveness.maxKeys());
         }
@@ -261,8 +269,11 @@ public final class EventPublisher implements AutoCloseable {
         if (liveness != null) {
             // What was acknowledged so far goes out with the producer's close; later acknowledgements'
             // evidence is lost (at most this moment's worth: ingest/DESIGN.md, "Liveness summaries").
+            // Not with Kafka unreachable: a send could wait max.block.ms for metadata, past the deadline.
             livenessFlusher.shutdownNow();
-            liveness.flush();
+            if (reachability.reachable()) {
+                liveness.flush();
+            }
         }
         // Waits for in-flight requests up to the deadline, then fails the rest through their callbacks.
         producer.close(Duration.ofMillis(sender.remainingMillis(end)));

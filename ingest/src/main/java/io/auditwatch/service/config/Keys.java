@@ -305,7 +305,8 @@ public final class Keys {
             ValueType.DURATION, "receive time minus sender time above this raises EVENT_LAG");
     /**
      * About ten seconds of one rsyslog's 300,000 msg/s (heartbeat/README.md, "Measured figures") would
-     * be 3M; 100,000 records is seconds of catch-up at normal rates yet far above a poll batch.
+     * be 3M; 100,000 records is seconds of catch-up at normal rates yet far above a poll batch. With
+     * liveness summaries (one record per active key and second) it is minutes of a large estate's traffic.
      */
     public static final ConfigKey<Integer> HB_CONSUMER_LAG = key("heartbeat.consumer-lag-bound", "100000",
             ValueType.intRange(1, Integer.MAX_VALUE, "a record count"),
