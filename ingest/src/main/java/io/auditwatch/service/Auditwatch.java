@@ -346,8 +346,9 @@ public final class Auditwatch implements AutoCloseable {
     }
 
     private AdminRoutes adminRoutes(Clock clock, Config config) {
-        // The events topic the heartbeat consumer reads, named while it catches up.
-        String topic = config.get(Keys.KAFKA_TOPIC);
+        // The topic the heartbeat consumer reads (heartbeat.source), named while it catches up.
+        LivenessSettings liveness = ModuleSettings.liveness(config);
+        String topic = liveness != null ? liveness.topic() : config.get(Keys.KAFKA_TOPIC);
         AdminApi api = new AdminApi(clock, tracker, alerting, operatorAudit, config.get(Keys.ALERT_SILENCE_MAX),
                 config.get(Keys.ADMIN_MAINTENANCE_MAX), config.get(Keys.ADMIN_TEST_ALERT_INTERVAL));
         return new AdminRoutes()
