@@ -37,6 +37,10 @@ import java.util.function.LongSupplier;
  * log: when the log is full, appends wait, the bound fills, TCP reads pause and UDP datagrams are
  * rejected, as without a log. {@link #close} leaves what Kafka did not acknowledge in the log for the
  * next start.
+ *
+ * <p>Given {@link LivenessSettings}, every acknowledged event is also handed to {@link LivenessSummaries},
+ * which sends heartbeat's evidence through the same producer on its own thread (ingest/DESIGN.md,
+ * Decisions, "Liveness summaries").
  */
 public final class EventPublisher implements AutoCloseable {
     private final PublisherSettings settings;
