@@ -4,16 +4,19 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The contract between ingest and heartbeat: what heartbeat reads from each record of
- * {@code audit.events}, carried as Kafka record headers so that heartbeat never parses the envelope
- * body (ingest/DESIGN.md, Layout). Values are US-ASCII / UTF-8 text so that {@code kcat -J} shows them readably.
+ * {@code audit.events}, and from each liveness summary of {@code auditwatch.liveness} (ingest/DESIGN.md,
+ * Decisions, "Liveness summaries"), carried as Kafka record headers so that heartbeat never parses the
+ * envelope body (ingest/DESIGN.md, Layout). Values are US-ASCII / UTF-8 text so that {@code kcat -J}
+ * shows them readably.
  *
  * <ul>
  *   <li>{@value #NODE}: the resolved node identity (UTF-8), always present.</li>
  *   <li>{@value #STREAM}: {@link Stream#id()}, always present.</li>
  *   <li>{@value #RECEIVED}: collector receive time, epoch milliseconds in decimal, always present.
- *       Liveness is judged on this clock only.</li>
+ *       Liveness is judged on this clock only. On a summary: the latest among the events it summarises.</li>
  *   <li>{@value #SENT}: the sender's own timestamp, epoch milliseconds in decimal; absent when the
- *       message carried none that could be read. Used for event-time lag only.</li>
+ *       message carried none that could be read. Used for event-time lag only. On a summary: chosen so
+ *       that {@value #RECEIVED} minus it is the largest event-time lag among the summarised events.</li>
  *   <li>{@value #COMPONENT}: optional, the Docker component that produced the line when ingest
  *       recognised it ({@code ucp-controller}, {@code dtr-api}, ...); lets heartbeat tell "node alive
  *       but audit lines stopped" from "node silent".</li>
@@ -26,6 +29,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>{@value #NODE_SOURCE}: present with either of the two above, the rule that decided
  *       {@value #NODE} ({@code certificate}, {@code inventory}, {@code hostname}, {@code address}):
  *       compliance signals count only from a sender that meets its node's identity rule.</li>
+ *   <li>{@value #COUNT}: only on a liveness summary, the number of acknowledged events it stands for
+ *       (decimal); absent means one record, one event.</li>
  * </ul>
  */
 public final class EventHeaders {
@@ -38,6 +43,7 @@ public final class EventHeaders {
     public static final String CIS_RULES = io.auditwatch.heartbeat.compliance.RuleState.HEADER;
     public static final String AUDIT_CHANGE = io.auditwatch.heartbeat.compliance.AuditChange.HEADER;
     public static final String NODE_SOURCE = "aw.node-source";
+    public static final String COUNT = "aw.count";
 
     /** Value of {@value #COMPONENT} for UCP's controller, the evidence of a live manager. */
     public static final String UCP_CONTROLLER = "ucp-controller";
@@ -77,7 +83,13 @@ public final class EventHeaders {
         return value != null && java.util.Arrays.equals(value, UCP_CONTROLLER_BYTES);
     }
 
-    /** Encodes epoch milliseconds as decimal ASCII. */
+    /** The events a record stands for: its {@value #COUNT} value, 1 when absent or not a positive number. */
+    public static long decodeCount(byte[] value) {
+        long n = decodeMillis(value);
+        return n < 1 ? 1 : n;
+    }
+
+    /** Encodes epoch milliseconds (or any long, such as a {@value #COUNT}) as decimal ASCII. */
     public static byte[] encodeMillis(long epochMillis) {
         return Long.toString(epochMillis).getBytes(StandardCharsets.US_ASCII);
     }

@@ -35,7 +35,7 @@ public final class HeartbeatMetrics {
             + MAX_LABELLED_ENROLLED_PAIRS + " enrolled pairs, at most " + NodeNames.MAX_LABEL_BYTES
             + " bytes (a longer name is cut and ends in ~ and 8 hex digits of its hash)";
     public static final MeterDoc EVENTS = MeterDoc.counter("auditwatch.heartbeat.events", "records",
-            "Records of audit.events seen by heartbeat, by stream, in records").tag("stream", Stream.class, Stream::id);
+            "Events judged by heartbeat (records of audit.events, or the events a liveness summary stands for), by stream, in records").tag("stream", Stream.class, Stream::id);
     public static final MeterDoc PULSES = MeterDoc.counter("auditwatch.heartbeat.pulses", "records",
             "auditwatch-pulse records counted as auditd liveness, in records");
     public static final MeterDoc IGNORED = MeterDoc.counter("auditwatch.heartbeat.ignored.events", "records",
@@ -132,8 +132,8 @@ public final class HeartbeatMetrics {
         HELD.gauge(held, AtomicInteger::get).register(registry);
     }
 
-    void event(Stream s) {
-        events[s.ordinal()].increment();
+    void events(Stream s, long count) {
+        events[s.ordinal()].increment(count);
     }
 
     void pulse() {

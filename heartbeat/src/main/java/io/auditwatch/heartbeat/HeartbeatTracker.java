@@ -103,6 +103,18 @@ public final class HeartbeatTracker {
      */
     public void onHeaders(byte[] node, byte[] stream, byte[] received, byte[] sent, byte[] component, byte[] pulse,
             int partition) {
+        onHeaders(node, stream, received, sent, component, pulse, null, partition);
+    }
+
+    /**
+     * Records one record of events or one liveness summary from its raw header values (see
+     * {@link EventHeaders}); {@code count} is its {@value EventHeaders#COUNT} header (null: one event).
+     * Bad headers are counted by reason, never thrown. The arrays are read, not kept.
+     *
+     * @param partition the record's partition, or -1 outside Kafka
+     */
+    public void onHeaders(byte[] node, byte[] stream, byte[] received, byte[] sent, byte[] component, byte[] pulse,
+            byte[] count, int partition) {
         if (node == null || node.length == 0) {
             invalid(HeartbeatMetrics.InvalidReason.MISSING_NODE, partition);
             return;
@@ -122,8 +134,8 @@ public final class HeartbeatTracker {
             invalid(HeartbeatMetrics.InvalidReason.UNKNOWN_STREAM, partition);
             s = Stream.OTHER;
         }
-        onEvent(node, s, receivedMs, EventHeaders.decodeMillis(sent), EventHeaders.isUcpController(component),
-                EventHeaders.isPulse(pulse), partition);
+        record(node, s, receivedMs, EventHeaders.decodeMillis(sent), EventHeaders.isUcpController(component),
+                EventHeaders.isPulse(pulse), count == null ? 1 : EventHeaders.decodeCount(count), partition);
     }
 
     /**
@@ -137,7 +149,13 @@ public final class HeartbeatTracker {
      */
     public void onEvent(byte[] node, Stream stream, long receivedMs, long sentMs, boolean controller, boolean pulse,
             int partition) {
-        metrics.event(stream);
+        record(node, stream, receivedMs, sentMs, controller, pulse, 1, partition);
+    }
+
+    /** {@link #onEvent} for a record that stands for {@code count} events (a liveness summary). */
+    private void record(byte[] node, Stream stream, long receivedMs, long sentMs, boolean controller, boolean pulse,
+            long count, int partition) {
+        metrics.events(stream, count);
         if (pulse) {
             metrics.pulse();
             stream = Stream.AUDITD;
@@ -226,7 +244,7 @@ public final class HeartbeatTracker {
         long now = clock.millis();
         if (now - lastInvalidLogMs >= LOG_INTERVAL_MS) {
             lastInvalidLogMs = now; // racy on purpose: at worst two lines instead of one
-            log.warn("audit.events record on partition {} without usable heartbeat headers ({}); counted in "
+            log.warn("record on partition {} without usable heartbeat headers ({}); counted in "
                     + "auditwatch_heartbeat_invalid_records_total, further ones logged at most once a minute", partition, reason);
         }
     }

@@ -313,6 +313,18 @@ class HeartbeatTrackerTest {
         assertTrue(h.tracker.nodes().isEmpty());
     }
 
+    @Test
+    void aLivenessSummaryCountsTheEventsItStandsForAndSetsLastSeenToItsReceiveTime() {
+        Harness h = new Harness(Inventory.empty());
+        long now = h.clock.millis();
+        h.tracker.onHeaders("n".getBytes(), "auditd".getBytes(), EventHeaders.encodeMillis(now), null, null, null,
+                EventHeaders.encodeMillis(250), 0);
+        h.tracker.onHeaders("n".getBytes(), "auditd".getBytes(), EventHeaders.encodeMillis(now - 5), null, null, null,
+                null, 0);
+        assertEquals(251.0, h.counter(HeartbeatMetrics.EVENTS.name()), "a summary of 250 events, then one event");
+        assertEquals(java.time.Instant.ofEpochMilli(now), h.tracker.node("n").orElseThrow().streams().get(0).lastSeen());
+    }
+
     private static StreamState streamState(Harness h, String node, Stream stream) {
         return h.tracker.node(node).orElseThrow().streams().stream().filter(s -> s.stream() == stream).findFirst()
                 .orElseThrow().state();

@@ -43,6 +43,7 @@ import io.auditwatch.service.config.Secrets;
 import io.auditwatch.ingest.envelope.Transport;
 import io.auditwatch.service.kafka.EmbeddedKafka;
 import io.auditwatch.ingest.kafka.EventPublisher;
+import io.auditwatch.ingest.kafka.LivenessSettings;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.kafka.TopicCreator;
 import io.auditwatch.ingest.kafka.TopicTooSmallException;
@@ -201,6 +202,10 @@ public final class Auditwatch implements AutoCloseable {
         } catch (TopicTooSmallException e) {
             throw config.invalid(Keys.KAFKA_TOPIC, e.getMessage());
         }
+        LivenessSettings liveness = ModuleSettings.liveness(config);
+        if (liveness != null) {
+            TopicCreator.ensureLivenessTopic(ps, liveness.topic(), KAFKA_STARTUP_TIMEOUT);
+        }
 
         KafkaAlertHistory history = new KafkaAlertHistory(bootstrapServers, clientProperties, KafkaAlertHistory.TOPIC,
                 config.get(Keys.KAFKA_REPLICATION).shortValue(), new AlertingMetrics(registry));
@@ -216,7 +221,8 @@ public final class Auditwatch implements AutoCloseable {
         tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting, new HeartbeatMetrics(registry, clock));
         Map<String, Object> heartbeatClients = new LinkedHashMap<>(clientProperties);
         heartbeatClients.put("bootstrap.servers", bootstrapServers);
-        heartbeat = new HeartbeatConsumer(heartbeatClients, config.get(Keys.KAFKA_TOPIC),
+        // heartbeat.source: the summaries ingest publishes after Kafka's acknowledgements, or every event.
+        heartbeat = new HeartbeatConsumer(heartbeatClients, liveness != null ? liveness.topic() : config.get(Keys.KAFKA_TOPIC),
                 HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings,
                 RestartPolicy.giveUpAfter(config.get(Keys.HB_RESTART_LIMIT)));
         HeartbeatConsumerMetrics.bind(registry, heartbeat);
@@ -245,8 +251,8 @@ public final class Auditwatch implements AutoCloseable {
             toClose.push(() -> spoolAtStop = spool.health());
         }
         publisher = spool == null
-                ? EventPublisher.direct(ps, registry, clock)
-                : EventPublisher.spooling(ps, registry, clock, spool);
+                ? EventPublisher.direct(ps, registry, clock, liveness)
+                : EventPublisher.spooling(ps, registry, clock, spool, liveness);
         toClose.push(publisher);
 
         metrics = new IngestMetrics(registry);
@@ -372,8 +378,9 @@ public final class Auditwatch implements AutoCloseable {
     }
 
     private AdminRoutes adminRoutes(Clock clock, Config config) {
-        // The events topic the heartbeat consumer reads, named while it catches up.
-        String topic = config.get(Keys.KAFKA_TOPIC);
+        // The topic the heartbeat consumer reads (heartbeat.source), named while it catches up.
+        LivenessSettings liveness = ModuleSettings.liveness(config);
+        String topic = liveness != null ? liveness.topic() : config.get(Keys.KAFKA_TOPIC);
         AdminApi api = new AdminApi(clock, tracker, alerting, operatorAudit, config.get(Keys.ALERT_SILENCE_MAX),
                 config.get(Keys.ADMIN_MAINTENANCE_MAX), config.get(Keys.ADMIN_TEST_ALERT_INTERVAL));
         return new AdminRoutes()

@@ -84,11 +84,18 @@ class ComplianceAlertIT {
         return Files.readAllLines(LOG, UTF_8).stream().filter(l -> l.contains(needle)).findFirst().orElseThrow();
     }
 
-    /** One RFC 5424 line as rsyslog forwards audisp-syslog's records (HOSTNAME node-3). */
-    private void send(String host, String record) throws IOException {
-        String line = "<174>1 " + clock.instant() + " " + host + " audisp-syslog - - - " + record;
+    /**
+     * RFC 5424 lines as rsyslog forwards audisp-syslog's records (HOSTNAME node-3), in this order on
+     * one connection: records sent on two connections may be stored in either order.
+     */
+    private void send(String host, String... records) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String record : records) {
+            lines.append("<174>1 ").append(clock.instant()).append(' ').append(host).append(" audisp-syslog - - - ")
+                    .append(record).append('\n');
+        }
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), service.tcpPort())) {
-            s.getOutputStream().write((line + "\n").getBytes(UTF_8));
+            s.getOutputStream().write(lines.toString().getBytes(UTF_8));
         }
     }
 
@@ -164,8 +171,7 @@ class ComplianceAlertIT {
         int mails = smtp.getReceivedMessages().length;
 
         // Still missing after the restart: the restored open alert is not mailed again; ok again resolves it.
-        send("node-3", pulse.replace("cis=1.2.3:ok", "cis=1.2.3:missing"));
-        send("node-3", pulse);
+        send("node-3", pulse.replace("cis=1.2.3:ok", "cis=1.2.3:missing"), pulse);
         // The rule is back, and a pulse with auditing on and no rule missing also ends the two auditd
         // changes: recovery notices naming each alert (grouped into digests by the grouping window).
         await().atMost(Duration.ofSeconds(60)).until(() -> {

@@ -37,11 +37,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds a {@link HeartbeatTracker} from {@code audit.events} (consumer group
- * {@value #GROUP_ID}, headers only: values are fetched as bytes and never read) and keeps its state
+ * Feeds a {@link HeartbeatTracker} from the records of its source topic: the liveness summaries of
+ * {@code auditwatch.liveness} ({@code heartbeat.source: summaries}, ingest/DESIGN.md, Decisions,
+ * "Liveness summaries"), or every record of {@code audit.events} ({@code events}); both carry the
+ * headers of {@link EventHeaders}. Consumer group {@value #GROUP_ID}, headers only: values are fetched
+ * as bytes and never read. It keeps its state
  * in the compacted topic {@value #STATE_TOPIC}, one record per node, on the same partition number as
- * the node's events. On assignment it reads those state partitions to their end, restores the nodes,
- * and holds judgement until it has consumed the events up to the end offsets captured at that moment;
+ * the node's records in the source topic. On assignment it reads those state partitions to their end, restores the nodes,
+ * and holds judgement until it has consumed the source topic up to the end offsets captured at that moment;
  * on revocation it writes and forgets the nodes. So each node is judged by exactly one instance, and
  * a restart or rebalance neither forgets a silence nor raises a false one.
  *
@@ -109,8 +112,9 @@ public final class HeartbeatConsumer implements AutoCloseable {
     /**
      * @param kafkaConfig client settings shared by the consumer, producer and admin client
      *     ({@code bootstrap.servers}, security); serializers, group and commit settings are set here
-     * @param eventsTopic {@code kafka.topic}, normally {@code audit.events}
-     * @param stateTopic normally {@value #STATE_TOPIC}; created compacted with the events topic's
+     * @param eventsTopic the source topic: {@code kafka.liveness-topic} or {@code kafka.topic}, as
+     *     {@code heartbeat.source} says; keyed by node with Kafka's default partitioner
+     * @param stateTopic normally {@value #STATE_TOPIC}; created compacted with the source topic's
      *     partition count when missing
      */
     public HeartbeatConsumer(Map<String, Object> kafkaConfig, String eventsTopic, String stateTopic,
@@ -267,7 +271,7 @@ public final class HeartbeatConsumer implements AutoCloseable {
                     Headers h = r.headers();
                     tracker.onHeaders(value(h, EventHeaders.NODE), value(h, EventHeaders.STREAM), value(h, EventHeaders.RECEIVED),
                             value(h, EventHeaders.SENT), value(h, EventHeaders.COMPONENT), value(h, EventHeaders.PULSE),
-                            r.partition());
+                            value(h, EventHeaders.COUNT), r.partition());
                     byte[] cis = value(h, EventHeaders.CIS_RULES);
                     byte[] change = value(h, EventHeaders.AUDIT_CHANGE);
                     if (cis != null || change != null) {

@@ -37,6 +37,10 @@ import java.util.function.LongSupplier;
  * log: when the log is full, appends wait, the bound fills, TCP reads pause and UDP datagrams are
  * rejected, as without a log. {@link #close} leaves what Kafka did not acknowledge in the log for the
  * next start.
+ *
+ * <p>Given {@link LivenessSettings}, every acknowledged event is also handed to {@link LivenessSummaries},
+ * which sends heartbeat's evidence through the same producer on its own thread (ingest/DESIGN.md,
+ * Decisions, "Liveness summaries").
  */
 public final class EventPublisher implements AutoCloseable {
     private final PublisherSettings settings;
@@ -52,6 +56,8 @@ public final class EventPublisher implements AutoCloseable {
     private final Sender sender;
     private final DeadLetters deadLetters;
     private final ScheduledExecutorService prober;
+    private final LivenessSummaries liveness;
+    private final ScheduledExecutorService livenessFlusher;
 
     private boolean closed;
 
@@ -66,7 +72,17 @@ public final class EventPublisher implements AutoCloseable {
      * @param clock wall clock for {@link PublisherHealth#lastSuccess()}
      */
     public static EventPublisher direct(PublisherSettings settings, MeterRegistry registry, Clock clock) {
-        return create(settings, registry, clock, null);
+        return create(settings, registry, clock, null, null);
+    }
+
+    /**
+     * A publisher that sends from memory only and publishes liveness summaries of what Kafka acknowledged.
+     *
+     * @param liveness where and how often summaries go, or null for none
+     */
+    public static EventPublisher direct(PublisherSettings settings, MeterRegistry registry, Clock clock,
+                                        LivenessSettings liveness) {
+        return create(settings, registry, clock, null, liveness);
     }
 
     /**
@@ -77,15 +93,25 @@ public final class EventPublisher implements AutoCloseable {
      */
     public static EventPublisher spooling(PublisherSettings settings, MeterRegistry registry, Clock clock,
                                           EventLog eventLog) {
-        return create(settings, registry, clock, Objects.requireNonNull(eventLog, "eventLog"));
+        return spooling(settings, registry, clock, eventLog, null);
+    }
+
+    /**
+     * A write-ahead publisher that publishes liveness summaries of what Kafka acknowledged.
+     *
+     * @param liveness where and how often summaries go, or null for none
+     */
+    public static EventPublisher spooling(PublisherSettings settings, MeterRegistry registry, Clock clock,
+                                          EventLog eventLog, LivenessSettings liveness) {
+        return create(settings, registry, clock, Objects.requireNonNull(eventLog, "eventLog"), liveness);
     }
 
     private static EventPublisher create(PublisherSettings settings, MeterRegistry registry, Clock clock,
-                                         EventLog eventLog) {
+                                         EventLog eventLog, LivenessSettings liveness) {
         return new EventPublisher(settings, registry, clock, System::nanoTime,
                 new KafkaProducer<>(ClientConfigs.producer(settings, eventLog != null)),
                 new KafkaProducer<>(ClientConfigs.deadLetterProducer(settings)),
-                Admin.create(ClientConfigs.admin(settings, KafkaReachability.PROBE_TIMEOUT)), eventLog);
+                Admin.create(ClientConfigs.admin(settings, KafkaReachability.PROBE_TIMEOUT)), eventLog, liveness);
     }
 
     /**
@@ -105,6 +131,16 @@ public final class EventPublisher implements AutoCloseable {
     EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
                    Producer<byte[], byte[]> producer, Producer<byte[], byte[]> deadLetterProducer, Admin admin,
                    EventLog eventLog) {
+        this(settings, registry, clock, nanoTime, producer, deadLetterProducer, admin, eventLog, null);
+    }
+
+    /**
+     * @param liveness where and how often liveness summaries go (sent through {@code producer}), or
+     *     null for none
+     */
+    EventPublisher(PublisherSettings settings, MeterRegistry registry, Clock clock, LongSupplier nanoTime,
+                   Producer<byte[], byte[]> producer, Producer<byte[], byte[]> deadLetterProducer, Admin admin,
+                   EventLog eventLog, LivenessSettings liveness) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
         this.producer = Objects.requireNonNull(producer, "producer");
@@ -112,7 +148,26 @@ public final class EventPublisher implements AutoCloseable {
         this.queue = new BoundedEventQueue(settings.queueBytes(), nanoTime);
         this.reachability = new KafkaReachability(settings.bootstrapServers(), Objects.requireNonNull(clock, "clock"));
         this.metrics = new KafkaMetrics(registry, queue, inflight, reachability::reachable);
-        this.outcomes = new PublishOutcomes(metrics, reachability, nanoTime, Sender.log, settings.topic());
+        if (liveness == null) {
+            this.livenessFlusher = null;
+            this.liveness = null;
+        } else {
+            this.livenessFlusher = Executors.newSingleThreadScheduledExecutor(r -> Sender.daemon(r, "auditwatch-liveness"));
+            this.liveness = new LivenessSummaries(producer, liveness, metrics, livenessFlusher);
+            long every = liveness.interval().toMillis();
+            LivenessSummaries summaries = this.liveness;
+            livenessFlusher.scheduleWithFixedDelay(() -> {
+                try {
+                    summaries.flush();
+                } catch (RuntimeException e) {
+                    // A scheduled task that throws is never run again: log and keep flushing.
+                    Sender.log.warn("liveness summaries not flushed: {}", describe(e));
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+            Sender.log.info("Liveness summaries to topic {} every {} ms, at most {} keys", liveness.topic(), every,
+                    liveness.maxKeys());
+        }
+        this.outcomes = new PublishOutcomes(metrics, reachability, nanoTime, Sender.log, settings.topic(), this.liveness);
         this.deadLetters = new DeadLetters(Objects.requireNonNull(deadLetterProducer, "deadLetterProducer"), settings,
                 metrics, nanoTime);
         rejectionLog = new RateLimitedLog(Sender.log, "Events rejected because the Kafka publisher is full or closed",
@@ -215,6 +270,15 @@ public final class EventPublisher implements AutoCloseable {
         for (OutboundEvent e : queue.drainAndRelease()) {
             outcomes.lost(FailureReason.SHUTDOWN, sender.unsentDetail());
         }
+        if (liveness != null) {
+            // What was acknowledged so far goes out with the producer's close; later acknowledgements'
+            // evidence is lost (at most this moment's worth: ingest/DESIGN.md, "Liveness summaries").
+            // Not with Kafka unreachable: a send could wait max.block.ms for metadata, past the deadline.
+            livenessFlusher.shutdownNow();
+            if (reachability.reachable()) {
+                liveness.flush();
+            }
+        }
         // Waits for in-flight requests up to the deadline, then fails the rest through their callbacks.
         producer.close(Duration.ofMillis(sender.remainingMillis(end)));
         if (deadLetters.producer() != producer) {
@@ -230,6 +294,11 @@ public final class EventPublisher implements AutoCloseable {
         rejectionLog.flush();
         sender.logClosed(new Sender.CloseSummary(queuedAtClose, inflightAtClose,
                 outcomes.acknowledgedCount() - acknowledgedBefore, outcomes.shutdownLosses(), deadline));
+    }
+
+    /** Sends the liveness summaries held now, as the periodic flush does (tests). */
+    void flushLiveness() {
+        liveness.flush();
     }
 
     static String describe(Throwable t) {

@@ -54,9 +54,22 @@ public final class KafkaMetrics {
     static final MeterDoc UP = MeterDoc.gauge("auditwatch.kafka.up", "1",
             "1 when the last Kafka reachability probe answered, else 0");
 
+    /**
+     * Liveness summaries and forwarded signals ({@link LivenessSummaries}): {@code sent} acknowledged by
+     * Kafka, {@code retried} not acknowledged and kept for the next flush, {@code dropped} evidence not
+     * held because the key bound was reached.
+     */
+    static final MeterDoc LIVENESS = MeterDoc.counter("auditwatch.kafka.liveness.records", "records",
+            "Liveness summaries and forwarded signals for heartbeat by outcome: acknowledged, kept for a retry, or"
+                    + " dropped at the key bound, in records")
+            .tag("result", "sent, retried, dropped");
+    static final String LIVENESS_SENT = "sent";
+    static final String LIVENESS_RETRIED = "retried";
+    static final String LIVENESS_DROPPED = "dropped";
+
     /** Every meter this class registers. */
     public static final List<MeterDoc> METERS = List.of(PUBLISH, FAILURES, DEAD_LETTERS, LATENCY, QUEUE_BYTES, PENDING_BYTES,
-            PENDING_LIMIT_BYTES, INFLIGHT, BACKPRESSURE, BACKPRESSURE_PAUSES, UP);
+            PENDING_LIMIT_BYTES, INFLIGHT, BACKPRESSURE, BACKPRESSURE_PAUSES, UP, LIVENESS);
 
     /**
      * Latency buckets a person reads: a healthy local broker acknowledges in milliseconds (linger 5 ms),
@@ -74,6 +87,7 @@ public final class KafkaMetrics {
     final Timer latency;
     private final Map<FailureReason, Counter> failures = new EnumMap<>(FailureReason.class);
     private final Map<FailureReason, Counter> deadLetters = new EnumMap<>(FailureReason.class);
+    private final Map<String, Counter> liveness;
 
     KafkaMetrics(MeterRegistry registry, BoundedEventQueue queue, AtomicInteger inflight, BooleanSupplier up) {
         success = publish(registry, "success");
@@ -99,6 +113,14 @@ public final class KafkaMetrics {
                 .register(registry);
         BACKPRESSURE_PAUSES.functionCounter(queue.gate(), PressureGate::pauses).register(registry);
         UP.gauge(up, u -> u.getAsBoolean() ? 1 : 0).strongReference(true).register(registry);
+        liveness = Map.of(LIVENESS_SENT, LIVENESS.counter().tag("result", LIVENESS_SENT).register(registry),
+                LIVENESS_RETRIED, LIVENESS.counter().tag("result", LIVENESS_RETRIED).register(registry),
+                LIVENESS_DROPPED, LIVENESS.counter().tag("result", LIVENESS_DROPPED).register(registry));
+    }
+
+    /** The liveness counter of {@code result}: {@link #LIVENESS_SENT}, {@link #LIVENESS_RETRIED} or {@link #LIVENESS_DROPPED}. */
+    Counter liveness(String result) {
+        return liveness.get(result);
     }
 
     Counter failures(FailureReason reason) {

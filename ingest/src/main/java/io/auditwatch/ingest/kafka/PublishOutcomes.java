@@ -21,10 +21,13 @@ final class PublishOutcomes {
     private final LongSupplier nanoTime;
     private final Map<FailureReason, RateLimitedLog> failureLogs = new EnumMap<>(FailureReason.class);
     private final AtomicLong shutdownLosses = new AtomicLong();
+    private final LivenessSummaries liveness;
 
+    /** @param liveness told of every acknowledged event, or null when no summaries are published */
     PublishOutcomes(KafkaMetrics metrics, KafkaReachability reachability, LongSupplier nanoTime, Logger log,
-                    String topic) {
+                    String topic, LivenessSummaries liveness) {
         this.metrics = metrics;
+        this.liveness = liveness;
         this.reachability = reachability;
         this.nanoTime = nanoTime;
         for (FailureReason r : FailureReason.values()) {
@@ -33,8 +36,14 @@ final class PublishOutcomes {
         }
     }
 
-    /** Kafka acknowledged {@code event}: counted, its latency recorded, Kafka known reachable. */
+    /**
+     * Kafka acknowledged {@code event}: counted, its latency recorded, Kafka known reachable, and its
+     * liveness evidence handed to the summaries (only now: liveness means stored in Kafka).
+     */
     void acknowledged(OutboundEvent event) {
+        if (liveness != null) {
+            liveness.acknowledged(event);
+        }
         metrics.success.increment();
         long latency = nanoTime.getAsLong() - event.acceptedNanos();
         if (latency >= 0) {

@@ -3,6 +3,7 @@ package io.auditwatch.ingest.kafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
@@ -33,6 +34,12 @@ public final class TopicCreator {
 
     /** Closing only releases sockets and threads; nothing is left to wait for. */
     static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
+    /**
+     * Retention of the liveness topic: heartbeat reads it within seconds; a day covers a heartbeat that
+     * was down over a night (its state topic holds everything older).
+     */
+    public static final Duration LIVENESS_RETENTION = Duration.ofDays(1);
 
     /** Leader election on a new topic takes tens of milliseconds on one node. */
     static final long LEADER_POLL_MILLIS = 50;
@@ -91,12 +98,68 @@ public final class TopicCreator {
     /** Creates {@code name} unless it exists; true when this call created it. */
     private static boolean ensure(Admin admin, PublisherSettings settings, String name, long maxMessageBytes,
             String clusterId, long deadline) throws ExecutionException, InterruptedException, TimeoutException {
+        return ensure(admin, settings, name, settings.partitions(),
+                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes)), clusterId, deadline);
+    }
+
+    /**
+     * Makes sure the liveness topic exists with the events topic's partition count, so that a node's
+     * summaries (keyed by node, Kafka's default partitioner) land on the partition number of its events:
+     * created with {@code cleanup.policy=delete} and {@link #LIVENESS_RETENTION}, grown when it has
+     * fewer partitions than the events topic (which must exist: call after {@link #ensureTopic}).
+     *
+     * @throws KafkaUnreachableException as {@link #ensureTopic}
+     */
+    public static void ensureLivenessTopic(PublisherSettings settings, String livenessTopic, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Admin admin = Admin.create(ClientConfigs.admin(settings, timeout));
+        try {
+            String clusterId = admin.describeCluster().clusterId().get(remaining(deadline), TimeUnit.NANOSECONDS);
+            int partitions = describe(admin, settings.topic(), deadline).partitions().size();
+            boolean created = ensure(admin, settings, livenessTopic, partitions, Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(LIVENESS_RETENTION.toMillis())), clusterId, deadline);
+            int has = created ? partitions : describe(admin, livenessTopic, deadline).partitions().size();
+            if (has < partitions) {
+                log.warn("Kafka topic {} has {} partitions, {} has {}: adding partitions", livenessTopic, has,
+                        settings.topic(), partitions);
+                admin.createPartitions(Map.of(livenessTopic, NewPartitions.increaseTo(partitions))).all()
+                        .get(remaining(deadline), TimeUnit.NANOSECONDS);
+            } else if (has > partitions) {
+                log.warn("Kafka topic {} has {} partitions, more than the {} of {}: heartbeat owns nodes by the"
+                        + " liveness topic's partitions, which no longer match the events' partition numbers",
+                        livenessTopic, has, partitions, settings.topic());
+            }
+        } catch (TimeoutException e) {
+            throw new KafkaUnreachableException("Kafka at " + settings.bootstrapServers() + " did not answer within "
+                    + timeout.toMillis() + " ms while checking topic " + livenessTopic, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new KafkaUnreachableException("Kafka at " + settings.bootstrapServers() + " could not provide topic "
+                    + livenessTopic + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnreachableException("interrupted while checking topic " + livenessTopic, e);
+        } finally {
+            admin.close(ADMIN_CLOSE_TIMEOUT);
+        }
+    }
+
+    private static TopicDescription describe(Admin admin, String topic, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS)
+                .get(topic);
+    }
+
+    /** Creates {@code name} with {@code partitions} and {@code configs} unless it exists; true when this call created it. */
+    private static boolean ensure(Admin admin, PublisherSettings settings, String name, int partitions,
+            Map<String, String> configs, String clusterId, long deadline)
+            throws ExecutionException, InterruptedException, TimeoutException {
         if (admin.listTopics().names().get(remaining(deadline), TimeUnit.NANOSECONDS).contains(name)) {
             log.info("Kafka topic {} exists on cluster {} at {}", name, clusterId, settings.bootstrapServers());
             return false;
         }
-        NewTopic topic = new NewTopic(name, settings.partitions(), settings.replicationFactor())
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Long.toString(maxMessageBytes)));
+        NewTopic topic = new NewTopic(name, partitions, settings.replicationFactor()).configs(configs);
         try {
             admin.createTopics(List.of(topic)).all().get(remaining(deadline), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -107,9 +170,8 @@ public final class TopicCreator {
             throw e;
         }
         awaitLeaders(admin, name, deadline);
-        log.info("Created Kafka topic {} ({} partitions, replication factor {}, max.message.bytes {}) on cluster {} at {}",
-                name, settings.partitions(), settings.replicationFactor(), maxMessageBytes, clusterId,
-                settings.bootstrapServers());
+        log.info("Created Kafka topic {} ({} partitions, replication factor {}, {}) on cluster {} at {}",
+                name, partitions, settings.replicationFactor(), configs, clusterId, settings.bootstrapServers());
         return true;
     }
 

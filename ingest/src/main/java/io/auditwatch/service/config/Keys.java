@@ -1,6 +1,7 @@
 package io.auditwatch.service.config;
 
 import io.auditwatch.alerting.TlsMode;
+import io.auditwatch.heartbeat.HeartbeatSource;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.heartbeat.UnknownNodePolicy;
 import io.auditwatch.ingest.spool.FsyncPolicy;
@@ -71,6 +72,22 @@ public final class Keys {
     public static final ConfigKey<String> KAFKA_DEAD_LETTER_TOPIC = key("kafka.dead-letter-topic", "audit.events.dlq",
             ValueType.NON_EMPTY, "where an event the events topic refuses for good (too large, not authorized, invalid) is"
             + " stored with its reason; created like the events topic, with 4 times its max.message.bytes");
+    /**
+     * A topic of its own, not records in the events topic: consumers of audit.events see only events,
+     * and the summaries need a day's retention, not the audit store's (ingest/DESIGN.md, "Liveness summaries").
+     */
+    public static final ConfigKey<String> KAFKA_LIVENESS_TOPIC = key("kafka.liveness-topic", "auditwatch.liveness",
+            ValueType.NON_EMPTY, "liveness summaries for heartbeat, published after Kafka acknowledged the events (with"
+            + " heartbeat.source summaries); created with the events topic's partitions, delete policy, 1 day retention");
+    /** One second: recovery and lag are seen at most a second late, against minute thresholds. */
+    public static final ConfigKey<Duration> KAFKA_LIVENESS_INTERVAL = key("kafka.liveness-interval", "1s",
+            ValueType.DURATION, "how long acknowledged events are coalesced into one summary per (node, stream) key,"
+            + " 100ms-10s");
+    /** Twice the default heartbeat.max-tracked-streams: about 12 MB held at most (600 bytes a key). */
+    public static final ConfigKey<Integer> KAFKA_LIVENESS_MAX_KEYS = key("kafka.liveness-max-keys", "20000",
+            ValueType.intRange(100, 1_000_000, "a key count 100-1000000"),
+            "most summary keys (and signals) held, and summaries in flight; reaching it sends at once, beyond it"
+            + " evidence is dropped and counted");
     public static final ConfigKey<String> KAFKA_CLIENT_PROPERTIES = key("kafka.client-properties-file", "",
             ValueType.STRING, "Java properties file of Kafka client settings for every client (security.protocol, ssl.*, sasl.*)");
 
@@ -276,6 +293,10 @@ public final class Keys {
     public static final ConfigKey<String> HB_INVENTORY = key("heartbeat.inventory-file", "", ValueType.STRING,
             "expected nodes, roles and thresholds (YAML); empty enrols every node on first sight");
 
+    public static final ConfigKey<HeartbeatSource> HB_SOURCE = key("heartbeat.source", "summaries",
+            ValueType.enumOf(HeartbeatSource.values(), HeartbeatSource::id),
+            "summaries: judge on ingest's liveness summaries (kafka.liveness-topic); events: on every record of"
+            + " kafka.topic (when other producers write it too); the same on every replica");
     public static final ConfigKey<UnknownNodePolicy> HB_UNKNOWN = key("heartbeat.unknown-nodes", "enrol",
             ValueType.enumOf(UnknownNodePolicy.values(), UnknownNodePolicy::id).alias("enroll", UnknownNodePolicy.ENROL),
             "nodes not in the inventory: enrol on first sight, or ignore (counted)");
@@ -292,11 +313,12 @@ public final class Keys {
             ValueType.DURATION, "receive time minus sender time above this raises EVENT_LAG");
     /**
      * About ten seconds of one rsyslog's 300,000 msg/s (heartbeat/README.md, "Measured figures") would
-     * be 3M; 100,000 records is seconds of catch-up at normal rates yet far above a poll batch.
+     * be 3M; 100,000 records is seconds of catch-up at normal rates yet far above a poll batch. With
+     * liveness summaries (one record per active key and second) it is minutes of a large estate's traffic.
      */
     public static final ConfigKey<Integer> HB_CONSUMER_LAG = key("heartbeat.consumer-lag-bound", "100000",
             ValueType.intRange(1, Integer.MAX_VALUE, "a record count"),
-            "records behind audit.events before CONSUMER_LAG fires and node alerts are held");
+            "records behind the topic heartbeat reads (heartbeat.source) before CONSUMER_LAG fires and node alerts are held");
     /** At most five seconds of last-seen progress lost on a crash: negligible against minute thresholds. */
     public static final ConfigKey<Duration> HB_FLUSH = key("heartbeat.state-flush-interval", "5s", ValueType.DURATION,
             "periodic write of changed last-seen times to auditwatch.heartbeat (transitions are written at once)");
@@ -408,7 +430,8 @@ public final class Keys {
             DATA_DIR,
             KAFKA_BOOTSTRAP, KAFKA_TOPIC, KAFKA_PARTITIONS, KAFKA_REPLICATION, KAFKA_QUEUE_BYTES, KAFKA_MAX_BLOCK,
             KAFKA_EMBEDDED_PORT, KAFKA_EMBEDDED_RETENTION, KAFKA_CLOSE_DEADLINE, KAFKA_HEALTH_INTERVAL, KAFKA_WHOLE_EVENTS_TOPIC,
-            KAFKA_OPERATOR_AUDIT_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_CLIENT_PROPERTIES,
+            KAFKA_OPERATOR_AUDIT_TOPIC, KAFKA_DEAD_LETTER_TOPIC, KAFKA_LIVENESS_TOPIC, KAFKA_LIVENESS_INTERVAL,
+            KAFKA_LIVENESS_MAX_KEYS, KAFKA_CLIENT_PROPERTIES,
             SPOOL_ENABLED, SPOOL_MAX_BYTES, SPOOL_FSYNC, SPOOL_FSYNC_INTERVAL, SPOOL_ALERT_FILL, SPOOL_MIN_FREE_BYTES,
             SPOOL_MIN_FREE_PERCENT, SPOOL_DRAIN_DEADLINE, SHUTDOWN_TIMEOUT,
             FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,
@@ -421,7 +444,7 @@ public final class Keys {
             ADMIN_READ_USERNAME, ADMIN_READ_PASSWORD_FILE, ADMIN_READ_PASSWORD, ADMIN_TLS_CERT, ADMIN_TLS_KEY,
             ADMIN_TLS_CLIENT_CA, ADMIN_TLS_CLIENT_AUTH, ADMIN_TLS_OPERATOR_SUBJECTS, ADMIN_TLS_RELOAD, ADMIN_ALLOWED_HOSTS,
             ADMIN_MAINTENANCE_MAX, ADMIN_TEST_ALERT_INTERVAL,
-            HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
+            HB_DEFAULT_THRESHOLD, HB_GRACE, HB_INVENTORY, HB_SOURCE, HB_UNKNOWN, HB_ENROL_STREAMS, HB_EVENT_LAG, HB_CONSUMER_LAG,
             HB_FLUSH, HB_AUDIT_DISABLED, HB_MAX_STREAMS, HB_RESTART_LIMIT,
             ALERT_ISSO, ALERT_SA, SMTP_HOST, SMTP_PORT, SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD_FILE,
             SMTP_PASSWORD, SMTP_CONNECT_TIMEOUT, SMTP_READ_TIMEOUT, SMTP_WRITE_TIMEOUT, SMTP_TRUST_CA,

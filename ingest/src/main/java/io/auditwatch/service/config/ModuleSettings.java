@@ -6,10 +6,12 @@ import io.auditwatch.alerting.EscalationStep;
 import io.auditwatch.alerting.SmtpSettings;
 import io.auditwatch.heartbeat.HeartbeatConfigException;
 import io.auditwatch.heartbeat.HeartbeatSettings;
+import io.auditwatch.heartbeat.HeartbeatSource;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.ingest.classify.FragmentReassembler;
 import io.auditwatch.ingest.envelope.EnvelopeCodec;
+import io.auditwatch.ingest.kafka.LivenessSettings;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.spool.SpoolSettings;
 import io.auditwatch.ingest.transport.TlsPolicy;
@@ -111,6 +113,25 @@ public final class ModuleSettings {
             return s;
         } catch (IllegalArgumentException e) {
             throw c.invalid(Keys.KAFKA_DEAD_LETTER_TOPIC, e.getMessage());
+        }
+    }
+
+    /**
+     * The liveness summaries ingest publishes for heartbeat, or null when heartbeat judges every event
+     * ({@code heartbeat.source: events}) and nobody reads them.
+     */
+    public static LivenessSettings liveness(Config c) {
+        if (c.get(Keys.HB_SOURCE) != HeartbeatSource.SUMMARIES) {
+            return null;
+        }
+        if (c.get(Keys.KAFKA_LIVENESS_TOPIC).equals(c.get(Keys.KAFKA_TOPIC))) {
+            throw c.invalid(Keys.KAFKA_LIVENESS_TOPIC, "must be a topic other than kafka.topic");
+        }
+        try {
+            return new LivenessSettings(c.get(Keys.KAFKA_LIVENESS_TOPIC), c.get(Keys.KAFKA_LIVENESS_INTERVAL),
+                    c.get(Keys.KAFKA_LIVENESS_MAX_KEYS));
+        } catch (IllegalArgumentException e) {
+            throw c.invalid(Keys.KAFKA_LIVENESS_INTERVAL, e.getMessage());
         }
     }
 

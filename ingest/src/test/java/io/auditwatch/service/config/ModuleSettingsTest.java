@@ -3,11 +3,14 @@ package io.auditwatch.service.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.alerting.AlertingSettings;
 import io.auditwatch.alerting.SmtpSettings;
 import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.Stream;
+import io.auditwatch.ingest.kafka.LivenessSettings;
 import io.auditwatch.ingest.kafka.PublisherSettings;
 import io.auditwatch.ingest.spool.SpoolSettings;
 import io.auditwatch.service.admin.AdminSettings;
@@ -42,6 +45,23 @@ class ModuleSettingsTest {
         assertEquals(Keys.HB_AUDIT_DISABLED.parsedDefault(), h.auditDisabledWindow());
         assertEquals(Keys.HB_MAX_STREAMS.parsedDefault(), h.maxTrackedStreams());
         h.validate();
+    }
+
+    @Test
+    void livenessSettingsFromAnEmptyConfigurationAreTheDocumentedDefaultsAndEventsAsSourceMeansNone() {
+        LivenessSettings l = ModuleSettings.liveness(empty);
+        assertEquals(Keys.KAFKA_LIVENESS_TOPIC.parsedDefault(), l.topic());
+        assertEquals(Keys.KAFKA_LIVENESS_INTERVAL.parsedDefault(), l.interval());
+        assertEquals(Keys.KAFKA_LIVENESS_MAX_KEYS.parsedDefault(), l.maxKeys());
+        assertNull(ModuleSettings.liveness(ConfigLoader.load(null, Map.of("AUDITWATCH_HEARTBEAT_SOURCE", "events"))));
+    }
+
+    @Test
+    void aLivenessIntervalOutsideItsBoundsIsAConfigurationErrorNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ModuleSettings.liveness(
+                ConfigLoader.load(null, Map.of("AUDITWATCH_KAFKA_LIVENESS_INTERVAL", "50ms"))));
+        assertTrue(e.getMessage().contains("kafka.liveness-interval"), e.getMessage());
+        assertTrue(e.getMessage().contains("100 ms"), e.getMessage());
     }
 
     @Test
