@@ -145,7 +145,7 @@ public class SpoolBench {
     }
 
     /** Takes {@code count} records for the producer and acknowledges each, as Kafka would. */
-    private static long send(Spool spool, int count) throws InterruptedException {
+    static long send(Spool spool, int count) throws InterruptedException {
         long bytes = 0;
         for (int i = 0; i < count; i++) {
             EventLog.Entry e = spool.next(1_000);
