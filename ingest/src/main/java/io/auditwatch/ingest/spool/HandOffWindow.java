@@ -41,20 +41,8 @@ final class HandOffWindow {
     record Committed(long start, long end, OutboundEvent event, long size) {
     }
 
-    private final long maxBytes;
-    private final int maxRecords;
     private final ArrayDeque<Committed> records = new ArrayDeque<>();
     private long bytes;
-
-    HandOffWindow() {
-        this(MAX_BYTES, MAX_RECORDS);
-    }
-
-    /** A window with other bounds; 0 records makes every read go to disk. */
-    HandOffWindow(long maxBytes, int maxRecords) {
-        this.maxBytes = maxBytes;
-        this.maxRecords = maxRecords;
-    }
 
     /**
      * Adds records just committed, in append order; the ones that do not fit are left out and are
@@ -62,7 +50,7 @@ final class HandOffWindow {
      */
     synchronized void addAll(List<Committed> committed) {
         for (Committed c : committed) {
-            if (records.size() >= maxRecords || bytes + c.size() > maxBytes) {
+            if (records.size() >= MAX_RECORDS || bytes + c.size() > MAX_BYTES) {
                 return;
             }
             records.addLast(c);
@@ -85,11 +73,6 @@ final class HandOffWindow {
             }
         }
         return null;
-    }
-
-    /** Records held now. */
-    synchronized int size() {
-        return records.size();
     }
 
     /** Drops everything (the spool closes). */

@@ -42,10 +42,10 @@ import java.util.function.LongSupplier;
  * written when space returns: nothing accepted is given up.
  *
  * <p>Threads and parts: one appending thread ({@link #append}, {@link SpoolAppender}), one reading
- * thread ({@link #next}, {@link SpoolReader}), the records between them ({@link HandOffWindow}), acknowledgements from any thread
- * ({@link Acknowledgements}), and a maintenance thread ({@link SpoolMaintenance}: interval fsync,
- * checkpoint, segment deletion, alerts); {@link SegmentIndex} says what is on disk. Each part
- * documents the lock it owns. {@code signal} guards nothing: appends, acknowledgements, freed
+ * thread ({@link #next}, {@link SpoolReader}), the committed records between them
+ * ({@link HandOffWindow}), acknowledgements from any thread ({@link Acknowledgements}), and a
+ * maintenance thread ({@link SpoolMaintenance}: interval fsync, checkpoint, segment deletion,
+ * alerts); {@link SegmentIndex} says what is on disk. Each part documents the lock it owns. {@code signal} guards nothing: appends, acknowledgements, freed
  * segments and close notify it, and a full append or an idle reader wait on it.
  */
 public final class Spool implements EventLog, AutoCloseable {

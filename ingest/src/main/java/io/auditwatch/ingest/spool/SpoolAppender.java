@@ -31,9 +31,9 @@ import java.util.function.LongSupplier;
  * A write the disk refuses for want of space (ENOSPC) is not given up: the appender waits, as when
  * full, and writes the same records at the same offsets when space returns.
  *
- * <p>Lock: this object's monitor guards the channel, the write buffer, the records in it and the dirty flag; the
- * appending thread holds it for a whole {@link #append}, maintenance for an interval fsync and close
- * for the last commit. {@code appendEnd}, {@code committedEnd} and {@code waitingForRoom} are written
+ * <p>Lock: this object's monitor guards the channel, the write buffer, the records in it and the
+ * dirty flag; the appending thread holds it for a whole {@link #append}, maintenance for an interval
+ * fsync and close for the last commit. {@code appendEnd}, {@code committedEnd} and {@code waitingForRoom} are written
  * under it and read without it.
  */
 final class SpoolAppender {
