@@ -13,12 +13,13 @@ import java.util.function.LongSupplier;
 /**
  * Sends write-ahead through an {@link EventLog} (the disk spool). The publisher thread appends what
  * {@link EventPublisher#offer} queued to the log (group commit: everything queued since the last
- * append in one write and one fsync), which frees the memory bound; the sender thread reads the log
- * in order and sends it; Kafka's acknowledgement acknowledges the record in the log, and a failed
- * delivery is sent again from the log instead of being lost. The memory bound then covers what is
- * not yet in the log: when the log is full, appends wait and the bound fills. A close leaves what
- * Kafka did not acknowledge in the log for the next start; only events that could not even be
- * appended (the log full until the deadline) are lost.
+ * append in one write and one fsync), which frees the memory bound; the sender thread takes the
+ * log's records in order (from memory while it keeps up, see {@code Spool}) and sends them; Kafka's
+ * acknowledgement acknowledges the record in the log, and a failed delivery is sent again from the
+ * log instead of being lost. The memory bound then covers what is not yet in the log: when the log
+ * is full, appends wait and the bound fills. A close leaves what Kafka did not acknowledge in the log
+ * for the next start; only events that could not even be appended (the log full until the deadline)
+ * are lost.
  */
 final class SpoolingSender extends Sender {
     /**

@@ -47,6 +47,11 @@ final class SegmentReader implements Closeable {
         return position;
     }
 
+    /** Goes on from {@code position} (relative to the file's start), a frame's start. */
+    void seek(long position) {
+        this.position = position;
+    }
+
     /** The next frame or gap before {@code limit}, or null at the limit. */
     Item next(long limit) throws IOException {
         if (position >= limit) {

@@ -19,10 +19,14 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Why on the normal path too, not only during outages.</b> Every event goes through the spool,
  * also while Kafka is healthy: the publisher thread appends (never a Netty event loop: no disk I/O or
- * fsync there), and the sender thread reads the spool in append order and sends to Kafka. So replay
- * after an outage or a restart is the same code as normal operation, order is the append order (hence
- * per node), and "every event counted in {@code auditwatch_spool_appended_records_total} reaches Kafka
- * unless the disk itself is lost" holds by construction under {@code fsync: always}. The price is one
+ * fsync there), and the sender thread takes the records in append order and sends them to Kafka.
+ * While the sender is caught up it takes each record from memory as soon as its commit is done
+ * ({@link HandOffWindow}, bounded), instead of reading it back from the segment file; behind, and
+ * for what a previous run left, it reads the segment files. Either way a record is handed out only
+ * once it is committed, and tracked by its offset in the spool. So replay after an outage or a
+ * restart is the same bookkeeping as normal operation, order is the append order (hence per node),
+ * and "every event counted in {@code auditwatch_spool_appended_records_total} reaches Kafka unless
+ * the disk itself is lost" holds by construction under {@code fsync: always}. The price is one
  * sequential write per event (and one fsync per group commit), measured in ingest/README.md. Spooling only
  * during outages would leave the in-memory queue to a kill -9.
  *
@@ -38,10 +42,10 @@ import java.util.function.LongSupplier;
  * written when space returns: nothing accepted is given up.
  *
  * <p>Threads and parts: one appending thread ({@link #append}, {@link SpoolAppender}), one reading
- * thread ({@link #next}, {@link SpoolReader}), acknowledgements from any thread
- * ({@link Acknowledgements}), and a maintenance thread ({@link SpoolMaintenance}: interval fsync,
- * checkpoint, segment deletion, alerts); {@link SegmentIndex} says what is on disk. Each part
- * documents the lock it owns. {@code signal} guards nothing: appends, acknowledgements, freed
+ * thread ({@link #next}, {@link SpoolReader}), the committed records between them
+ * ({@link HandOffWindow}), acknowledgements from any thread ({@link Acknowledgements}), and a
+ * maintenance thread ({@link SpoolMaintenance}: interval fsync, checkpoint, segment deletion,
+ * alerts); {@link SegmentIndex} says what is on disk. Each part documents the lock it owns. {@code signal} guards nothing: appends, acknowledgements, freed
  * segments and close notify it, and a full append or an idle reader wait on it.
  */
 public final class Spool implements EventLog, AutoCloseable {
@@ -62,6 +66,7 @@ public final class Spool implements EventLog, AutoCloseable {
     private final SpoolAppender appender;
     private final SpoolReader reader;
     private final SpoolMaintenance maintenance;
+    private final HandOffWindow window = new HandOffWindow();
 
     private volatile boolean closed;
 
@@ -93,8 +98,8 @@ public final class Spool implements EventLog, AutoCloseable {
                 : List.of(settings.dir(), settings.dir().toAbsolutePath().getParent()),
                 settings.minFreeBytes(), settings.minFreePercent(), nanoTime);
         this.appender = new SpoolAppender(settings, clock, nanoTime, metrics, index, acks, state.end(), signal,
-                () -> closed, disk -> this.alerts.full(health(), disk), this::deleteAcknowledgedSegments, floor);
-        this.reader = new SpoolReader(clock, nanoTime, metrics, index, appender, acks, state.ackedOffset(),
+                () -> closed, disk -> this.alerts.full(health(), disk), this::deleteAcknowledgedSegments, floor, window);
+        this.reader = new SpoolReader(clock, nanoTime, metrics, index, appender, acks, window, state.ackedOffset(),
                 state.end(), signal, () -> closed);
         this.maintenance = new SpoolMaintenance(settings, nanoTime, appender, index, acks, this.alerts, this::health,
                 signal);
@@ -187,6 +192,7 @@ public final class Spool implements EventLog, AutoCloseable {
         maintenance.stop();
         appender.close();
         reader.closeReader();
+        window.clear();
         maintenance.deleteAcknowledgedSegments();
         maintenance.checkpoint();
         reader.flush();

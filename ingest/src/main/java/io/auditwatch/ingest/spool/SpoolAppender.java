@@ -2,6 +2,7 @@ package io.auditwatch.ingest.spool;
 
 import io.auditwatch.alerting.PrivateFiles;
 import io.auditwatch.heartbeat.NodeNames;
+import io.auditwatch.ingest.kafka.Durability;
 import io.auditwatch.ingest.kafka.OutboundEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -24,12 +26,14 @@ import java.util.function.LongSupplier;
  * Writes records to the segment being appended to: group commit (one write for everything buffered,
  * then one fsync under {@code always}), a new segment when the current one is full, and a wait while
  * the spool is at {@code spool.max-bytes} or a disk below its free-space floor ({@link DiskFloor}).
+ * Once a commit is written (and forced under {@code always}), its records go to the
+ * {@link HandOffWindow} before the reader may see them, so a caught-up reader takes them from memory.
  * A write the disk refuses for want of space (ENOSPC) is not given up: the appender waits, as when
  * full, and writes the same records at the same offsets when space returns.
  *
- * <p>Lock: this object's monitor guards the channel, the write buffer and the dirty flag; the
- * appending thread holds it for a whole {@link #append}, maintenance for an interval fsync and close
- * for the last commit. {@code appendEnd}, {@code committedEnd} and {@code waitingForRoom} are written
+ * <p>Lock: this object's monitor guards the channel, the write buffer, the records in it and the
+ * dirty flag; the appending thread holds it for a whole {@link #append}, maintenance for an interval
+ * fsync and close for the last commit. {@code appendEnd}, {@code committedEnd} and {@code waitingForRoom} are written
  * under it and read without it.
  */
 final class SpoolAppender {
@@ -49,6 +53,7 @@ final class SpoolAppender {
     private final Consumer<String> onFull;
     private final Runnable freeRoom;
     private final DiskFloor floor;
+    private final HandOffWindow window;
 
     private FileChannel active;
     private long activeBase = -1;
@@ -58,6 +63,8 @@ final class SpoolAppender {
     private ByteBuffer writeBuffer = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
     private int buffered;
     private int bufferedRecords;
+    /** The records in the write buffer, for the window once they are committed. */
+    private final List<HandOffWindow.Committed> bufferedEvents = new ArrayList<>();
     private volatile long committedEnd;
     private volatile boolean waitingForRoom;
     private volatile boolean diskFull;
@@ -68,10 +75,11 @@ final class SpoolAppender {
      * @param onFull called when an append starts waiting for room: with null when the spool is at its
      *     bound, with what is short when a disk is full or below its floor
      * @param freeRoom called while waiting for room: deletes what Kafka acknowledged
+     * @param window where committed records go for a caught-up reader
      */
     SpoolAppender(SpoolSettings settings, Clock clock, LongSupplier nanoTime, SpoolMetrics metrics,
                   SegmentIndex index, Acknowledgements acks, long end, Object signal, BooleanSupplier closed,
-                  Consumer<String> onFull, Runnable freeRoom, DiskFloor floor) {
+                  Consumer<String> onFull, Runnable freeRoom, DiskFloor floor, HandOffWindow window) {
         this.settings = settings;
         this.clock = clock;
         this.nanoTime = nanoTime;
@@ -85,6 +93,7 @@ final class SpoolAppender {
         this.onFull = onFull;
         this.freeRoom = freeRoom;
         this.floor = floor;
+        this.window = window;
         this.lastForceNanos = nanoTime.getAsLong();
     }
 
@@ -141,6 +150,9 @@ final class SpoolAppender {
         }
         long now = clock.millis();
         RecordCodec.encode(event, now, writeBuffer);
+        // Handed out like a record read back from disk: nobody is told about it any more.
+        OutboundEvent sent = event.durability() == Durability.NONE ? event : event.withDurability(Durability.NONE);
+        bufferedEvents.add(new HandOffWindow.Committed(end, end + size, sent, sent.sizeInBytes()));
         buffered += size;
         bufferedRecords++;
         index.appended(end, now);
@@ -217,10 +229,13 @@ final class SpoolAppender {
                     writeBuffer.rewind();
                 }
             }
+            // Before the reader may see them (committedEnd below): it finds them in memory.
+            window.addAll(bufferedEvents);
         } finally {
             writeBuffer.clear();
             buffered = 0;
             bufferedRecords = 0;
+            bufferedEvents.clear();
         }
         if (waitingForRoom && diskFull) {
             diskFull(false);

@@ -32,6 +32,9 @@ public final class SpoolMetrics {
             "Records stored in the spool under its fsync policy (what accepted means), in records");
     static final MeterDoc REPLAYED = MeterDoc.counter("auditwatch.spool.replayed.records", "records",
             "Records sent again from the spool (left by a previous run, or after a failed delivery), in records");
+    static final MeterDoc DISK_READS = MeterDoc.counter("auditwatch.spool.disk.read.records", "records",
+            "Records read back from the spool's segment files for Kafka (replay, or the sender behind the appender)"
+                    + " instead of handed over from memory, in records");
     static final MeterDoc DROPPED = MeterDoc.counter("auditwatch.spool.dropped.records", "records",
             "Records the spool lost, by reason, in records").tag("reason", DropReason.class, DropReason::label);
     static final MeterDoc FSYNC = MeterDoc.timer("auditwatch.spool.fsync",
@@ -39,11 +42,13 @@ public final class SpoolMetrics {
 
     /** Every meter this class registers. */
     public static final List<MeterDoc> METERS =
-            List.of(SIZE, CAPACITY, RECORDS, OLDEST_AGE, FULL, DISK_FULL, NO_SPACE, APPENDED, REPLAYED, DROPPED, FSYNC);
+            List.of(SIZE, CAPACITY, RECORDS, OLDEST_AGE, FULL, DISK_FULL, NO_SPACE, APPENDED, REPLAYED, DISK_READS, DROPPED,
+                    FSYNC);
 
     final Counter appended;
     final Counter noSpaceRetries;
     final Counter replayed;
+    final Counter diskReads;
     final Timer fsync;
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 
@@ -63,6 +68,7 @@ public final class SpoolMetrics {
         noSpaceRetries = NO_SPACE.counter().register(registry);
         appended = APPENDED.counter().register(registry);
         replayed = REPLAYED.counter().register(registry);
+        diskReads = DISK_READS.counter().register(registry);
         for (DropReason r : DropReason.values()) {
             dropped.put(r, DROPPED.counter().tag("reason", r.label()).register(registry));
         }
