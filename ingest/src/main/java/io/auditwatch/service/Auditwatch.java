@@ -600,6 +600,10 @@ public final class Auditwatch implements AutoCloseable {
             heartbeat.requestStop(toClose.remaining(HeartbeatConsumer.STOP_TIMEOUT));
         }
         String unfinished = toClose.run();
+        if (spoolAtStop == null && spool != null) {
+            // The budget ran out before the publisher closed: the spool's counters as they stand now.
+            spoolAtStop = spool.health();
+        }
         StopReport report = new StopReport(Duration.ofNanos(System.nanoTime() - start), shutdownTimeout, unfinished,
                 spoolAtStop, spoolDir, heartbeat == null ? 0 : heartbeat.unwrittenAtStop(),
                 alerting == null ? 0 : alerting.health().pending(), outboxDir);

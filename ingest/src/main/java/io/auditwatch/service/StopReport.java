@@ -32,10 +32,10 @@ record StopReport(Duration took, Duration budget, String unfinishedStep, SpoolHe
         }
         if (heartbeatUnwritten > 0) {
             left.add("heartbeat state of " + count(heartbeatUnwritten, "node") + " not written to the state topic: their next owner"
-                    + " restores the previous state record and replays audit.events from the last committed offset");
+                    + " restores the previous state record and replays its input topic (auditwatch.liveness, or audit.events) from the last committed offset");
         } else if (heartbeatUnwritten < 0) {
             left.add("heartbeat stop unfinished: the nodes this instance owned are restored by their next owner from the"
-                    + " previous state record and a replay of audit.events from the last committed offset");
+                    + " previous state record and a replay of its input topic from the last committed offset");
         }
         if (outboxPending > 0) {
             left.add(count(outboxPending, "alert notification") + " in the outbox at " + outboxDir.toAbsolutePath()

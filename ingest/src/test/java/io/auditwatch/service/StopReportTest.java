@@ -24,7 +24,7 @@ class StopReportTest {
                 new SpoolHealth(1337, 1 << 30, 1, Duration.ofSeconds(3), false), SPOOL, 2, 1, OUTBOX);
         assertEquals("auditwatch stopped in 8.4 s (budget 25.0 s); left: 1 event (1337 bytes) in the spool at"
                 + " /var/lib/auditwatch/spool, sent to Kafka at the next start; heartbeat state of 2 nodes not written"
-                + " to the state topic: their next owner restores the previous state record and replays audit.events"
+                + " to the state topic: their next owner restores the previous state record and replays its input topic (auditwatch.liveness, or audit.events)"
                 + " from the last committed offset; 1 alert notification in the outbox at /var/lib/auditwatch/outbox,"
                 + " sent at the next start", r.line());
     }
@@ -35,6 +35,6 @@ class StopReportTest {
                 null, null, -1, 0, OUTBOX);
         assertEquals("auditwatch stopped in 25.0 s (budget 25.0 s, spent while closing KafkaAlertHistory); left:"
                 + " heartbeat stop unfinished: the nodes this instance owned are restored by their next owner from the"
-                + " previous state record and a replay of audit.events from the last committed offset", r.line());
+                + " previous state record and a replay of its input topic from the last committed offset", r.line());
     }
 }

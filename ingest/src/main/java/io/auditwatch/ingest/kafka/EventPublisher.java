@@ -58,6 +58,8 @@ public final class EventPublisher implements AutoCloseable {
     private final ScheduledExecutorService prober;
     private final LivenessSummaries liveness;
     private final ScheduledExecutorService livenessFlusher;
+    /** How long a close waits for the last liveness flush before it interrupts it. */
+    static final Duration LIVENESS_FINAL_FLUSH = Duration.ofSeconds(2);
 
     private boolean closed;
 
@@ -273,10 +275,21 @@ public final class EventPublisher implements AutoCloseable {
         if (liveness != null) {
             // What was acknowledged so far goes out with the producer's close; later acknowledgements'
             // evidence is lost (at most this moment's worth: ingest/DESIGN.md, "Liveness summaries").
-            // Not with Kafka unreachable: a send could wait max.block.ms for metadata, past the deadline.
-            livenessFlusher.shutdownNow();
+            // A send can wait max.block.ms for metadata (a broker that just went away and is not yet
+            // known unreachable, or a flush already waiting), so the last flush runs on the flusher's
+            // own thread and is given at most LIVENESS_FINAL_FLUSH, then interrupted.
             if (reachability.reachable()) {
-                liveness.flush();
+                livenessFlusher.execute(liveness::flush);
+            }
+            livenessFlusher.shutdown();
+            try {
+                long wait = Math.min(LIVENESS_FINAL_FLUSH.toMillis(), sender.remainingMillis(end));
+                if (!livenessFlusher.awaitTermination(Math.max(0, wait), TimeUnit.MILLISECONDS)) {
+                    livenessFlusher.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                livenessFlusher.shutdownNow();
+                Thread.currentThread().interrupt();
             }
         }
         // Waits for in-flight requests up to the deadline, then fails the rest through their callbacks.
