@@ -13,7 +13,9 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramPacket;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -73,6 +75,14 @@ final class DatagramReceiver implements AutoCloseable {
     static DatagramReceiver bind(String name, String host, int port, int sockets, EventLoops loops,
             Predicate<InetSocketAddress> allowed, DatagramHandoff handoff, IngestMetrics metrics) {
         int n = loops.isNative() ? sockets : 1;
+        if (loops.isNative() && port != 0) {
+            try {
+                refuseIfTaken(name, host, port);
+            } catch (ListenerException e) {
+                handoff.close();
+                throw e;
+            }
+        }
         EventLoopGroup group = loops.dedicated(n, "aw-" + name + "-receive");
         List<Channel> channels = new ArrayList<>(n);
         DatagramReceiver receiver = new DatagramReceiver(group, channels, handoff);
@@ -106,6 +116,20 @@ final class DatagramReceiver implements AutoCloseable {
         UdpSocketDrops drops = new UdpSocketDrops(receiver.port());
         metrics.bindUdpKernelDrops(name, channels.get(0), c -> drops.total());
         return receiver;
+    }
+
+    /**
+     * {@code SO_REUSEPORT} would also let this listener share its port with sockets of another process
+     * of the same user that set it too (a second auditwatch), each receiving part of the senders. A
+     * plain bind first fails when anything holds the port, as a listener without the option would.
+     */
+    private static void refuseIfTaken(String name, String host, int port) {
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (IOException | RuntimeException e) {
+            throw new ListenerException("cannot listen on UDP " + host + ":" + port + " (listeners." + name
+                    + "): " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -3,16 +3,22 @@ package io.auditwatch.ingest.transport;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -142,6 +148,21 @@ class DatagramHandoffIT {
         assertEquals(List.of(0, 1, 2, 3), processed);
     }
 
+    @Test
+    void aPortAnotherSocketHoldsIsRefusedAlthoughTheListenerSharesItsOwn() throws Exception {
+        EventLoops loops = loops(true);
+        try (DatagramChannel other = DatagramChannel.open()) {
+            other.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            other.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) other.getLocalAddress()).getPort();
+            DatagramHandoff handoff = new DatagramHandoff("udp", 1, 8, 1_000, (sender, bytes) -> { }, metrics);
+            // Two sockets would join the other's port: the listener must refuse before binding any.
+            ListenerException e = assertThrows(ListenerException.class,
+                    () -> DatagramReceiver.bind("udp", "127.0.0.1", port, 2, loops, a -> true, handoff, metrics));
+            assertTrue(e.getMessage().contains("listeners.udp"), e.getMessage());
+        }
+    }
+
     private EventLoops loops(boolean preferNative) {
         EventLoops loops = new EventLoops(1, preferNative);
         open.add(loops);
@@ -167,18 +188,18 @@ class DatagramHandoffIT {
             for (int i = 0; i < count; i++) {
                 send(s, port, i);
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static void send(DatagramSocket s, int port, int n) throws java.io.IOException {
+    private static void send(DatagramSocket s, int port, int n) throws IOException {
         send(s, port, n, new byte[0]);
     }
 
-    private static void send(DatagramSocket s, int port, int n, byte[] padding) throws java.io.IOException {
+    private static void send(DatagramSocket s, int port, int n, byte[] padding) throws IOException {
         byte[] head = (n + " ").getBytes(UTF_8);
-        byte[] b = java.util.Arrays.copyOf(head, head.length + padding.length);
+        byte[] b = Arrays.copyOf(head, head.length + padding.length);
         System.arraycopy(padding, 0, b, head.length, padding.length);
         s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
     }
