@@ -4,6 +4,7 @@ import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -93,7 +94,10 @@ final class DatagramReceiver implements AutoCloseable {
                     .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
                     .handler(new ReceiveHandler(allowed, handoff, metrics));
             if (loops.isNative()) {
+                // One read buffer per read: the pooled allocator serves this size from its 4 MiB
+                // chunks, whichever allocator a Netty version makes the default.
                 b.option(EpollChannelOption.SO_REUSEPORT, true)
+                        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                         .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                         .option(ChannelOption.RCVBUF_ALLOCATOR,
                                 new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
