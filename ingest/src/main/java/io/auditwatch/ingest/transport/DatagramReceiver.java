@@ -4,7 +4,6 @@ import io.auditwatch.ingest.pipeline.IngestMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,12 +44,6 @@ final class DatagramReceiver implements AutoCloseable {
      * 250 bytes, counting the kernel's per-datagram overhead).
      */
     static final int RECEIVE_BUFFER = 4 << 20;
-    /**
-     * Datagrams one {@code recvmmsg(2)} call may read (epoll only): one system call per batch instead
-     * of per datagram. The read buffer holds this many of the largest datagram (1 MiB, pooled); each
-     * datagram is copied out of it at once.
-     */
-    static final int DATAGRAMS_PER_READ = 16;
     /** Most sockets of one listener: beyond the cores of any machine it runs on, receiving is not the bound. */
     static final int MAX_SOCKETS = 64;
 
@@ -92,17 +85,10 @@ final class DatagramReceiver implements AutoCloseable {
                     .group(group)
                     .channel(loops.datagramChannel())
                     .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM))
                     .handler(new ReceiveHandler(allowed, handoff, metrics));
             if (loops.isNative()) {
-                // One read buffer per read: the pooled allocator serves this size from its 4 MiB
-                // chunks, whichever allocator a Netty version makes the default.
-                b.option(EpollChannelOption.SO_REUSEPORT, true)
-                        .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                        .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
-                        .option(ChannelOption.RCVBUF_ALLOCATOR,
-                                new FixedRecvByteBufAllocator(MAX_DATAGRAM * DATAGRAMS_PER_READ));
-            } else {
-                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM));
+                b.option(EpollChannelOption.SO_REUSEPORT, true);
             }
             int bound = port;
             for (int i = 0; i < n; i++) {
