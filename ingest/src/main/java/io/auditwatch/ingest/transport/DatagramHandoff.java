@@ -34,6 +34,8 @@ final class DatagramHandoff implements AutoCloseable {
     static final long DEFAULT_MAX_BYTES = 64L << 20;
     /** The dropped-messages reason of a datagram that found the hand-off full. */
     static final String DROP_REASON = "udp_handoff_full";
+    /** The dropped-messages reason of a datagram still queued when closing gave up waiting. */
+    static final String SHUTDOWN_REASON = "udp_shutdown";
     /** Datagrams a worker takes from its queue at once (one lock acquisition). */
     private static final int BATCH = 256;
     /** How long closing waits for the workers to process what they hold. */
@@ -107,11 +109,6 @@ final class DatagramHandoff implements AutoCloseable {
         return Math.floorMod(h ^ (h >>> 16), queues.size());
     }
 
-    /** Payload bytes waiting for a worker now. */
-    long heldBytes() {
-        return heldBytes.get();
-    }
-
     private void drain(BlockingQueue<Datagram> queue, Processor processor) {
         List<Datagram> batch = new ArrayList<>(BATCH);
         try {
@@ -140,7 +137,7 @@ final class DatagramHandoff implements AutoCloseable {
     /**
      * Processes what is queued, then stops the workers; call once nothing receives any more. What a
      * worker has not processed within {@link #CLOSE_TIMEOUT_MS} is dropped and counted
-     * ({@code reason="udp_shutdown"}).
+     * ({@link #SHUTDOWN_REASON}).
      */
     @Override
     public void close() {
@@ -158,7 +155,7 @@ final class DatagramHandoff implements AutoCloseable {
         workers.forEach(Thread::interrupt);
         long left = queues.stream().flatMap(BlockingQueue::stream).filter(d -> d != STOP).count();
         for (long i = 0; i < left; i++) {
-            metrics.dropped("udp_shutdown");
+            metrics.dropped(SHUTDOWN_REASON);
         }
         if (left > 0) {
             LOG.warn("Listener '{}' closed with {} datagrams not processed within {} ms", name, left, CLOSE_TIMEOUT_MS);
