@@ -294,8 +294,8 @@ public final class Auditwatch implements AutoCloseable {
             toClose.push(tls);
         }
         if (config.get(Keys.UDP_PORT) > 0) {
-            udp = UdpListener.start("udp", config.get(Keys.UDP_HOST), config.get(Keys.UDP_PORT), maxMessage, loops,
-                    ingestor, publisher, metrics, sourceFilter(config, Keys.UDP_ALLOWED));
+            udp = UdpListener.start("udp", config.get(Keys.UDP_HOST), config.get(Keys.UDP_PORT), maxMessage,
+                    config.get(Keys.UDP_SOCKETS), loops, ingestor, publisher, metrics, sourceFilter(config, Keys.UDP_ALLOWED));
             toClose.push(udp);
         }
         dockerInputs = DockerInputs.start(config, clock, loops, ingestor, gate, publisher, metrics, maxMessage,

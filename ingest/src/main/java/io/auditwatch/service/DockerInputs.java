@@ -60,7 +60,7 @@ final class DockerInputs implements AutoCloseable {
             if (config.get(Keys.GELF_ENABLED)) {
                 ConnectionGuard guard = guard(config, sourceFilter.apply(Keys.GELF_ALLOWED), metrics);
                 GelfListener udp = GelfListener.startUdp("gelf", config.get(Keys.GELF_HOST), config.get(Keys.GELF_PORT),
-                        maxMessage, loops, ingestor, publisher, metrics, guard, clock);
+                        maxMessage, config.get(Keys.UDP_SOCKETS), loops, ingestor, publisher, metrics, guard, clock);
                 inputs.add("gelf-udp", udp, udp.port(), udp::isBound);
                 GelfListener tcp = GelfListener.startStream("gelf", config.get(Keys.GELF_HOST), udp.port(), maxMessage,
                         loops, ingestor, gate, metrics, guard, config.get(Keys.GELF_TLS) ? tls.get() : null);

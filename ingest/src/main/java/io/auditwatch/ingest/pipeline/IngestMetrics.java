@@ -67,7 +67,7 @@ public final class IngestMetrics {
             .tag("reason", ParseShortfall.class, MeterDoc::label);
     public static final MeterDoc DROPPED = MeterDoc.counter("auditwatch.messages.dropped", "messages",
             "Messages lost before reaching Kafka, by reason, in messages")
-            .tag("reason", "udp_queue_full, source_not_allowed");
+            .tag("reason", "udp_handoff_full, udp_queue_full, udp_shutdown, source_not_allowed, gelf_*");
     public static final MeterDoc FRAMES_DISCARDED = MeterDoc.counter("auditwatch.frames.discarded", "frames",
             "Framing problems that discarded bytes, by reason, in frames").tag("reason", "oversized, invalid_octet_count");
     public static final MeterDoc TLS_HANDSHAKE_FAILURES = MeterDoc.counter("auditwatch.tls.handshake.failures", "handshakes",

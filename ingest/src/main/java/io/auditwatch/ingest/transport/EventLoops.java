@@ -29,6 +29,7 @@ public final class EventLoops implements AutoCloseable {
     private static final long SHUTDOWN_TIMEOUT_MS = 5_000;
 
     private final boolean epoll;
+    private final IoHandlerFactory factory;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
 
@@ -38,7 +39,7 @@ public final class EventLoops implements AutoCloseable {
      */
     public EventLoops(int workerThreads, boolean preferNative) {
         this.epoll = preferNative && Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("aw-accept"), factory);
         this.workers = new MultiThreadIoEventLoopGroup(workerThreads, new DefaultThreadFactory("aw-io"), factory);
         if (!epoll && preferNative) {
@@ -62,6 +63,20 @@ public final class EventLoops implements AutoCloseable {
 
     public EventLoopGroup workers() {
         return workers;
+    }
+
+    /**
+     * A group of its own on the same transport, for channels whose threads must not be shared (the
+     * UDP listeners' receiving threads); the caller shuts it down.
+     */
+    public EventLoopGroup dedicated(int threads, String threadPrefix) {
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadPrefix), factory);
+    }
+
+    /** Shuts down a group made by {@link #dedicated} as this class shuts down its own. */
+    public static void shutdown(EventLoopGroup group) {
+        group.shutdownGracefully(SHUTDOWN_QUIET_MS, SHUTDOWN_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+                .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MS);
     }
 
     public Class<? extends ServerChannel> serverChannel() {

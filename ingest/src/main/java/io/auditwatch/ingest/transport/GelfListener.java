@@ -37,29 +37,38 @@ import org.slf4j.LoggerFactory;
 public final class GelfListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GelfListener.class);
 
+    /** The UDP receiver, or null for the stream listener. */
+    private final DatagramReceiver receiver;
     private final Channel channel;
 
-    private GelfListener(Channel channel) {
+    private GelfListener(DatagramReceiver receiver, Channel channel) {
+        this.receiver = receiver;
         this.channel = channel;
     }
 
     /**
-     * Binds GELF over UDP; the chunk assembler's timeout is enforced every second on an event loop.
+     * Binds GELF over UDP: receiving threads hand datagrams to processing threads, as for syslog
+     * ({@link UdpListener}); the chunk assembler's timeout is enforced every second.
      *
      * @param maxMessageSize the largest payload after dechunking and decompression
+     * @param sockets receiving sockets and processing threads; 0: one per available processor
      */
-    public static GelfListener startUdp(String name, String host, int port, int maxMessageSize, EventLoops loops,
-            Ingestor ingestor, EventPublisher publisher, IngestMetrics metrics, ConnectionGuard guard, Clock clock) {
+    public static GelfListener startUdp(String name, String host, int port, int maxMessageSize, int sockets,
+            EventLoops loops, Ingestor ingestor, EventPublisher publisher, IngestMetrics metrics, ConnectionGuard guard,
+            Clock clock) {
         GelfChunkAssembler chunks = new GelfChunkAssembler(GelfChunkAssembler.DEFAULT_TIMEOUT, maxMessageSize,
                 GelfChunkAssembler.DEFAULT_MAX_PENDING_MESSAGES,
                 Math.max(GelfChunkAssembler.DEFAULT_MAX_PENDING_BYTES, maxMessageSize),
                 (reason, held) -> metrics.dropped("gelf_" + reason.label()));
-        Channel ch = UdpListener.bind(name, host, port, loops,
-                new DatagramHandler(name, maxMessageSize, chunks, ingestor, publisher, metrics, guard, clock));
-        UdpListener.bindKernelDrops(name, ch, metrics);
-        ch.eventLoop().scheduleAtFixedRate(() -> chunks.expire(clock.instant()), 1, 1, TimeUnit.SECONDS);
-        LOG.info("GELF UDP listener '{}' on {} ({})", name, ch.localAddress(), loops.name());
-        return new GelfListener(ch);
+        int threads = UdpListener.threads(sockets);
+        DatagramHandoff handoff = new DatagramHandoff(name, threads, DatagramHandoff.DEFAULT_MAX_DATAGRAMS,
+                DatagramHandoff.DEFAULT_MAX_BYTES, new DatagramProcessor(name, maxMessageSize, chunks, ingestor,
+                        UdpListener.publishOrDrop(publisher, metrics), metrics, clock), metrics);
+        DatagramReceiver r = DatagramReceiver.bind(name, host, port, threads, loops, guard::allows, handoff, metrics);
+        r.group().next().scheduleAtFixedRate(() -> chunks.expire(clock.instant()), 1, 1, TimeUnit.SECONDS);
+        LOG.info("GELF UDP listener '{}' on {} ({}, {} socket(s), {} processing thread(s))", name, r.localAddress(),
+                loops.name(), r.sockets(), threads);
+        return new GelfListener(r, null);
     }
 
     /** Binds GELF over TCP, or TLS when {@code tls} is not null. */
@@ -75,20 +84,24 @@ public final class GelfListener implements AutoCloseable {
                 () -> new StreamHandler(transport, name, maxMessageSize, ingestor, gate, metrics));
         LOG.info("GELF {} listener '{}' on {} ({})", transport.id().toUpperCase(java.util.Locale.ROOT), name,
                 ch.localAddress(), loops.name());
-        return new GelfListener(ch);
+        return new GelfListener(null, ch);
     }
 
     public int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
+        return receiver != null ? receiver.port() : ((InetSocketAddress) channel.localAddress()).getPort();
     }
 
     public boolean isBound() {
-        return channel.isActive();
+        return receiver != null ? receiver.isBound() : channel.isActive();
     }
 
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        if (receiver != null) {
+            receiver.close();
+        } else {
+            channel.close().syncUninterruptibly();
+        }
     }
 
     /**
@@ -106,49 +119,16 @@ public final class GelfListener implements AutoCloseable {
         }
     }
 
-    private static final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
-        private final String name;
-        private final int maxMessageSize;
-        private final GelfChunkAssembler chunks;
-        private final Ingestor ingestor;
-        private final IngestMetrics metrics;
-        private final ConnectionGuard guard;
-        private final Clock clock;
-        private final Consumer<OutboundEvent> publish;
-
-        DatagramHandler(String name, int maxMessageSize, GelfChunkAssembler chunks, Ingestor ingestor,
-                EventPublisher publisher, IngestMetrics metrics, ConnectionGuard guard, Clock clock) {
-            this.name = name;
-            this.maxMessageSize = maxMessageSize;
-            this.chunks = chunks;
-            this.ingestor = ingestor;
-            this.metrics = metrics;
-            this.guard = guard;
-            this.clock = clock;
-            this.publish = event -> {
-                if (!publisher.offer(event)) {
-                    metrics.dropped("udp_queue_full");
-                }
-            };
-        }
-
+    /** One GELF datagram (a whole payload or a chunk) on a processing thread. */
+    private record DatagramProcessor(String name, int maxMessageSize, GelfChunkAssembler chunks, Ingestor ingestor,
+            Consumer<OutboundEvent> publish, IngestMetrics metrics, Clock clock) implements DatagramHandoff.Processor {
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            ByteBuf content = packet.content();
-            if (!content.isReadable()) {
-                return;
-            }
-            if (!guard.allows(packet.sender())) {
-                metrics.dropped("source_not_allowed");
-                return;
-            }
-            byte[] bytes = ByteBufUtil.getBytes(content);
+        public void process(InetSocketAddress sender, byte[] bytes) {
             try {
-                byte[] payload = GelfChunkAssembler.isChunk(bytes) ? chunks.offer(packet.sender(), bytes, clock.instant())
-                        : bytes;
+                byte[] payload = GelfChunkAssembler.isChunk(bytes) ? chunks.offer(sender, bytes, clock.instant()) : bytes;
                 if (payload != null) {
                     DockerLine line = DockerLine.fromGelf(GelfCodec.decode(payload, maxMessageSize), Framing.DATAGRAM);
-                    ingestor.ingestDocker(line, new Peer(Transport.UDP, name, packet.sender(), null, 0), true, publish);
+                    ingestor.ingestDocker(line, new Peer(Transport.UDP, name, sender, null, 0), true, publish);
                 }
             } catch (GelfException e) {
                 metrics.dropped("gelf_" + e.error().label());

@@ -131,6 +131,10 @@ public final class Keys {
             "bind address of the UDP listener; loopback unless set (0.0.0.0: every interface)");
     public static final ConfigKey<Integer> UDP_PORT = key("listeners.udp.port", "5514", ValueType.PORT,
             "UDP syslog port; 0 disables");
+    public static final ConfigKey<Integer> UDP_SOCKETS = key("listeners.udp.sockets", "0",
+            ValueType.intRange(0, 64, "a socket count 0-64"),
+            "sockets of each UDP listener (syslog udp, gelf), bound with SO_REUSEPORT, each read by a thread of its own, "
+                    + "and as many processing threads; 0: one per available processor; without native epoll one socket");
     public static final ConfigKey<String> TCP_HOST = key("listeners.tcp.host", "127.0.0.1", ValueType.NON_EMPTY,
             "bind address of the TCP listener; loopback unless set (0.0.0.0: every interface)");
     public static final ConfigKey<Integer> TCP_PORT = key("listeners.tcp.port", "5514", ValueType.PORT,
@@ -436,7 +440,7 @@ public final class Keys {
             SPOOL_MIN_FREE_PERCENT, SPOOL_DRAIN_DEADLINE, SHUTDOWN_TIMEOUT,
             FLUENTD_ENABLED, FLUENTD_HOST, FLUENTD_PORT, FLUENTD_TLS, FLUENTD_ALLOWED, FLUENTD_MAX_REQUEST,
             GELF_ENABLED, GELF_HOST, GELF_PORT, GELF_TLS, GELF_ALLOWED,
-            UDP_HOST, UDP_PORT, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
+            UDP_HOST, UDP_PORT, UDP_SOCKETS, TCP_HOST, TCP_PORT, TLS_HOST, TLS_PORT, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
             TLS_CLIENT_AUTH, TLS_KEYSTORE, TLS_KEYSTORE_PASSWORD_FILE, TLS_KEYSTORE_PASSWORD, TLS_RELOAD, TCP_ALLOWED,
             TLS_ALLOWED, UDP_ALLOWED, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_SOURCE, IPV6_SOURCE_PREFIX, FRAME_DEADLINE, REASSEMBLY_TIMEOUT, RFC3164_ZONE,
             REDACT_LICENSE, REQUIRE_IDENTITY, SPOOFING_THRESHOLD, SPOOFING_WINDOW, MAX_MESSAGE_SIZE, TLS_PROTOCOLS, TLS_CIPHER_SUITES,
