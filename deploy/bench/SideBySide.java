@@ -140,7 +140,8 @@ public final class SideBySide {
             }
         }
         if (cases.contains("latency")) {
-            for (Forwarder f : List.of(Forwarder.RSYSLOG, Forwarder.SHIPPED)) {
+            // Every forwarder whose maximum TCP rate this run measured, so the variants show what the tail is made of.
+            for (Forwarder f : List.of(Forwarder.RSYSLOG, Forwarder.SHIPPED, Forwarder.SPOOL_OFF, Forwarder.FSYNC_INTERVAL)) {
                 Double max = rates.get(f.id + "/" + Wire.TCP_COUNTED.id);
                 if (max != null) {
                     latency(f, (int) Math.max(1000, max / 2), quick ? 3 : 20);
