@@ -518,26 +518,14 @@ public final class SideBySide {
         /** The sum of auditwatch_heartbeat_events_total on this instance's /metrics. */
         double heartbeatRecords() {
             String metrics = http("http://127.0.0.1:" + adminPort + "/metrics");
-            double sum = 0;
-            if (metrics != null) {
-                Matcher m = HEARTBEAT_RECORDS.matcher(metrics);
-                while (m.find()) {
-                    sum += Double.parseDouble(m.group(1));
-                }
-            }
-            return sum;
+            return metrics == null ? 0 : sum(HEARTBEAT_RECORDS, metrics);
         }
 
         private void sampleHeap(int adminPort) {
             while (!Thread.currentThread().isInterrupted()) {
                 String metrics = http("http://127.0.0.1:" + adminPort + "/metrics");
                 if (metrics != null) {
-                    Matcher m = HEAP.matcher(metrics);
-                    double sum = 0;
-                    while (m.find()) {
-                        sum += Double.parseDouble(m.group(1));
-                    }
-                    heap.accumulateAndGet((long) sum, Math::max);
+                    heap.accumulateAndGet((long) sum(HEAP, metrics), Math::max);
                 }
                 try {
                     TimeUnit.MILLISECONDS.sleep(500); // a sampling period, not synchronisation
@@ -928,6 +916,16 @@ public final class SideBySide {
             TimeUnit.MILLISECONDS.sleep(200); // polling interval
         }
         throw new IllegalStateException("auditwatch never became ready; see " + p.log);
+    }
+
+    /** The sum of the values of every sample {@code series} (value in its group 1) matches on a /metrics page. */
+    private static double sum(Pattern series, String metrics) {
+        Matcher m = series.matcher(metrics);
+        double sum = 0;
+        while (m.find()) {
+            sum += Double.parseDouble(m.group(1));
+        }
+        return sum;
     }
 
     /** The body of a 200 answer, or null. */
