@@ -223,6 +223,11 @@ final class AlertPlanner {
         return best == Long.MAX_VALUE ? now : best;
     }
 
+    /** The FIRING event of an alert the node holds open, as it fired. */
+    AlertEvent restored(NodeEntry n, OpenAlert a) {
+        return firing(n, a, a.firedAtMs());
+    }
+
     private AlertEvent firing(NodeEntry n, OpenAlert a, long at) {
         String lastSeen = a.lastSeenMs() == Slot.NONE ? "never" : Instant.ofEpochMilli(a.lastSeenMs()).toString();
         String silentFor = a.lastSeenMs() == Slot.NONE ? "" : human(at - a.lastSeenMs());

@@ -1,7 +1,9 @@
 package io.auditwatch.heartbeat;
 
 import io.auditwatch.alerting.AlertEvent;
+import io.auditwatch.alerting.AlertKind;
 import io.auditwatch.alerting.AlertSink;
+import io.auditwatch.alerting.OwnedAlertSink;
 import io.auditwatch.heartbeat.compliance.ComplianceTracker;
 import io.auditwatch.heartbeat.compliance.NodeRules;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeartbeatTracker {
     private static final Logger log = LoggerFactory.getLogger(HeartbeatTracker.class);
+    /** The kinds of node alert a tracker raises: those that belong to the node's partition owner. */
+    public static final Set<AlertKind> RAISES = java.util.Collections.unmodifiableSet(java.util.EnumSet.of(AlertKind.NODE_SILENT,
+            AlertKind.STREAM_SILENT, AlertKind.NODE_NEVER_SEEN, AlertKind.AUDIT_DISABLED, AlertKind.EVENT_LAG,
+            AlertKind.AUDIT_RULE_MISSING, AlertKind.AUDIT_CONFIG_CHANGED));
     /** At most one warning a minute per kind of bad input: counted always, logged bounded. */
     private static final long LOG_INTERVAL_MS = 60_000;
 
@@ -59,6 +65,9 @@ public final class HeartbeatTracker {
     private boolean wasHeld;
     private ToIntFunction<String> partitioner;
     private final Set<Integer> owned = new HashSet<>();
+    /** Partitions adopted whose open alerts alerting has not yet been told of (after the first judgement). */
+    private final Set<Integer> unreconciled = new HashSet<>();
+    private final AlertSink sink;
     private volatile long lastInvalidLogMs = Long.MIN_VALUE / 2;
 
     /**
@@ -74,7 +83,8 @@ public final class HeartbeatTracker {
         this.inventory = inventory.validate();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.planner = new AlertPlanner(Objects.requireNonNull(sink, "sink"), metrics, settings);
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.planner = new AlertPlanner(sink, metrics, settings);
         this.startMs = clock.millis();
         this.lagThresholdMs = settings.eventLagThreshold().toMillis();
         this.hold = new PipelineHold(settings.consumerLagBound());
@@ -334,6 +344,30 @@ public final class HeartbeatTracker {
             }
             touched.clear();
         }
+        if (!held && !unreconciled.isEmpty()) {
+            reconcileAlerting();
+        }
+    }
+
+    /**
+     * Tells alerting which alerts the newly adopted partitions' nodes hold open, once they have been
+     * judged on caught-up data: the previous owner may have died between its heartbeat state and its
+     * alert state reaching Kafka (heartbeat/README.md, "Several instances").
+     */
+    private void reconcileAlerting() {
+        if (sink instanceof OwnedAlertSink o) {
+            List<AlertEvent> open = new ArrayList<>();
+            for (NodeEntry n : nodes.all()) {
+                if (unreconciled.contains(n.partition) && !n.removed) {
+                    for (NodeSnapshot.OpenAlert a : n.open.values()) {
+                        open.add(planner.restored(n, a));
+                    }
+                    open.addAll(compliance.openEvents(n.name));
+                }
+            }
+            o.reconcile(Set.copyOf(unreconciled), open);
+        }
+        unreconciled.clear();
     }
 
     // ---------------------------------------------------------------- maintenance and decommission
@@ -519,6 +553,7 @@ public final class HeartbeatTracker {
      */
     public synchronized void adopt(Collection<Integer> partitions, Collection<NodeSnapshot> restored) {
         owned.addAll(partitions);
+        unreconciled.addAll(partitions);
         long now = clock.millis();
         for (NodeSnapshot snap : restored) {
             if (snap.removed() || !partitions.contains(snap.partition())
@@ -558,6 +593,7 @@ public final class HeartbeatTracker {
      */
     public synchronized List<NodeSnapshot> release(Collection<Integer> partitions) {
         owned.removeAll(partitions);
+        unreconciled.removeAll(partitions);
         List<NodeSnapshot> out = new ArrayList<>();
         for (NodeEntry n : nodes.snapshotOfAll()) {
             if (partitions.contains(n.partition)) {

@@ -9,6 +9,7 @@ import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;
 import io.auditwatch.heartbeat.Inventory;
 import io.auditwatch.heartbeat.kafka.HeartbeatConsumer;
+import io.auditwatch.heartbeat.kafka.KafkaAlertStore;
 import io.auditwatch.heartbeat.kafka.HeartbeatConsumerMetrics;
 import io.auditwatch.heartbeat.kafka.RestartPolicy;
 import io.auditwatch.service.admin.AdminRoutes;
@@ -215,16 +216,29 @@ public final class Auditwatch implements AutoCloseable {
         toClose.push(operatorAudit);
         ScheduledExecutorService alertingThread = scheduler("aw-alerting");
         toClose.push(alertingThread::shutdownNow);
-        alerting = new Alerting(alertingSettings, clock, registry, history, alertingThread);
-        toClose.push(alerting);
 
-        tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting, new HeartbeatMetrics(registry, clock));
         Map<String, Object> heartbeatClients = new LinkedHashMap<>(clientProperties);
         heartbeatClients.put("bootstrap.servers", bootstrapServers);
         // heartbeat.source: the summaries ingest publishes after Kafka's acknowledgements, or every event.
-        heartbeat = new HeartbeatConsumer(heartbeatClients, liveness != null ? liveness.topic() : config.get(Keys.KAFKA_TOPIC),
-                HeartbeatConsumer.STATE_TOPIC, tracker, heartbeatSettings,
-                RestartPolicy.giveUpAfter(config.get(Keys.HB_RESTART_LIMIT)));
+        String heartbeatSource = liveness != null ? liveness.topic() : config.get(Keys.KAFKA_TOPIC);
+        // Node alerts live in Kafka with their node's partition, so whichever instance owns it continues them.
+        KafkaAlertStore alertStore = new KafkaAlertStore(heartbeatClients, KafkaAlertStore.TOPIC);
+        toClose.push(alertStore);
+        try {
+            alertStore.prepare(heartbeatSource);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing " + alertStore.topic(), e);
+        }
+        alerting = new Alerting(alertingSettings, clock, registry, history, alertingThread);
+        toClose.push(alerting);
+        alerting.share(alertStore, e -> HeartbeatTracker.RAISES.contains(e.kind()));
+
+        tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting.ownedSink(),
+                new HeartbeatMetrics(registry, clock));
+        heartbeat = new HeartbeatConsumer(heartbeatClients, heartbeatSource, HeartbeatConsumer.STATE_TOPIC, tracker,
+                heartbeatSettings, RestartPolicy.giveUpAfter(config.get(Keys.HB_RESTART_LIMIT)));
+        heartbeat.shareAlerts(alertStore, alerting);
         HeartbeatConsumerMetrics.bind(registry, heartbeat);
         heartbeat.start();
         // Its stop was started with the whole stop (close()); this waits for what is left of it.

@@ -19,7 +19,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.auditwatch.alerting.AlertStore;
+import io.auditwatch.alerting.OwnedAlertSink;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -39,10 +45,15 @@ import org.slf4j.LoggerFactory;
  * in {@link #tick()}, a function of the injected clock. In production a scheduler calls it every
  * second; tests move a {@code ManualClock} and call it directly.
  */
-public final class Alerting implements AlertSink, AutoCloseable {
+public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Alerting.class);
     /** Tick period: the resolution of the group window, repeats, escalation and retries. */
     public static final Duration TICK = Duration.ofSeconds(1);
+    /**
+     * How long a tick waits for a shared notification's record to reach the store before delivering
+     * it anyway: an email now is worth more than the exactness a failover right then would cost.
+     */
+    static final Duration STORE_SYNC = Duration.ofSeconds(5);
 
     private final AlertingSettings settings;
     private final Clock clock;
@@ -51,7 +62,7 @@ public final class Alerting implements AlertSink, AutoCloseable {
     private final NotificationRenderer renderer;
     private final Outbox outbox;
     private final Delivery delivery;
-    private final OpenAlertStore store;
+    private final OpenAlertStore files;
     private final ScheduledFuture<?> ticking;
 
     /** Open alerts by key, in opening order. Guarded by {@code this}. */
@@ -69,6 +80,19 @@ public final class Alerting implements AlertSink, AutoCloseable {
     /** State changed since the last save; saved by the next tick (group commit). Guarded by {@code this}. */
     private boolean dirty;
     private boolean closed;
+
+    /** Null while every alert is this instance's alone (no consumer group shares the nodes). */
+    private AlertStore store;
+    /** Shared alerts (open or closed since the last write) by key: the partition that owns each. Guarded by {@code this}. */
+    private final Map<String, Integer> shared = new HashMap<>();
+    /** What the store holds of each shared alert, so that only changes are written. Guarded by {@code this}. */
+    private final Map<String, OpenAlert> stored = new HashMap<>();
+    /** Shared notifications not yet delivered, by id: the partitions they were written to. Guarded by {@code this}. */
+    private final Map<String, Set<Integer>> sharedNotifications = new HashMap<>();
+    /** Partitions whose shared alerts this instance owns. Guarded by {@code this}. */
+    private final Set<Integer> owned = new HashSet<>();
+    /** A shared notification was queued since the last tick: the tick waits for the store before delivering. */
+    private boolean storeSyncDue;
 
     /** Without a scheduler: the caller calls {@link #tick()} (tests, or a scheduler of its own). */
     public Alerting(AlertingSettings settings, Clock clock, MeterRegistry registry, AlertHistory history) {
@@ -92,13 +116,13 @@ public final class Alerting implements AlertSink, AutoCloseable {
         try {
             // First: the outbox takes the directory lock before any state is read.
             this.outbox = new Outbox(settings.outboxDir(), delivery, settings.retryInitial(), settings.retryMax(), metrics, clock,
-                    this.history::delivered);
+                    this::delivered);
         } catch (java.io.UncheckedIOException e) {
             throw new AlertingConfigException("alerting.outbox-dir", "expected a writable directory, got "
                     + settings.outboxDir().toAbsolutePath() + " (" + e.getCause() + ")", e);
         }
-        this.store = new OpenAlertStore(settings.outboxDir());
-        OpenAlertStore.Snapshot restored = store.load();
+        this.files = new OpenAlertStore(settings.outboxDir());
+        OpenAlertStore.Snapshot restored = files.load();
         restored.open().forEach(a -> open.put(a.key(), a));
         silences.addAll(restored.silences());
         heldBack.putAll(restored.heldBack());
@@ -128,13 +152,39 @@ public final class Alerting implements AlertSink, AutoCloseable {
         }
     }
 
+    /** Takes an alert of this instance alone: pipeline alerts, and node alerts raised by this instance's ingest. */
     @Override
     public void accept(AlertEvent e) {
+        accept(e, false);
+    }
+
+    /**
+     * The sink of alerts that belong to their node's partition: shared through the store once one is
+     * attached ({@link #share}), this instance's alone before.
+     */
+    public OwnedAlertSink ownedSink() {
+        return new OwnedAlertSink() {
+            @Override
+            public void accept(AlertEvent e) {
+                Alerting.this.accept(e, true);
+            }
+
+            @Override
+            public void reconcile(Collection<Integer> partitions, Collection<AlertEvent> held) {
+                Alerting.this.reconcile(partitions, held);
+            }
+        };
+    }
+
+    private void accept(AlertEvent e, boolean ownedByPartition) {
         synchronized (this) {
             Instant now = clock.instant();
             OpenAlert a = open.get(e.key());
             if (e.status() == AlertEvent.Status.FIRING) {
                 if (a == null) {
+                    if (ownedByPartition && store != null && e.node() != null) {
+                        shared.put(e.key(), store.partitionOf(e.node()));
+                    }
                     open.put(e.key(), new OpenAlert(e, now, null, null, 0, settings.rolesFor(e.kind()), null));
                     metrics.raised(e.kind());
                     LOG.info("alert opened: {} {}", e.key(), e.summary());
@@ -176,11 +226,21 @@ public final class Alerting implements AlertSink, AutoCloseable {
      */
     public void tick() {
         List<Notification> made;
+        AlertStore syncWith = null;
         synchronized (this) {
             made = step(clock.instant());
+            if (storeSyncDue) {
+                storeSyncDue = false;
+                syncWith = store;
+            }
         }
         for (Notification n : made) {
             recordHistory(n);
+        }
+        if (syncWith != null && !syncWith.sync(STORE_SYNC)) {
+            LOG.warn("shared alert state not acknowledged by the store within {}s; delivering anyway: should this "
+                    + "instance die before it is, the partition's next owner may notify these alerts again under a "
+                    + "new Message-ID", STORE_SYNC.toSeconds());
         }
         outbox.deliverDue(false);
     }
@@ -285,7 +345,9 @@ public final class Alerting implements AlertSink, AutoCloseable {
         Map<String, List<String>> recipientsOf = new LinkedHashMap<>();
         for (Notice n : notices) {
             List<String> recipients = settings.addressesOf(n.alert().roles()).stream().sorted().toList();
-            String group = (n.type() == Notice.Type.FIRING || n.type() == Notice.Type.RECOVERED ? "transition" : n.type().name())
+            // Shared alerts go in notifications of their own: those live in the store, the others on this disk.
+            String group = (shared.containsKey(n.alert().key()) ? "shared " : "")
+                    + (n.type() == Notice.Type.FIRING || n.type() == Notice.Type.RECOVERED ? "transition" : n.type().name())
                     + " " + recipients;
             groups.computeIfAbsent(group, g -> new ArrayList<>()).add(n);
             recipientsOf.put(group, recipients);
@@ -297,7 +359,21 @@ public final class Alerting implements AlertSink, AutoCloseable {
         }
         for (Map.Entry<String, List<Notice>> g : groups.entrySet()) {
             Notification notification = renderer.render(g.getValue(), recipientsOf.get(g.getKey()), now, held);
-            outbox.enqueue(notification);
+            Set<Integer> partitions = new java.util.TreeSet<>();
+            for (Notice n : g.getValue()) {
+                Integer p = shared.get(n.alert().key());
+                if (p != null) {
+                    partitions.add(p);
+                }
+            }
+            if (partitions.isEmpty()) {
+                outbox.enqueue(notification);
+            } else {
+                store.queued(partitions, notification);
+                sharedNotifications.put(notification.id(), partitions);
+                storeSyncDue = true;
+                outbox.enqueue(notification, false);
+            }
             made.add(notification);
             LOG.info("alert notification queued: \"{}\" to {} ({} alert(s))", notification.subject(), notification.recipients(),
                     g.getValue().size());
@@ -413,8 +489,193 @@ public final class Alerting implements AlertSink, AutoCloseable {
 
     /** Guarded by {@code this}. */
     private void persist() {
-        dirty = !store.save(List.copyOf(open.values()), List.copyOf(silences), heldBack);
+        List<OpenAlert> mine = open.values().stream().filter(a -> !shared.containsKey(a.key())).toList();
+        dirty = !files.save(mine, List.copyOf(silences), heldBack);
+        writeShared();
         updateGauges();
+    }
+
+    /** Writes each shared alert that changed since its last write, and removes each that closed. Guarded by {@code this}. */
+    private void writeShared() {
+        if (store == null) {
+            return;
+        }
+        for (java.util.Iterator<Map.Entry<String, Integer>> it = shared.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, Integer> e = it.next();
+            OpenAlert now = open.get(e.getKey());
+            if (now == null) {
+                store.remove(e.getValue(), e.getKey());
+                stored.remove(e.getKey());
+                it.remove();
+            } else if (!now.equals(stored.get(e.getKey()))) {
+                store.put(e.getValue(), now);
+                stored.put(e.getKey(), now);
+            }
+        }
+    }
+
+    private void delivered(Notification n, Delivery.Receipt receipt, Instant at) {
+        history.delivered(n, receipt, at);
+        Set<Integer> partitions;
+        AlertStore s;
+        synchronized (this) {
+            partitions = sharedNotifications.remove(n.id());
+            s = store;
+        }
+        if (partitions != null && s != null) {
+            s.delivered(partitions, n.id());
+        }
+    }
+
+    // ---------------------------------------------------------------- alerts shared by partition
+
+    /**
+     * Shares the alerts of the owned sink through {@code store} from now on. Such alerts this
+     * instance kept on its own disk (a release before sharing existed) are moved to the store, and
+     * the instance holds none until {@link #adopt} hands it partitions.
+     */
+    public void share(AlertStore store, java.util.function.Predicate<AlertEvent> ownedByPartition) {
+        synchronized (this) {
+            this.store = store;
+            int moved = 0;
+            for (OpenAlert a : List.copyOf(open.values())) {
+                if (a.event().node() != null && ownedByPartition.test(a.event())) {
+                    store.put(store.partitionOf(a.event().node()), a);
+                    open.remove(a.key());
+                    moved++;
+                }
+            }
+            if (moved > 0) {
+                persist();
+                LOG.info("alerting: moved {} node alert(s) from {} to the shared store", moved, OpenAlertStore.FILE);
+            }
+        }
+        if (!store.sync(STORE_SYNC)) {
+            LOG.warn("alerting: the shared store did not acknowledge the moved alerts within {}s", STORE_SYNC.toSeconds());
+        }
+    }
+
+    @Override
+    public void adopt(Collection<Integer> partitions, AlertStore.Restored restored) {
+        int alerts = 0;
+        int pending = 0;
+        synchronized (this) {
+            owned.addAll(partitions);
+            for (AlertStore.Held h : restored.alerts()) {
+                OpenAlert a = h.alert();
+                if (!partitions.contains(h.partition()) || open.containsKey(a.key())) {
+                    continue;
+                }
+                open.put(a.key(), a);
+                shared.put(a.key(), h.partition());
+                stored.put(a.key(), a);
+                alerts++;
+            }
+            for (AlertStore.Pending p : restored.notifications()) {
+                Notification n = p.notification();
+                if (sharedNotifications.containsKey(n.id())) {
+                    continue;
+                }
+                sharedNotifications.put(n.id(), p.partitions());
+                outbox.enqueue(n, false);
+                pending++;
+                // The old owner may have died between writing this and writing its alerts' new state.
+                for (Notification.Alert na : n.alerts()) {
+                    OpenAlert a = open.get(na.key());
+                    if (a == null || !shared.containsKey(na.key())) {
+                        continue;
+                    }
+                    if ("recovered".equals(na.notice())) {
+                        open.remove(na.key());
+                    } else if (!a.notified()) {
+                        open.put(na.key(), a.withNotice(n.created()));
+                    }
+                }
+            }
+            if (windowStart == null && open.values().stream().anyMatch(a -> !a.notified() || a.resolved() != null)) {
+                windowStart = clock.instant(); // what the old owner had not notified goes out one window from now
+            }
+            if (alerts + pending > 0) {
+                persist();
+            }
+        }
+        LOG.info("alerting took partitions {}: {} open alert(s), {} notification(s) to deliver", partitions, alerts, pending);
+    }
+
+    @Override
+    public void release(Collection<Integer> partitions, Duration timeout) {
+        hand(partitions, timeout);
+    }
+
+    @Override
+    public void lose(Collection<Integer> partitions) {
+        hand(partitions, null);
+    }
+
+    /** Forgets the partitions' shared alerts; with a {@code timeout}, after writing their last changes. */
+    private void hand(Collection<Integer> partitions, Duration timeout) {
+        int alerts = 0;
+        List<String> discarded = new ArrayList<>();
+        AlertStore s;
+        synchronized (this) {
+            s = timeout == null ? null : store;
+            if (s != null) {
+                writeShared();
+            }
+            owned.removeAll(partitions);
+            for (java.util.Iterator<Map.Entry<String, Integer>> it = shared.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Integer> e = it.next();
+                if (partitions.contains(e.getValue())) {
+                    open.remove(e.getKey());
+                    stored.remove(e.getKey());
+                    it.remove();
+                    alerts++;
+                }
+            }
+            for (java.util.Iterator<Map.Entry<String, Set<Integer>>> it = sharedNotifications.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Set<Integer>> e = it.next();
+                if (java.util.Collections.disjoint(e.getValue(), owned)) {
+                    discarded.add(e.getKey());
+                    it.remove();
+                }
+            }
+            outbox.discard(discarded);
+            updateGauges();
+        }
+        boolean synced = s == null || s.sync(timeout);
+        LOG.info("alerting {} partitions {}: {} open alert(s) and {} notification(s) handed over{}",
+                timeout == null ? "lost" : "released", partitions, alerts, discarded.size(),
+                synced ? "" : " (the store did not acknowledge the last writes within " + timeout + ")");
+    }
+
+    private void reconcile(Collection<Integer> partitions, Collection<AlertEvent> held) {
+        Map<String, AlertEvent> byKey = new LinkedHashMap<>();
+        held.forEach(e -> byKey.put(e.key(), e));
+        List<AlertEvent> fire = new ArrayList<>();
+        List<AlertEvent> resolve = new ArrayList<>();
+        synchronized (this) {
+            Instant now = clock.instant();
+            for (AlertEvent e : byKey.values()) {
+                if (!open.containsKey(e.key())) {
+                    fire.add(e);
+                }
+            }
+            for (Map.Entry<String, Integer> e : shared.entrySet()) {
+                OpenAlert a = open.get(e.getKey());
+                if (a != null && a.resolved() == null && partitions.contains(e.getValue()) && !byKey.containsKey(e.getKey())) {
+                    AlertEvent f = a.event();
+                    resolve.add(new AlertEvent(f.kind(), f.key(), AlertEvent.Status.RESOLVED, now, f.node(), f.stream(),
+                            f.lastSeen(), f.threshold(), (f.node() == null ? "" : f.node() + ": ") + f.kind().id()
+                                    + " alert closed: no longer open when its partition changed owner", f.details()));
+                }
+            }
+        }
+        fire.forEach(e -> accept(e, true));
+        resolve.forEach(e -> accept(e, true));
+        if (!fire.isEmpty() || !resolve.isEmpty()) {
+            LOG.info("alerting reconciled partitions {} with heartbeat: {} alert(s) opened, {} closed", partitions,
+                    fire.size(), resolve.size());
+        }
     }
 
     private void updateGauges() {

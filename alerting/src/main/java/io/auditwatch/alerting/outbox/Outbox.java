@@ -183,16 +183,43 @@ public final class Outbox implements AutoCloseable {
      * delivered from memory (and the failure logged and counted): losing the email would be worse
      * than losing its crash safety.
      */
-    public synchronized void enqueue(Notification n) {
+    public void enqueue(Notification n) {
+        enqueue(n, true);
+    }
+
+    /**
+     * As {@link #enqueue(Notification)}; with {@code persist} false the notification is kept in
+     * memory only, because it is durable elsewhere (a shared node alert's notification lives in
+     * Kafka, where the next owner of its partition finds it) and a copy on this disk would be sent
+     * again by this instance after a restart, when it may no longer own it.
+     */
+    public synchronized void enqueue(Notification n, boolean persist) {
         String name = n.id() + ".json";
+        if (entries.containsKey(name)) {
+            return;
+        }
         Path file = pendingDir.resolve(name);
-        try {
-            AtomicFiles.write(file, json.writeValueAsBytes(n));
-        } catch (IOException e) {
-            LOG.error("cannot persist notification {} to the outbox ({}); delivering it from memory only", n.id(), e.toString());
-            metrics.failure(DeliveryException.Reason.IO);
+        if (persist) {
+            try {
+                AtomicFiles.write(file, json.writeValueAsBytes(n));
+            } catch (IOException e) {
+                LOG.error("cannot persist notification {} to the outbox ({}); delivering it from memory only", n.id(), e.toString());
+                metrics.failure(DeliveryException.Reason.IO);
+            }
         }
         entries.put(name, new Entry(file, n));
+        pendingCount = entries.size();
+    }
+
+    /**
+     * Forgets pending notifications that another instance now delivers (their partitions moved).
+     * One whose delivery is under way at this moment is still sent: the other instance may send it
+     * too, with the same Message-ID.
+     */
+    public synchronized void discard(java.util.Collection<String> ids) {
+        for (String id : ids) {
+            entries.remove(id + ".json");
+        }
         pendingCount = entries.size();
     }
 

@@ -215,6 +215,30 @@ public final class ComplianceTracker {
         e.open.addAll(s.openAlerts());
     }
 
+    /**
+     * The FIRING events of the compliance alerts {@code node} holds open, rebuilt from their keys
+     * (what survives in the state topic): for alerting to match after the node changed owner.
+     */
+    public synchronized List<AlertEvent> openEvents(String node) {
+        Entry e = nodes.get(node);
+        if (e == null) {
+            return List.of();
+        }
+        List<AlertEvent> out = new ArrayList<>();
+        Instant at = clock.instant();
+        for (String key : e.open) {
+            AlertKind kind = key.startsWith(AlertKind.AUDIT_CONFIG_CHANGED.id() + "/") ? AlertKind.AUDIT_CONFIG_CHANGED
+                    : AlertKind.AUDIT_RULE_MISSING;
+            String what = key.substring(key.lastIndexOf('/') + 1);
+            out.add(new AlertEvent(kind, key, AlertEvent.Status.FIRING, at, node, null,
+                    e.reportedMs > 0 ? Instant.ofEpochMilli(e.reportedMs) : null, null,
+                    kind == AlertKind.AUDIT_CONFIG_CHANGED ? "audit configuration changed on " + node + " (" + what + ")"
+                            : CisControl.BENCHMARK + " " + what + " audit rule missing on " + node,
+                    Map.of("restored", "reported by the node's previous owner")));
+        }
+        return out;
+    }
+
     /** Forgets a decommissioned node. */
     public synchronized void remove(String node) {
         nodes.remove(node);

@@ -1,5 +1,6 @@
 package io.auditwatch.heartbeat.kafka;
 
+import io.auditwatch.alerting.AlertStore;
 import io.auditwatch.heartbeat.EventHeaders;
 import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.HeartbeatTracker;
@@ -88,6 +89,9 @@ public final class HeartbeatConsumer implements AutoCloseable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final Thread thread;
     private final RestartPolicy restartPolicy;
+    /** Where the alerts of the owned partitions are kept, and the engine that takes and hands them; null without sharing. */
+    private volatile KafkaAlertStore alertStore;
+    private volatile AlertStore.Owner alertOwner;
     private final AtomicLong restarts = new AtomicLong();
     private volatile ConsumerState state = ConsumerState.STARTING;
     /** Failed sessions since a session last joined the group; 0 while healthy. */
@@ -133,6 +137,15 @@ public final class HeartbeatConsumer implements AutoCloseable {
         this.flushIntervalNanos = settings.stateFlushInterval().toNanos();
         this.thread = new Thread(this::supervise, "auditwatch-heartbeat-consumer");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Moves the alerts of the nodes with the partitions: on assignment {@code owner} continues them
+     * from {@code store}, on revocation it writes and forgets them. Call before {@link #start()}.
+     */
+    public void shareAlerts(KafkaAlertStore store, AlertStore.Owner owner) {
+        this.alertStore = store;
+        this.alertOwner = owner;
     }
 
     /** Creates the state topic if needed and starts consuming on its own thread. */
@@ -262,7 +275,10 @@ public final class HeartbeatConsumer implements AutoCloseable {
             int n = partitionCount;
             // Kafka's default partitioner for a keyed record: the owner of a never-seen inventory node.
             tracker.usePartitions(node -> Utils.toPositive(Utils.murmur2(node.getBytes(StandardCharsets.UTF_8))) % n);
-            producer = new KafkaProducer<>(producerConfig());
+            if (alertStore != null) {
+                alertStore.prepare(eventsTopic);
+            }
+            producer = new KafkaProducer<>(stateProducerConfig(kafkaConfig, "auditwatch-heartbeat-state"));
             consumer = new KafkaConsumer<>(consumerConfig());
             consumer.subscribe(List.of(eventsTopic), new Rebalance());
             long lastFlush = System.nanoTime();
@@ -319,6 +335,9 @@ public final class HeartbeatConsumer implements AutoCloseable {
                 List<Integer> mine = new ArrayList<>(tracker.ownedPartitions());
                 List<NodeSnapshot> last = new ArrayList<>(tracker.drainChanges(true));
                 last.addAll(tracker.release(mine));
+                if (alertOwner != null) {
+                    alertOwner.release(mine, remaining(deadline, SHUTDOWN_TIMEOUT));
+                }
                 AtomicInteger failed = new AtomicInteger();
                 for (NodeSnapshot s : last) {
                     if (failed.get() > 0 || System.nanoTime() >= deadline) {
@@ -411,6 +430,9 @@ public final class HeartbeatConsumer implements AutoCloseable {
             List<Integer> numbers = numbers(partitions);
             write(tracker.drainChanges(false));
             write(tracker.release(numbers));
+            if (alertOwner != null) {
+                alertOwner.release(numbers, SHUTDOWN_TIMEOUT);
+            }
             producer.flush(); // before the new owner reads these partitions
             try {
                 consumer.commitSync(SHUTDOWN_TIMEOUT);
@@ -425,6 +447,9 @@ public final class HeartbeatConsumer implements AutoCloseable {
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Someone else owns them already: forget without writing over the new owner's state.
             tracker.release(numbers(partitions));
+            if (alertOwner != null) {
+                alertOwner.lose(numbers(partitions));
+            }
             partitions.forEach(catchUpTargets::remove);
             log.warn("heartbeat lost partitions {}", numbers(partitions));
         }
@@ -443,6 +468,10 @@ public final class HeartbeatConsumer implements AutoCloseable {
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             catchUpTargets.putAll(ends);
             Collection<NodeSnapshot> restored = StateTopic.read(kafkaConfig, stateTopic, numbers, RESTORE_TIMEOUT);
+            if (alertOwner != null) {
+                // Before the nodes: heartbeat holds its judgement until caught up, then reconciles with these.
+                alertOwner.adopt(numbers, alertStore.read(numbers, RESTORE_TIMEOUT));
+            }
             tracker.adopt(numbers, restored);
             log.info("heartbeat took partitions {}: {} nodes restored, catching up to offsets {}", numbers, restored.size(), ends);
         }
@@ -471,13 +500,17 @@ public final class HeartbeatConsumer implements AutoCloseable {
         return c;
     }
 
-    private Map<String, Object> producerConfig() {
+    /**
+     * A producer of state records (this consumer's, and {@link KafkaAlertStore}'s): durable and in
+     * order per partition, and never blocked longer than {@link #STATE_MAX_BLOCK} by a lost broker.
+     */
+    static Map<String, Object> stateProducerConfig(Map<String, Object> kafkaConfig, String clientId) {
         Map<String, Object> c = new HashMap<>(kafkaConfig);
         c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         c.put(ProducerConfig.ACKS_CONFIG, "all");
         c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        c.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat-state");
+        c.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) STATE_MAX_BLOCK.toMillis());
         return c;
     }

@@ -112,53 +112,78 @@ final class StateTopic {
      */
     static Collection<NodeSnapshot> read(Map<String, Object> kafkaConfig, String stateTopic, Collection<Integer> partitions,
             Duration timeout) {
+        Map<String, NodeSnapshot> latest = new LinkedHashMap<>();
+        int bad = 0;
+        for (Latest r : readLatest(kafkaConfig, stateTopic, partitions, timeout, NodeNames.MAX_BYTES,
+                "auditwatch-heartbeat-restore")) {
+            try {
+                NodeSnapshot s = StateCodec.decode(r.value());
+                if (s != null) {
+                    latest.put(r.key(), s);
+                }
+            } catch (IOException e) {
+                bad++;
+            }
+        }
+        if (bad > 0) {
+            log.warn("skipped {} unreadable records of {} partitions {}", bad, stateTopic, partitions);
+        }
+        return latest.values();
+    }
+
+    /** The newest record of one key in one partition of a compacted topic; never a tombstone. */
+    record Latest(int partition, String key, byte[] value) {
+    }
+
+    /**
+     * Reads {@code partitions} of the compacted {@code topic} from the beginning to their end at the
+     * time of the call and returns the newest record per (partition, key), without the keys whose
+     * newest record is a tombstone. Records whose key is missing or over {@code maxKeyBytes} are
+     * skipped and logged.
+     *
+     * @throws KafkaException when the end is not reached within {@code timeout}
+     */
+    static List<Latest> readLatest(Map<String, Object> kafkaConfig, String topic, Collection<Integer> partitions,
+            Duration timeout, int maxKeyBytes, String clientId) {
         Map<String, Object> c = new HashMap<>(kafkaConfig);
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "auditwatch-heartbeat-restore");
-        Map<String, NodeSnapshot> latest = new LinkedHashMap<>();
-        int bad = 0;
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        Map<String, Latest> latest = new LinkedHashMap<>();
         int overlong = 0;
         try (KafkaConsumer<byte[], byte[]> restore = new KafkaConsumer<>(c)) {
             List<TopicPartition> tps = new ArrayList<>();
-            partitions.forEach(p -> tps.add(new TopicPartition(stateTopic, p)));
+            partitions.forEach(p -> tps.add(new TopicPartition(topic, p)));
             restore.assign(tps);
             restore.seekToBeginning(tps);
             Map<TopicPartition, Long> ends = restore.endOffsets(tps);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!reached(restore, ends)) {
                 if (System.nanoTime() > deadline) {
-                    throw new KafkaException("state topic " + stateTopic + " not read to its end within " + timeout);
+                    throw new KafkaException("topic " + topic + " not read to its end within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : restore.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null || r.key().length > NodeNames.MAX_BYTES) {
-                        overlong++; // never tracked (NodeNames), so not worth decoding or holding
+                    if (r.key() == null || r.key().length > maxKeyBytes) {
+                        overlong++; // never written by auditwatch, so not worth decoding or holding
                         continue;
                     }
-                    String node = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
-                    try {
-                        NodeSnapshot s = StateCodec.decode(r.value());
-                        if (s == null) {
-                            latest.remove(node);
-                        } else {
-                            latest.put(node, s);
-                        }
-                    } catch (IOException e) {
-                        bad++;
+                    String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+                    String slot = r.partition() + "/" + key;
+                    if (r.value() == null) {
+                        latest.remove(slot);
+                    } else {
+                        latest.put(slot, new Latest(r.partition(), key, r.value()));
                     }
                 }
             }
         }
-        if (bad > 0) {
-            log.warn("skipped {} unreadable records of {} partitions {}", bad, stateTopic, partitions);
-        }
         if (overlong > 0) {
-            log.warn("skipped {} records of {} partitions {} whose node name is over {} bytes", overlong, stateTopic,
-                    partitions, NodeNames.MAX_BYTES);
+            log.warn("skipped {} records of {} partitions {} without a key or with one over {} bytes", overlong, topic,
+                    partitions, maxKeyBytes);
         }
-        return latest.values();
+        return new ArrayList<>(latest.values());
     }
 
     private static boolean reached(KafkaConsumer<byte[], byte[]> c, Map<TopicPartition, Long> ends) {

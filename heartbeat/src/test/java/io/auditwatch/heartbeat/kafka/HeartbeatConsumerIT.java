@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.alerting.AlertEvent;
 import io.auditwatch.alerting.AlertEvent.Status;
-import io.auditwatch.heartbeat.EventHeaders;
 import io.auditwatch.heartbeat.HeartbeatMetrics;
 import io.auditwatch.heartbeat.HeartbeatSettings;
 import io.auditwatch.heartbeat.TestHeartbeatSettings;
@@ -18,7 +17,6 @@ import io.auditwatch.heartbeat.Stream;
 import io.auditwatch.heartbeat.StreamState;
 import io.auditwatch.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +31,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +46,6 @@ class HeartbeatConsumerIT {
     @TempDir
     static Path dir;
     static Broker broker;
-    static KafkaProducer<byte[], byte[]> producer;
 
     final ManualClock clock = ManualClock.at("2026-11-23T10:00:00Z");
     final List<AlertEvent> alerts = new CopyOnWriteArrayList<>();
@@ -60,13 +54,10 @@ class HeartbeatConsumerIT {
     @BeforeAll
     static void startBroker() throws Exception {
         broker = new Broker(dir);
-        producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrap(), "acks", "all"),
-                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        producer.close();
         broker.close();
     }
 
@@ -95,15 +86,8 @@ class HeartbeatConsumerIT {
     }
 
     void send(String topic, String node, Stream stream) {
-        long now = clock.millis();
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, node.getBytes(StandardCharsets.UTF_8),
-                "{\"envelope\":\"not read by heartbeat\"}".getBytes(StandardCharsets.UTF_8));
-        r.headers().add(EventHeaders.NODE, node.getBytes(StandardCharsets.UTF_8));
-        r.headers().add(EventHeaders.STREAM, stream.id().getBytes(StandardCharsets.US_ASCII));
-        r.headers().add(EventHeaders.RECEIVED, EventHeaders.encodeMillis(now));
-        r.headers().add(EventHeaders.SENT, EventHeaders.encodeMillis(now - 250));
         try {
-            producer.send(r).get(30, TimeUnit.SECONDS);
+            broker.send(topic, node, stream, clock.millis());
         } catch (Exception e) {
             throw new AssertionError(e);
         }
