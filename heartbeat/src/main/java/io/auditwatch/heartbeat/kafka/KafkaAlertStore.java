@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class KafkaAlertStore implements AlertStore, AutoCloseable {
-    public static final String TOPIC = "auditwatch.alerts";
+    public static final String TOPIC = "auditwatch.alert-state";
     static final String ALERT = "alert/";
     static final String NOTIFICATION = "notification/";
     static final int VERSION = 1;
@@ -66,7 +66,7 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
         this.kafkaConfig = Map.copyOf(kafkaConfig);
         this.topic = topic;
         // The alerting tick must not hang on a lost broker: pipeline alerts are mailed meanwhile.
-        this.producer = new KafkaProducer<>(HeartbeatConsumer.stateProducerConfig(kafkaConfig, "auditwatch-alerts"));
+        this.producer = new KafkaProducer<>(HeartbeatConsumer.stateProducerConfig(kafkaConfig, "auditwatch-alert-state"));
     }
 
     /**
@@ -172,7 +172,7 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
         Map<String, Pending> notifications = new java.util.LinkedHashMap<>();
         int bad = 0;
         for (StateTopic.Latest r : StateTopic.readLatest(kafkaConfig, topic, owned, timeout, MAX_KEY_BYTES,
-                "auditwatch-alerts-restore")) {
+                "auditwatch-alert-state-restore")) {
             try {
                 AlertRecord a = JSON.readValue(r.value(), AlertRecord.class);
                 if (a.v() != VERSION) {

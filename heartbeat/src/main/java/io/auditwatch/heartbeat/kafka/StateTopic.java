@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -53,6 +54,7 @@ final class StateTopic {
             short replication = (short) events.partitions().get(0).replicas().size();
             try {
                 TopicDescription state = describe(admin, stateTopic);
+                requireCompacted(admin, stateTopic);
                 if (state.partitions().size() < partitions) {
                     log.warn("state topic {} has {} partitions, {} has {}: adding partitions", stateTopic,
                             state.partitions().size(), eventsTopic, partitions);
@@ -74,6 +76,21 @@ final class StateTopic {
             return partitions;
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaException("cannot prepare state topic " + stateTopic, e);
+        }
+    }
+
+    /**
+     * A state topic that is not compacted loses the state of quiet nodes to retention, and is most
+     * likely a topic of something else under the same name: refuse it rather than write into it.
+     */
+    private static void requireCompacted(Admin admin, String topic) throws InterruptedException, ExecutionException,
+            TimeoutException {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        String policy = admin.describeConfigs(List.of(r)).all().get(ADMIN_TIMEOUT_S, TimeUnit.SECONDS).get(r)
+                .get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+        if (policy == null || !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new KafkaException("topic " + topic + " exists with cleanup.policy=" + policy + "; auditwatch keeps state "
+                    + "there and needs it compacted (cleanup.policy=compact): is it another application's topic?");
         }
     }
 

@@ -3,6 +3,7 @@ package io.auditwatch.heartbeat.kafka;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.auditwatch.alerting.AlertEvent;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.KafkaException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,6 +104,18 @@ class SharedAlertsIT {
         assertEquals(Set.of(0, 2), r.notifications().get(0).partitions(), "every partition it was written to");
         assertEquals(List.of(), next.read(Set.of(1), WAIT).alerts(), "removed");
         assertEquals(1, next.read(Set.of(2), WAIT).notifications().size(), "a copy in each partition it reports");
+    }
+
+    @Test
+    void aTopicOfTheSameNameThatIsNotCompactedIsRefusedNotWrittenInto() throws Exception {
+        String source = "events-clash";
+        broker.createTopic(source, 2);
+        broker.createTopic(source + ".alerts", 2); // e.g. another application's topic, cleanup.policy=delete
+        KafkaAlertStore store = new KafkaAlertStore(broker.clientConfig(), source + ".alerts");
+        open.add(store);
+        KafkaException e = assertThrows(KafkaException.class, () -> store.prepare(source));
+        assertTrue(e.getMessage().contains("cleanup.policy=delete") && e.getMessage().contains(source + ".alerts"),
+                e.getMessage());
     }
 
     record Instance(HeartbeatTracker tracker, HeartbeatConsumer consumer, Alerting alerting, Path outbox) {
