@@ -232,6 +232,7 @@ public final class Auditwatch implements AutoCloseable {
         }
         alerting = new Alerting(alertingSettings, clock, registry, history, alertingThread);
         toClose.push(alerting);
+        alerting.nameInstance(instance);
         alerting.share(alertStore, e -> HeartbeatTracker.RAISES.contains(e.kind()));
 
         tracker = new HeartbeatTracker(heartbeatSettings, inventory, clock, alerting.ownedSink(),

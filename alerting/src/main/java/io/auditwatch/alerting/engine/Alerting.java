@@ -91,6 +91,7 @@ public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseabl
     private final Map<String, Set<Integer>> sharedNotifications = new HashMap<>();
     /** Partitions whose shared alerts this instance owns. Guarded by {@code this}. */
     private final Set<Integer> owned = new HashSet<>();
+    private volatile String instance;
     /** A shared notification was queued since the last tick: the tick waits for the store before delivering. */
     private boolean storeSyncDue;
 
@@ -176,7 +177,24 @@ public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseabl
         };
     }
 
-    private void accept(AlertEvent e, boolean ownedByPartition) {
+    /**
+     * Names this instance in every pipeline alert it raises from now on (an {@code instance} line in
+     * the email): with several instances, the reader must know which one is failing.
+     */
+    public void nameInstance(String name) {
+        this.instance = name;
+    }
+
+    private void accept(AlertEvent raised, boolean ownedByPartition) {
+        AlertEvent e = raised;
+        String name = instance;
+        if (name != null && e.kind().category() == AlertKind.Category.PIPELINE && !e.details().containsKey("instance")) {
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("instance", name);
+            details.putAll(e.details());
+            e = new AlertEvent(e.kind(), e.key(), e.status(), e.at(), e.node(), e.stream(), e.lastSeen(), e.threshold(),
+                    e.summary(), details);
+        }
         synchronized (this) {
             Instant now = clock.instant();
             OpenAlert a = open.get(e.key());

@@ -228,6 +228,22 @@ class SharedAlertsTest {
     }
 
     @Test
+    void pipelineAlertsNameTheInstanceNodeAlertsDoNot() {
+        Alerting a = instance("a", relayA);
+        a.nameInstance("auditwatch-1");
+        a.adopt(P0, store.read(P0));
+        a.accept(Events.kafkaUnreachable(T, T.minusSeconds(60)));
+        a.ownedSink().accept(Events.nodeSilent("zero-1", T, T.minusSeconds(600)));
+        advance(WINDOW, a);
+        assertEquals(2, relayA.sent.size(), "a pipeline alert and a node alert never share a notification");
+        Notification pipeline = relayA.sent.stream().filter(n -> n.kinds().contains(AlertKind.KAFKA_UNREACHABLE)).findFirst()
+                .orElseThrow();
+        Notification node = relayA.sent.stream().filter(n -> n.kinds().contains(AlertKind.NODE_SILENT)).findFirst().orElseThrow();
+        assertTrue(pipeline.textBody().contains("auditwatch-1"), pipeline.textBody());
+        assertFalse(node.textBody().contains("auditwatch-1"), node.textBody());
+    }
+
+    @Test
     void nodeAlertsLeftOnDiskByAnEarlierReleaseMoveToTheStore() throws Exception {
         Alerting old = new Alerting(TestAlertingSettings.builder()
                 .recipients("isso", "isso@example.org")
