@@ -35,6 +35,12 @@ public interface AlertStore {
      */
     boolean sync(Duration timeout);
 
+    /**
+     * True, once, when a write failed since the last call: the caller writes the current state of
+     * every alert again.
+     */
+    boolean writesLost();
+
     /** An open alert read back from partition {@code partition}. */
     record Held(int partition, OpenAlert alert) {
     }

@@ -339,6 +339,10 @@ public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseabl
             }
         }
         List<Notification> made = send(notices, now);
+        if (store != null && store.writesLost()) {
+            stored.clear(); // the store missed some writes: write every open shared alert again
+            changed = true;
+        }
         if (dirty || changed || !made.isEmpty()) {
             persist();
         }

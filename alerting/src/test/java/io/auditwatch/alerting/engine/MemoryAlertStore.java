@@ -22,6 +22,9 @@ final class MemoryAlertStore implements AlertStore {
     /** Partition, then key: what a new owner reads. */
     final Map<Integer, Map<String, Object>> partitions = new TreeMap<>();
     volatile boolean acknowledging = true;
+    /** While set, alert writes are dropped and reported lost (a broker away). */
+    volatile boolean refusing;
+    private boolean lost;
 
     MemoryAlertStore(ToIntFunction<String> partitionOf) {
         this.partitionOf = partitionOf;
@@ -34,6 +37,10 @@ final class MemoryAlertStore implements AlertStore {
 
     @Override
     public synchronized void put(int partition, OpenAlert alert) {
+        if (refusing) {
+            lost = true;
+            return;
+        }
         partitions.computeIfAbsent(partition, p -> new TreeMap<>()).put("alert/" + alert.key(), alert);
     }
 
@@ -59,6 +66,13 @@ final class MemoryAlertStore implements AlertStore {
     @Override
     public boolean sync(Duration timeout) {
         return acknowledging;
+    }
+
+    @Override
+    public synchronized boolean writesLost() {
+        boolean was = lost;
+        lost = false;
+        return was;
     }
 
     synchronized Restored read(Collection<Integer> owned) {

@@ -228,6 +228,19 @@ class SharedAlertsTest {
     }
 
     @Test
+    void writesTheStoreMissedAreWrittenAgainOnceItTakesThem() {
+        Alerting a = instance("a", relayA);
+        a.adopt(P0, store.read(P0));
+        store.refusing = true;
+        a.ownedSink().accept(Events.nodeSilent("zero-1", T, T.minusSeconds(600)));
+        a.tick();
+        assertEquals(0, store.alertsIn(0));
+        store.refusing = false;
+        advance(Duration.ofSeconds(1), a);
+        assertEquals(1, store.alertsIn(0), "written again although the alert did not change");
+    }
+
+    @Test
     void pipelineAlertsNameTheInstanceNodeAlertsDoNot() {
         Alerting a = instance("a", relayA);
         a.nameInstance("auditwatch-1");

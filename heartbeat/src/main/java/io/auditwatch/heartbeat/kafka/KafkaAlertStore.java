@@ -44,6 +44,12 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
     static final String ALERT = "alert/";
     static final String NOTIFICATION = "notification/";
     static final int VERSION = 1;
+    /**
+     * After a write waited {@code max.block.ms} for a broker that did not answer, further writes are
+     * skipped this long (and reported lost), so an outage costs the alerting tick or a stop one wait,
+     * not one per alert.
+     */
+    static final Duration UNAVAILABLE_PAUSE = Duration.ofSeconds(10);
     /** Longest key read back: an alert key holds a node name (255 bytes) and a stream id. */
     static final int MAX_KEY_BYTES = 1024;
     private static final Logger log = LoggerFactory.getLogger(KafkaAlertStore.class);
@@ -57,6 +63,10 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final ConcurrentLinkedQueue<Future<RecordMetadata>> unacknowledged = new ConcurrentLinkedQueue<>();
     private volatile int partitions;
+    /** A write failed since {@link #writesLost()} was last asked. */
+    private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+    /** System.nanoTime() before which writes are skipped: one just waited {@code max.block.ms} for metadata in vain. */
+    private volatile long unavailableUntil = Long.MIN_VALUE;
 
     /**
      * @param kafkaConfig client settings ({@code bootstrap.servers}, security)
@@ -121,6 +131,10 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
     }
 
     private void send(int partition, String key, AlertRecord value) {
+        if (System.nanoTime() - unavailableUntil < 0) {
+            lost.set(true); // the broker was away a moment ago: do not block the alerting tick again
+            return;
+        }
         byte[] v;
         try {
             v = value == null ? null : JSON.writeValueAsBytes(value);
@@ -131,15 +145,24 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
             unacknowledged.add(producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), v),
                     (md, e) -> {
                         if (e != null) {
+                            lost.set(true);
                             log.warn("alert record {} not written to {}: {}", key, topic, e.toString());
                         }
                     }));
         } catch (RuntimeException e) {
             // max.block.ms ran out waiting for metadata: the broker is away. The next write of this key
             // carries the newer state; sync() reports the gap.
-            log.warn("alert record {} not written to {}: {}", key, topic, e.toString());
+            log.warn("alert record {} not written to {}: {}; writes skipped for {}s", key, topic, e.toString(),
+                    UNAVAILABLE_PAUSE.toSeconds());
+            unavailableUntil = System.nanoTime() + UNAVAILABLE_PAUSE.toNanos();
+            lost.set(true);
             unacknowledged.add(java.util.concurrent.CompletableFuture.failedFuture(e));
         }
+    }
+
+    @Override
+    public boolean writesLost() {
+        return lost.getAndSet(false);
     }
 
     @Override
