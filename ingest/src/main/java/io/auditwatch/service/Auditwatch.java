@@ -621,8 +621,10 @@ public final class Auditwatch implements AutoCloseable {
         }
         StopReport report = new StopReport(Duration.ofNanos(System.nanoTime() - start), shutdownTimeout, unfinished,
                 spoolAtStop, spoolDir, heartbeat == null ? 0 : heartbeat.unwrittenAtStop(),
+                alerting == null ? 0 : alerting.unacknowledgedAtRelease(),
                 alerting == null ? 0 : alerting.health().pending(), outboxDir);
-        if (unfinished == null && report.heartbeatUnwritten() == 0 && report.outboxPending() == 0
+        if (unfinished == null && report.heartbeatUnwritten() == 0 && report.alertsUnacknowledged() == 0
+                && report.outboxPending() == 0
                 && (spoolAtStop == null || spoolAtStop.records() == 0)) {
             LOG.info(report.line());
         } else {

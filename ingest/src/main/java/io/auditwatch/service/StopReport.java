@@ -17,11 +17,12 @@ import java.util.List;
  * @param spoolDir where the spool's segments are
  * @param heartbeatUnwritten owned nodes whose final state record was not written; -1 when the
  *     heartbeat stop did not finish; 0 when all were written or nothing was owned
+ * @param alertsUnacknowledged node alerts handed over whose last state Kafka did not acknowledge
  * @param outboxPending notifications still in the outbox
  * @param outboxDir the outbox directory
  */
 record StopReport(Duration took, Duration budget, String unfinishedStep, SpoolHealth spool, Path spoolDir,
-        int heartbeatUnwritten, int outboxPending, Path outboxDir) {
+        int heartbeatUnwritten, int alertsUnacknowledged, int outboxPending, Path outboxDir) {
 
     /** The line, e.g. {@code auditwatch stopped in 9.2 s (budget 25 s); left: 412 events in the spool at ...}. */
     String line() {
@@ -36,6 +37,10 @@ record StopReport(Duration took, Duration budget, String unfinishedStep, SpoolHe
         } else if (heartbeatUnwritten < 0) {
             left.add("heartbeat stop unfinished: the nodes this instance owned are restored by their next owner from the"
                     + " previous state record and a replay of its input topic from the last committed offset");
+        }
+        if (alertsUnacknowledged > 0) {
+            left.add("the last state of " + count(alertsUnacknowledged, "node alert") + " not acknowledged by "
+                    + "auditwatch.alert-state: their next owner continues from the previous record and reconciles it with heartbeat's");
         }
         if (outboxPending > 0) {
             left.add(count(outboxPending, "alert notification") + " in the outbox at " + outboxDir.toAbsolutePath()

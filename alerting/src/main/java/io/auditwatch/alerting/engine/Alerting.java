@@ -92,6 +92,8 @@ public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseabl
     /** Partitions whose shared alerts this instance owns. Guarded by {@code this}. */
     private final Set<Integer> owned = new HashSet<>();
     private volatile String instance;
+    /** Shared alerts handed over whose last write the store did not acknowledge, since start (the stop's last line). */
+    private volatile int unacknowledgedAtRelease;
     /** A shared notification was queued since the last tick: the tick waits for the store before delivering. */
     private boolean storeSyncDue;
 
@@ -629,6 +631,11 @@ public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseabl
         hand(partitions, timeout);
     }
 
+    /** Shared alerts handed over (revocation, stop) whose last write the store did not acknowledge in time. */
+    public int unacknowledgedAtRelease() {
+        return unacknowledgedAtRelease;
+    }
+
     @Override
     public void lose(Collection<Integer> partitions) {
         hand(partitions, null);
@@ -665,6 +672,9 @@ public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseabl
             updateGauges();
         }
         boolean synced = s == null || s.sync(timeout);
+        if (!synced) {
+            unacknowledgedAtRelease += alerts;
+        }
         LOG.info("alerting {} partitions {}: {} open alert(s) and {} notification(s) handed over{}",
                 timeout == null ? "lost" : "released", partitions, alerts, discarded.size(),
                 synced ? "" : " (the store did not acknowledge the last writes within " + timeout + ")");
