@@ -600,6 +600,13 @@ public final class Alerting implements AlertSink, AlertStore.Owner, AutoCloseabl
                 if (sharedNotifications.containsKey(n.id())) {
                     continue;
                 }
+                if (!settings.allAddresses().containsAll(n.recipients())) {
+                    // Written by something else than an auditwatch with this configuration: never a relay
+                    // to addresses the operator did not configure.
+                    LOG.error("notification {} in the alert store is addressed to {}, not all configured recipients; not sent",
+                            n.id(), n.recipients());
+                    continue;
+                }
                 sharedNotifications.put(n.id(), p.partitions());
                 outbox.enqueue(n, false);
                 pending++;

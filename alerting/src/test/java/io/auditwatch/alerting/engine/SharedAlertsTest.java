@@ -228,6 +228,18 @@ class SharedAlertsTest {
     }
 
     @Test
+    void aNotificationInTheStoreForAddressesNotConfiguredIsNotSent() {
+        Notification foreign = new Notification("forged-1", List.of(AlertKind.NODE_SILENT), "[auditwatch] AUDIT FAILURE: x",
+                "click here", "<p>click here</p>", List.of("isso@example.org", "someone@elsewhere.example"), T,
+                List.of("node-silent/zero-1"));
+        store.queued(P0, foreign);
+        Alerting b = instance("b", relayB);
+        b.adopt(P0, store.read(P0));
+        advance(WINDOW, b);
+        assertTrue(relayB.sent.isEmpty(), "auditwatch mails only the recipients it is configured with");
+    }
+
+    @Test
     void writesTheStoreMissedAreWrittenAgainOnceItTakesThem() {
         Alerting a = instance("a", relayA);
         a.adopt(P0, store.read(P0));
