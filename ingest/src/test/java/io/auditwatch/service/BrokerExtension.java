@@ -12,7 +12,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -23,21 +25,71 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code @RegisterExtension
  * static final BrokerExtension broker = new BrokerExtension();}</pre>
+ *
+ * A class whose tests must not see each other's topics, consumer groups or group members (a
+ * member killed by one test stays in its group until its session times out) takes a broker per
+ * test instead:
+ *
+ * <pre>{@code @RegisterExtension
+ * final BrokerExtension broker = BrokerExtension.perTest();}</pre>
  */
-public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback {
+public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    /** Started before each test and stopped after it, instead of once for the class. */
+    private final boolean perTest;
     private Path dir;
     private EmbeddedKafka kafka;
     /** 0 until the first start picks a free port; every later start binds the same one. */
     private int port;
 
+    /** A broker for the whole class: register it in a static field. */
+    public BrokerExtension() {
+        this(false);
+    }
+
+    private BrokerExtension(boolean perTest) {
+        this.perTest = perTest;
+    }
+
+    /** A fresh broker, directory and port for every test: register it in an instance field. */
+    public static BrokerExtension perTest() {
+        return new BrokerExtension(true);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        dir = Files.createTempDirectory("auditwatch-broker");
-        start();
+        if (!perTest) {
+            create();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
+        if (!perTest) {
+            destroy();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        if (perTest) {
+            create();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        if (perTest) {
+            destroy();
+        }
+    }
+
+    private synchronized void create() throws IOException {
+        dir = Files.createTempDirectory("auditwatch-broker");
+        port = 0;
+        start();
+    }
+
+    private synchronized void destroy() throws IOException {
         try {
             stop();
         } finally {
