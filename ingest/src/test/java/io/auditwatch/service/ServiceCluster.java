@@ -49,7 +49,7 @@ final class ServiceCluster {
     private static final Duration SETTLED_FOR = Duration.ofSeconds(3);
     /** The log lines that tell who owned which partitions and who opened, mailed and resolved which alert. */
     private static final Pattern TRACE = Pattern.compile("alert opened|alert resolved|RESOLVED for|alert notification queued"
-            + "|restored \\d+ open|heartbeat (took|released|lost) partitions|auditwatch st(arted|opped)");
+            + "|restored \\d+ open|heartbeat (took|released|lost) partitions|alerting (took|released|lost|reconciled)|alert store|alert record|skipped|unreadable|auditwatch st(arted|opped)");
 
     private final ServiceProcess processes;
     private final Path dir;

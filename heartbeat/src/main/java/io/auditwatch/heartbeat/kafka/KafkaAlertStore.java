@@ -65,8 +65,11 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
     private volatile int partitions;
     /** A write failed since {@link #writesLost()} was last asked. */
     private final java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
-    /** System.nanoTime() before which writes are skipped: one just waited {@code max.block.ms} for metadata in vain. */
-    private volatile long unavailableUntil = Long.MIN_VALUE;
+    /**
+     * System.nanoTime() before which writes are skipped, one having just waited {@code max.block.ms}
+     * for metadata in vain; null when the last write did not.
+     */
+    private volatile Long unavailableUntil;
 
     /**
      * @param kafkaConfig client settings ({@code bootstrap.servers}, security)
@@ -131,7 +134,8 @@ public final class KafkaAlertStore implements AlertStore, AutoCloseable {
     }
 
     private void send(int partition, String key, AlertRecord value) {
-        if (System.nanoTime() - unavailableUntil < 0) {
+        Long pause = unavailableUntil;
+        if (pause != null && System.nanoTime() - pause < 0) {
             lost.set(true); // the broker was away a moment ago: do not block the alerting tick again
             return;
         }
