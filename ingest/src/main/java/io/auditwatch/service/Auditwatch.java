@@ -452,7 +452,9 @@ public final class Auditwatch implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka", publisher.health().kafkaReachable() ? "UP" : "DOWN");
         p.put("listeners", listenersReady().up() ? "UP" : "DOWN");
-        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP")
+        // Which partitions' nodes (and their alerts) this instance judges: with several, where to look.
+        p.put("heartbeat", heartbeat.running() ? (heartbeat.caughtUp() ? "UP" : "CATCHING UP") + " (" + instance
+                + " owns partitions " + new java.util.TreeSet<>(heartbeat.ownedPartitions()) + ")"
                 : heartbeat.down() ? "DOWN since " + heartbeat.downSince() + ", " + heartbeat.restarts() + " restarts"
                 : "STARTING");
         if (spool != null) {
