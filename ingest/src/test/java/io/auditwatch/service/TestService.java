@@ -178,6 +178,16 @@ public final class TestService implements AutoCloseable, BeforeAllCallback, Afte
     }
 
     /** The subject of a mail a test's SMTP server received. */
+    /** The alert keys an alert email reports (its {@code X-Auditwatch-Alert-Key} headers); empty for none. */
+    public static java.util.List<String> alertKeys(jakarta.mail.internet.MimeMessage m) {
+        try {
+            String[] keys = m.getHeader("X-Auditwatch-Alert-Key");
+            return keys == null ? java.util.List.of() : java.util.List.of(keys);
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String subject(jakarta.mail.internet.MimeMessage m) {
         try {
             return m.getSubject();

@@ -128,11 +128,12 @@ class DiskFullIT {
                     }
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> udpDrops(svc) > dropped);
-                // The SPOOL_FULL pipeline alert reaches the ISSO and SA: its key is in the subject. The body names
-                // whichever cause opened it first (max-bytes when Kafka fell behind before the disk was filled, else
-                // the floor); the floor itself is asserted through the held sender above.
+                // The SPOOL_FULL pipeline alert reaches the ISSO and SA: a FIRING whose alert key (a header) is the
+                // spool's. The subject names whichever cause opened it first (max-bytes when Kafka fell behind before
+                // the disk was filled, else the floor); the floor itself is asserted through the held sender above.
                 await().atMost(Duration.ofSeconds(60)).until(() -> Arrays.stream(smtp.getReceivedMessages())
-                        .anyMatch(m -> TestService.subject(m).contains("spool-full")));
+                        .anyMatch(m -> TestService.subject(m).contains("PIPELINE FAILURE: auditwatch spool")
+                                && TestService.alertKeys(m).contains(SpoolAlerts.KEY)));
 
                 disk.freeFiller();
                 await().atMost(Duration.ofSeconds(60)).until(() -> tcp.totalSent() > heldAt + 20_000);
